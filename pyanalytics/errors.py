@@ -1,0 +1,22 @@
+"""Errors a user can cause. Every message names the input, what was expected, what was found,
+and what to do about it, in one line."""
+
+
+class PyAnalyticsError(Exception):
+    """Base class of every error pyanalytics raises on purpose."""
+
+
+class DataError(PyAnalyticsError, ValueError):
+    """Prices, features or labels that cannot be used as given."""
+
+
+class ParameterError(PyAnalyticsError, ValueError):
+    """An argument outside its allowed range or of the wrong type."""
+
+
+class NotFittedError(PyAnalyticsError, AttributeError):
+    """A model method that needs a fitted model was called before `fit`."""
+
+
+class BundleError(PyAnalyticsError, OSError):
+    """A model bundle that cannot be written or safely loaded."""
