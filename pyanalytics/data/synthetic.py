@@ -1,0 +1,148 @@
+"""Seeded synthetic markets with an optional planted, learnable signal.
+
+Used by the tests, the demo fallback and the benchmarks. Every frame follows the prices
+contract of :mod:`pyanalytics.data.prices`.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+import pandas as pd
+
+from pyanalytics.data.prices import PRICE_COLUMNS
+from pyanalytics.errors import ParameterError
+
+_START_PRICE = 100.0
+_BASE_VOLUME = 1e6
+_VOLUME_SPREAD = 0.5
+
+
+def synthetic_market(
+    n_days: int = 2000,
+    *,
+    signal_strength: float = 0.0,
+    seed=0,
+    start="2000-01-03",
+    volatility: float = 0.015,
+    drift: float = 0.0002,
+) -> pd.DataFrame:
+    """Generate a seeded daily market whose only signal is planted in volume.
+
+    Draw iid ``z_t ~ N(0, 1)`` and set ``log(volume_t) = log(1e6) + 0.5 * z_t`` (rounded to
+    whole shares, at least 1). The log-return from day ``t`` to ``t + 1`` is::
+
+        drift + volatility * (signal_strength * z_t + eps_{t+1}) / sqrt(1 + signal_strength**2)
+
+    with ``eps`` iid ``N(0, 1)``. The return volatility is therefore ``volatility`` for every
+    strength: a high-volume day is followed by a rise, with correlation
+    ``signal_strength / sqrt(1 + signal_strength**2)`` between ``z_t`` and the next return, so
+    only a volume feature (such as its z-score) can carry the signal. Strength 0 is a pure
+    random walk (plus ``drift``) whose direction nothing predicts.
+
+    Close starts at 100 on the first day and follows the cumulative log-returns. The first
+    open is 100; later opens are the previous close times ``exp(N(0, volatility / 4))``.
+    High is ``max(open, close) * exp(|N(0, volatility / 2)|)`` and low is
+    ``min(open, close) * exp(-|N(0, volatility / 2)|)``; ``adj_close`` equals close.
+
+    Args:
+        n_days: Number of business days, an int >= 2.
+        signal_strength: Strength of the planted volume signal, >= 0.
+        seed: Seed for :func:`numpy.random.default_rng`; the same seed gives the same frame.
+        start: First business day (anything :class:`pandas.Timestamp` accepts).
+        volatility: Standard deviation of the daily log-return, > 0.
+        drift: Mean daily log-return.
+
+    Returns:
+        A prices frame indexed by ``pd.bdate_range(start, periods=n_days)``.
+
+    Raises:
+        ParameterError: An argument outside its allowed range.
+
+    Example:
+        >>> prices = synthetic_market(500, signal_strength=1.0, seed=7)
+        >>> len(prices), list(prices.columns)[:4]
+        (500, ['open', 'high', 'low', 'close'])
+    """
+    _check_arguments(n_days, signal_strength, volatility, drift)
+    index = _business_days(start, n_days)
+    z, eps, open_noise, high_noise, low_noise = np.random.default_rng(seed).standard_normal(
+        (5, n_days)
+    )
+    returns = drift + volatility * (signal_strength * z[:-1] + eps[1:]) / math.sqrt(
+        1.0 + signal_strength**2
+    )
+    close = _START_PRICE * np.exp(np.concatenate(([0.0], np.cumsum(returns))))
+    open_ = np.empty(n_days)
+    open_[0] = _START_PRICE
+    open_[1:] = close[:-1] * np.exp(volatility / 4 * open_noise[1:])
+    high = np.maximum(open_, close) * np.exp(np.abs(volatility / 2 * high_noise))
+    low = np.minimum(open_, close) * np.exp(-np.abs(volatility / 2 * low_noise))
+    volume = np.maximum(1.0, np.round(_BASE_VOLUME * np.exp(_VOLUME_SPREAD * z)))
+    columns = dict(zip(PRICE_COLUMNS, (open_, high, low, close, close.copy(), volume)))
+    return pd.DataFrame(columns, index=index)
+
+
+def random_walk(
+    n_days: int = 2000,
+    *,
+    seed=0,
+    start="2000-01-03",
+    volatility: float = 0.015,
+    drift: float = 0.0002,
+) -> pd.DataFrame:
+    """A synthetic market without signal: :func:`synthetic_market` with strength 0.
+
+    Args:
+        n_days: Number of business days, an int >= 2.
+        seed: Seed for :func:`numpy.random.default_rng`.
+        start: First business day.
+        volatility: Standard deviation of the daily log-return, > 0.
+        drift: Mean daily log-return.
+
+    Returns:
+        A prices frame whose direction no feature can predict.
+    """
+    return synthetic_market(
+        n_days, signal_strength=0.0, seed=seed, start=start, volatility=volatility, drift=drift
+    )
+
+
+def _check_arguments(n_days, signal_strength, volatility, drift) -> None:
+    """Raise ParameterError naming the first argument outside its range."""
+    if isinstance(n_days, bool) or not isinstance(n_days, numbers.Integral) or n_days < 2:
+        _reject("n_days", n_days, "an int >= 2")
+    if not _is_real(signal_strength) or not signal_strength >= 0:
+        _reject("signal_strength", signal_strength, "a finite number >= 0")
+    if not _is_real(volatility) or not volatility > 0:
+        _reject("volatility", volatility, "a finite number > 0")
+    if not _is_real(drift):
+        _reject("drift", drift, "a finite number")
+
+
+def _is_real(value) -> bool:
+    """True for a finite real number that is not a bool."""
+    return (
+        isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+    )
+
+
+def _reject(name: str, value, expected: str) -> None:
+    """Raise ParameterError naming the argument, its value and what it must be."""
+    raise ParameterError(
+        f"synthetic_market: {name}={value!r} is not {expected}; pass {expected} instead."
+    )
+
+
+def _business_days(start, n_days: int) -> pd.DatetimeIndex:
+    """``n_days`` business days from ``start`` as a ``datetime64[ns]`` index named ``date``."""
+    try:
+        days = pd.bdate_range(start, periods=n_days, name="date")
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(
+            f"synthetic_market: start={start!r} is not a date ({exc}); pass a date such as "
+            "'2000-01-03'."
+        ) from exc
+    return pd.DatetimeIndex(days.as_unit("ns"), freq=None)
