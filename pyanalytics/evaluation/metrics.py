@@ -1,0 +1,59 @@
+"""Classification metrics of direction models, side by side with the baselines."""
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+from sklearn import metrics
+
+METRIC_NAMES = ("accuracy", "precision", "recall", "f1", "roc_auc", "brier")
+
+
+def classification_metrics(y_true, prob_up, threshold: float = 0.5) -> dict:
+    """Accuracy, precision, recall, F1, ROC AUC, Brier score and confusion counts.
+
+    ``roc_auc`` is NaN when ``y_true`` holds a single class (it is undefined there); precision
+    and recall are 0 where nothing was predicted or nothing happened.
+
+    Args:
+        y_true: labels 0/1.
+        prob_up: predicted probabilities of a rise.
+        threshold: probability at or above which the prediction is "up".
+
+    Example:
+        >>> m = classification_metrics([0, 1, 1, 0], [0.2, 0.8, 0.4, 0.6])
+        >>> m["accuracy"], m["roc_auc"], m["confusion"]
+        (0.5, 0.75, {'tn': 1, 'fp': 1, 'fn': 1, 'tp': 1})
+    """
+    y_true = np.asarray(y_true, dtype=np.int64)
+    prob_up = np.asarray(prob_up, dtype=np.float64)
+    y_pred = (prob_up >= threshold).astype(np.int64)
+    tn, fp, fn, tp = metrics.confusion_matrix(y_true, y_pred, labels=[0, 1]).ravel()
+    two_classes = len(np.unique(y_true)) == 2
+    return {
+        "accuracy": float(metrics.accuracy_score(y_true, y_pred)),
+        "precision": float(metrics.precision_score(y_true, y_pred, zero_division=0)),
+        "recall": float(metrics.recall_score(y_true, y_pred, zero_division=0)),
+        "f1": float(metrics.f1_score(y_true, y_pred, zero_division=0)),
+        "roc_auc": float(metrics.roc_auc_score(y_true, prob_up)) if two_classes else float("nan"),
+        "brier": float(metrics.brier_score_loss(y_true, prob_up)),
+        "n": int(len(y_true)),
+        "up_rate": float(y_true.mean()) if len(y_true) else float("nan"),
+        "confusion": {"tn": int(tn), "fp": int(fp), "fn": int(fn), "tp": int(tp)},
+    }
+
+
+def compare_models(models: Mapping[str, object], X, y) -> dict[str, dict]:
+    """Metrics of each fitted model on the same rows, at each model's own threshold."""
+    return {
+        name: classification_metrics(y, model.predict_proba(X)[:, 1], model.threshold_)
+        for name, model in models.items()
+    }
+
+
+def metrics_table(results: Mapping[str, dict]) -> pd.DataFrame:
+    """One row per model, one column per metric plus the confusion counts."""
+    rows = {
+        name: {**{k: m[k] for k in METRIC_NAMES}, **m["confusion"]} for name, m in results.items()
+    }
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("model")

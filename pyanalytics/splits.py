@@ -1,0 +1,134 @@
+"""Chronological splits that never let a label's future leak into an earlier part.
+
+A label at row t looks ``horizon`` rows ahead, so the last training labels overlap the first
+rows of the next part unless some rows are dropped between them. Every splitter here removes a
+purge gap of ``gap`` rows (at least the horizon) between consecutive parts.
+"""
+
+from dataclasses import dataclass
+from typing import Iterator
+
+import numpy as np
+from sklearn.model_selection import TimeSeriesSplit
+
+from pyanalytics.errors import DataError, ParameterError
+
+MIN_ROWS_PER_PART = 20
+
+
+@dataclass(frozen=True)
+class ChronologicalSplit:
+    """Row positions of the train, validation and test parts, in time order."""
+
+    train: np.ndarray
+    validation: np.ndarray
+    test: np.ndarray
+    gap: int
+
+    def parts(self) -> dict[str, np.ndarray]:
+        """The three parts by name."""
+        return {"train": self.train, "validation": self.validation, "test": self.test}
+
+
+def _check_gap(gap: int) -> int:
+    if isinstance(gap, bool) or not float(gap).is_integer() or gap < 0:
+        raise ParameterError(f"gap: expected a whole number of rows >= 0, got {gap!r}.")
+    return int(gap)
+
+
+def chronological_split(
+    n_rows: int, *, validation: float = 0.15, test: float = 0.15, gap: int = 1
+) -> ChronologicalSplit:
+    """Split ``n_rows`` time-ordered rows into train, validation and test parts.
+
+    The purge gap of ``gap`` rows is dropped between train and validation and between validation
+    and test, so no label of an earlier part looks into a later part when ``gap >= horizon``.
+
+    Args:
+        n_rows: number of labelled rows, oldest first.
+        validation: fraction of the rows for the validation part (may be 0).
+        test: fraction of the rows for the test part.
+        gap: rows dropped between consecutive parts; use at least the label horizon.
+
+    Returns:
+        A ChronologicalSplit of row positions.
+
+    Example:
+        >>> s = chronological_split(100, validation=0.2, test=0.2, gap=2)
+        >>> s.train[-1], s.validation[0], s.validation[-1], s.test[0]
+        (np.int64(55), np.int64(58), np.int64(77), np.int64(80))
+    """
+    gap = _check_gap(gap)
+    for name, fraction in (("validation", validation), ("test", test)):
+        if not 0 <= fraction < 1:
+            raise ParameterError(f"{name}: expected a fraction in [0, 1), got {fraction!r}.")
+    if validation + test >= 1:
+        raise ParameterError(
+            f"validation + test: expected a sum below 1 to leave rows for training, "
+            f"got {validation} + {test}."
+        )
+    n_test = int(round(n_rows * test))
+    n_val = int(round(n_rows * validation))
+    n_gaps = gap * (int(n_val > 0) + int(n_test > 0))
+    n_train = n_rows - n_test - n_val - n_gaps
+    sizes = {"train": n_train, "validation": n_val if validation else None, "test": n_test}
+    for name, size in sizes.items():
+        if size is None or size >= MIN_ROWS_PER_PART:
+            continue
+        raise DataError(
+            f"prices: {n_rows} labelled rows leave {max(size, 0)} rows for the {name} part "
+            f"(after purge gaps of {gap} rows); each part needs at least {MIN_ROWS_PER_PART}. "
+            "Supply a longer history or change the split fractions."
+        )
+    train = np.arange(n_train)
+    val_start = n_train + (gap if n_val else 0)
+    val = np.arange(val_start, val_start + n_val)
+    test_start = (val_start + n_val if n_val else n_train) + gap
+    return ChronologicalSplit(train, val, np.arange(test_start, test_start + n_test), gap)
+
+
+@dataclass(frozen=True)
+class WalkForward:
+    """Walk-forward folds: train on the past, test on the next block, then move on.
+
+    A thin layer over scikit-learn's ``TimeSeriesSplit`` (which already knows the gap and the
+    rolling window) that checks its arguments and names them in errors.
+
+    Args:
+        n_folds: number of test blocks.
+        window: ``"expanding"`` keeps all past rows; ``"rolling"`` keeps the last ``train_size``.
+        gap: rows dropped between each training window and its test block (>= horizon).
+        train_size: rows in a rolling window (required for ``"rolling"``).
+        test_size: rows per test block (default: what divides the data evenly).
+    """
+
+    n_folds: int = 5
+    window: str = "expanding"
+    gap: int = 1
+    train_size: int | None = None
+    test_size: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.window not in ("expanding", "rolling"):
+            raise ParameterError(f"window: expected 'expanding' or 'rolling', got {self.window!r}.")
+        if self.window == "rolling" and not self.train_size:
+            raise ParameterError("train_size: a rolling window needs its length in rows, got None.")
+        if not isinstance(self.n_folds, int) or self.n_folds < 1:
+            raise ParameterError(f"n_folds: expected an integer >= 1, got {self.n_folds!r}.")
+        _check_gap(self.gap)
+
+    def split(self, n_rows: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Yield ``(train_positions, test_positions)`` for each fold, oldest first."""
+        splitter = TimeSeriesSplit(
+            n_splits=self.n_folds,
+            gap=self.gap,
+            test_size=self.test_size,
+            max_train_size=self.train_size if self.window == "rolling" else None,
+        )
+        try:
+            yield from splitter.split(np.empty((n_rows, 0)))
+        except ValueError as error:
+            raise DataError(
+                f"prices: {n_rows} labelled rows are too few for {self.n_folds} walk-forward "
+                f"folds with a gap of {self.gap} ({error}). Use fewer folds or more history."
+            ) from None
