@@ -1,0 +1,256 @@
+"""Model bundles: a directory that carries a fitted model from one process, or language, to another.
+
+Layout::
+
+    model.keras          the Keras network (weights and architecture, no code)
+    preprocessing.json   feature spec, horizon, scaler statistics, threshold, estimator state
+    baselines.json       the fitted naive baselines, so evaluation elsewhere keeps its yardstick
+    metadata.json        versions, training period, data fingerprint, test metrics
+    manifest.json        SHA-256 of every other file
+
+Writing goes to a temporary directory beside the target and is renamed into place, so a failed
+save leaves nothing behind. Loading checks every hash, loads the network with Keras safe mode and
+never unpickles anything.
+"""
+
+import hashlib
+import json
+import platform
+import shutil
+import tempfile
+import uuid
+from dataclasses import dataclass
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pyanalytics.errors import BundleError, DataError
+from pyanalytics.evaluation import compare_models
+from pyanalytics.features import FeatureSpec, build_dataset
+from pyanalytics.jsonio import write_json
+from pyanalytics.models import BASELINES, MODELS
+
+FORMAT = "pyanalytics-bundle"
+FORMAT_VERSION = 1
+MODEL_FILE = "model.keras"
+JSON_FILES = ("preprocessing.json", "baselines.json", "metadata.json")
+LIBRARIES = ("pyanalytics", "tensorflow-cpu", "keras", "numpy", "pandas", "scikit-learn", "ta-lib")
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _versions() -> dict:
+    versions = {"python": platform.python_version()}
+    for name in LIBRARIES:
+        try:
+            versions[name] = importlib_metadata.version(name)
+        except importlib_metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def _write_contents(folder: Path, result) -> None:
+    estimator = result.estimator
+    estimator.network_.save(folder / MODEL_FILE)
+    dataset = result.dataset
+    periods = result.periods
+    write_json(
+        folder / "preprocessing.json",
+        {
+            "model": result.model_name,
+            "feature_spec": dataset.spec.to_dict(),
+            "horizon": dataset.horizon,
+            "dead_zone": dataset.dead_zone,
+            "window": None,
+            "threshold": estimator.threshold_,
+            "cost_ratio": None,
+            "estimator": estimator.to_state(),
+        },
+    )
+    write_json(folder / "baselines.json", {k: v.to_state() for k, v in result.baselines.items()})
+    write_json(
+        folder / "metadata.json",
+        {
+            "created": result.trained_at,
+            "versions": _versions(),
+            "seed": result.seed,
+            "data": {
+                "sha256": result.data_sha256,
+                "first_date": dataset.X.index[0].date().isoformat(),
+                "last_date": dataset.X.index[-1].date().isoformat(),
+            },
+            "periods": periods,
+            "out_of_sample_from": periods["test"]["start"],
+            "metrics": {"test": result.metrics},
+        },
+    )
+    files = {p.name: _sha256(p) for p in sorted(folder.iterdir())}
+    write_json(folder / "manifest.json", {"format": FORMAT, "version": FORMAT_VERSION, "files": files})
+
+
+def save_bundle(result, path: str | Path) -> Path:
+    """Write a TrainingResult as a bundle directory at ``path``, atomically.
+
+    An existing bundle at ``path`` is replaced; any other existing file or directory is left
+    alone and reported as a BundleError.
+    """
+    target = Path(path)
+    if target.exists() and not (target / "manifest.json").is_file():
+        raise BundleError(
+            f"bundle path {str(target)!r} exists and is not a pyanalytics bundle; "
+            "refusing to overwrite it. Choose a new path."
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        _write_contents(staging, result)
+        if target.exists():
+            retired = target.with_name(f".{target.name}.{uuid.uuid4().hex}.old")
+            target.rename(retired)
+            staging.rename(target)
+            shutil.rmtree(retired)
+        else:
+            staging.rename(target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
+
+
+def _read_json(folder: Path, name: str) -> dict:
+    try:
+        return json.loads((folder / name).read_text())
+    except (OSError, ValueError) as error:
+        raise BundleError(f"bundle {str(folder)!r}: cannot read {name} ({error}).") from None
+
+
+def _verify_manifest(folder: Path) -> None:
+    if not folder.is_dir():
+        raise BundleError(f"bundle {str(folder)!r}: no such directory. Check the path.")
+    if not (folder / "manifest.json").is_file():
+        raise BundleError(f"bundle {str(folder)!r}: manifest.json is missing; this is not a bundle.")
+    manifest = _read_json(folder, "manifest.json")
+    if manifest.get("format") != FORMAT or manifest.get("version") != FORMAT_VERSION:
+        raise BundleError(
+            f"bundle {str(folder)!r}: format {manifest.get('format')!r} version "
+            f"{manifest.get('version')!r}; expected {FORMAT!r} version {FORMAT_VERSION}."
+        )
+    expected = manifest.get("files", {})
+    for name in (MODEL_FILE, *JSON_FILES):
+        if name not in expected:
+            raise BundleError(f"bundle {str(folder)!r}: manifest.json does not list {name}.")
+    for name, digest in expected.items():
+        file = folder / name
+        if not file.is_file():
+            raise BundleError(f"bundle {str(folder)!r}: {name} is missing. Save the bundle again.")
+        if _sha256(file) != digest:
+            raise BundleError(
+                f"bundle {str(folder)!r}: {name} does not match its SHA-256 in manifest.json; "
+                "the file changed after saving. Refusing to load it."
+            )
+
+
+def _load_network(folder: Path):
+    import keras
+
+    try:
+        return keras.saving.load_model(folder / MODEL_FILE, safe_mode=True, compile=False)
+    except Exception as error:  # Keras raises TypeError/ValueError/OSError for unsafe or unknown content
+        message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise BundleError(
+            f"bundle {str(folder)!r}: {MODEL_FILE} cannot be loaded safely ({message})."
+        ) from None
+
+
+@dataclass(frozen=True, eq=False)
+class Bundle:
+    """A loaded model bundle: predicts from raw prices with the saved features and scaler."""
+
+    path: Path
+    model_name: str
+    estimator: object
+    baselines: dict
+    spec: FeatureSpec
+    horizon: int
+    dead_zone: float
+    metadata: dict
+
+    def dataset(self, prices: pd.DataFrame):
+        """Features and labels of ``prices`` computed with the bundle's spec and horizon."""
+        return build_dataset(prices, self.spec, self.horizon, self.dead_zone)
+
+    def predict(self, prices: pd.DataFrame, *, last: int | None = None) -> pd.DataFrame:
+        """Probability of a rise and the signal (1 = up) for each date with complete features.
+
+        Args:
+            prices: a frame in the prices contract; its history must cover the feature warm-up.
+            last: only the most recent ``last`` dates.
+
+        Returns:
+            A DataFrame with columns ``date``, ``prob_up``, ``signal``.
+        """
+        X = self.dataset(prices).X
+        if last is not None:
+            X = X.iloc[-last:]
+        prob_up = self.estimator.predict_proba(X)[:, 1]
+        return pd.DataFrame(
+            {
+                "date": X.index.to_numpy(),
+                "prob_up": prob_up,
+                "signal": (prob_up >= self.estimator.threshold_).astype(np.int64),
+            }
+        )
+
+    def evaluate(self, prices: pd.DataFrame, *, since=None) -> dict[str, dict]:
+        """Metrics of the model and every saved baseline on labelled rows dated ``since`` or later.
+
+        ``since`` defaults to the first date of the bundle's own test part, so evaluating on the
+        training data reproduces the test metrics and never scores rows the model learned from.
+        """
+        since = pd.Timestamp(since or self.metadata["out_of_sample_from"])
+        data = self.dataset(prices)
+        rows = data.labelled & (data.X.index >= since)
+        if not rows.any():
+            raise DataError(
+                f"prices: no labelled rows on or after {since.date()} (the data ends "
+                f"{data.X.index[-1].date()}); pass later prices or an earlier `since` date."
+            )
+        models = {self.model_name: self.estimator, **self.baselines}
+        return compare_models(models, data.X[rows], data.y[rows].astype(np.int64))
+
+
+def load_bundle(path: str | Path) -> Bundle:
+    """Load a bundle after checking every file against its manifest.
+
+    Raises:
+        BundleError: the directory is missing, a file is missing or changed, or the network
+            holds anything Keras safe mode refuses (such as code or an unregistered layer).
+    """
+    folder = Path(path)
+    _verify_manifest(folder)
+    pre = _read_json(folder, "preprocessing.json")
+    model_class = MODELS.get(pre.get("model"))
+    if model_class is None:
+        raise BundleError(
+            f"bundle {str(folder)!r}: model {pre.get('model')!r} is not known to this version of "
+            f"pyanalytics (known: {', '.join(MODELS)})."
+        )
+    estimator = model_class.from_state(pre["estimator"], network=_load_network(folder))
+    baselines = {
+        name: BASELINES[name].from_state(state)
+        for name, state in _read_json(folder, "baselines.json").items()
+    }
+    return Bundle(
+        path=folder,
+        model_name=pre["model"],
+        estimator=estimator,
+        baselines=baselines,
+        spec=FeatureSpec.from_dict(pre["feature_spec"]),
+        horizon=pre["horizon"],
+        dead_zone=pre["dead_zone"],
+        metadata=_read_json(folder, "metadata.json"),
+    )
