@@ -1,0 +1,54 @@
+"""The `pyanalytics` command line: the only code in the package that prints.
+
+Errors a user can cause print one line on stderr and exit with 1 (bad input) or 2 (bad usage);
+``--debug`` shows the traceback instead.
+"""
+
+import sys
+from typing import Annotated
+
+import typer
+
+from pyanalytics.cli import demo, evaluate, predict, train
+
+app = typer.Typer(
+    name="pyanalytics",
+    help="Stock-direction deep learning you can trust, explain and call from R.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command()(train.train)
+app.command()(evaluate.evaluate)
+app.command()(predict.predict)
+app.command()(demo.demo)
+
+_state = {"debug": False}
+
+
+@app.callback()
+def _root(
+    debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks on errors.")] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+def main() -> None:
+    """Run the command line; Typer reports usage errors itself (exit code 2)."""
+    from pyanalytics.errors import PyAnalyticsError
+
+    try:
+        app()
+    except PyAnalyticsError as error:
+        if _state["debug"]:
+            raise
+        typer.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    except Exception as error:
+        if _state["debug"]:
+            raise
+        typer.echo(
+            f"internal error: {type(error).__name__}: {error} (rerun with --debug for the traceback)",
+            err=True,
+        )
+        sys.exit(1)

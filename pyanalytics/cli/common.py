@@ -1,0 +1,103 @@
+"""What every command shares: options, output (tables or JSON), progress and the data loader."""
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich import box
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+DataOption = Annotated[
+    Path,
+    typer.Option(
+        "--data",
+        help="Daily prices CSV, Yahoo-style (Date, Open, High, Low, Close, Adj Close, Volume).",
+        show_default=False,
+    ),
+]
+BundleOption = Annotated[
+    Path, typer.Option("--model", help="Model bundle directory written by `pyanalytics train`.")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines instead of tables.")]
+EpochsOption = Annotated[int, typer.Option("--epochs", min=1, help="Maximum training epochs.")]
+SeedOption = Annotated[int, typer.Option("--seed", min=0, help="Seed of every random step.")]
+
+METRIC_COLUMNS = ("accuracy", "precision", "recall", "f1", "roc_auc", "brier")
+
+stdout = Console(highlight=False)
+stderr = Console(stderr=True, highlight=False)
+
+
+def print_json(value) -> None:
+    """Print strict JSON (NaN becomes null) on stdout."""
+    from pyanalytics.jsonio import dumps
+
+    typer.echo(dumps(value, indent=2))
+
+
+@contextmanager
+def epoch_progress(enabled: bool):
+    """Yield an ``on_epoch`` callback drawing a progress bar on a terminal, else None."""
+    if not (enabled and stderr.is_terminal):
+        yield None
+        return
+    columns = (TextColumn("training"), BarColumn(), TextColumn("epoch {task.completed}/{task.total}"),
+               TextColumn("{task.fields[loss]}"), TimeElapsedColumn())
+    with Progress(*columns, console=stderr, transient=True) as progress:
+        task = progress.add_task("fit", total=None, loss="")
+
+        def on_epoch(epoch: int, max_epochs: int, logs: dict) -> None:
+            loss = " ".join(f"{k} {v:.4f}" for k, v in logs.items() if k.endswith("loss"))
+            progress.update(task, completed=epoch, total=max_epochs, loss=loss)
+
+        yield on_epoch
+
+
+def _cell(value) -> str:
+    return "n/a" if value is None or value != value else f"{value:.3f}"
+
+
+def metrics_table(metrics: dict[str, dict], model_name: str, title: str) -> Table:
+    """Metrics as rows and models side by side, the model first and in bold."""
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("")
+    for name in metrics:
+        header = name.replace("_", " ")
+        table.add_column(f"[bold]{header}[/]" if name == model_name else header, justify="right")
+    for metric in METRIC_COLUMNS:
+        table.add_row(metric, *(_cell(values[metric]) for values in metrics.values()))
+    for count in ("tn", "fp", "fn", "tp"):
+        table.add_row(count, *(str(values["confusion"][count]) for values in metrics.values()))
+    return table
+
+
+def verdict(metrics: dict[str, dict], model_name: str) -> str:
+    """One honest sentence: does the model's ROC AUC beat the best baseline's?"""
+    model_auc = metrics[model_name]["roc_auc"]
+    best_name, best = max(
+        ((k, v["roc_auc"]) for k, v in metrics.items() if k != model_name and v["roc_auc"] == v["roc_auc"]),
+        key=lambda item: item[1],
+    )
+    if model_auc != model_auc:
+        return "ROC AUC is undefined here: the evaluated rows hold a single direction."
+    edge = model_auc - best
+    if abs(edge) < 0.02:
+        judgement = "no real edge over the naive baselines"
+    elif edge > 0:
+        judgement = "better than every naive baseline"
+    else:
+        judgement = "worse than a naive baseline"
+    return (
+        f"{model_name} ROC AUC {model_auc:.3f} vs best baseline {best_name} {best:.3f}: {judgement} "
+        "(0.5 is a coin flip)."
+    )
+
+
+def periods_line(periods: dict[str, dict]) -> str:
+    """``train 1981-02-24 .. 2010-11-10 (7,499 rows) | validation ...``."""
+    return " | ".join(
+        f"{name} {p['start']} .. {p['end']} ({p['rows']:,} rows)" for name, p in periods.items()
+    )

@@ -1,0 +1,45 @@
+"""`pyanalytics evaluate`: score a saved model and its baselines on prices it has not seen."""
+
+from datetime import datetime
+from typing import Annotated
+
+import typer
+
+from pyanalytics.cli.common import BundleOption, DataOption, JsonOption, metrics_table, print_json, stdout, verdict
+
+
+def evaluate(
+    model: BundleOption,
+    data: DataOption,
+    since: Annotated[
+        datetime | None,
+        typer.Option(
+            "--since",
+            formats=["%Y-%m-%d"],
+            help="First date to score (default: the start of the bundle's own test part).",
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Evaluate a bundle on labelled dates from --since on, next to its saved baselines."""
+    from pyanalytics.bundle import load_bundle
+    from pyanalytics.data import load_prices
+
+    bundle = load_bundle(model)
+    metrics = bundle.evaluate(load_prices(data, required=bundle.spec.required_columns), since=since)
+    first = since.date().isoformat() if since else bundle.metadata["out_of_sample_from"]
+    if as_json:
+        print_json(
+            {
+                "model": bundle.model_name,
+                "bundle": str(model),
+                "horizon": bundle.horizon,
+                "since": first,
+                "metrics": {"test": metrics[bundle.model_name]},
+                "baselines": {k: v for k, v in metrics.items() if k != bundle.model_name},
+            }
+        )
+        return
+    title = f"{data}: labelled dates from {first} ({metrics[bundle.model_name]['n']:,} rows)"
+    stdout.print(metrics_table(metrics, bundle.model_name, title))
+    stdout.print(verdict(metrics, bundle.model_name))

@@ -1,0 +1,31 @@
+"""`pyanalytics predict`: probability of a rise for each date, from a bundle and raw prices."""
+
+from typing import Annotated
+
+import typer
+
+from pyanalytics.cli.common import BundleOption, DataOption, JsonOption, print_json, stdout
+
+
+def predict(
+    model: BundleOption,
+    data: DataOption,
+    last: Annotated[int | None, typer.Option("--last", min=1, help="Only the most recent N dates.")] = None,
+    as_json: JsonOption = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV (date,prob_up,signal).")] = False,
+) -> None:
+    """Predict the direction over the bundle's horizon for each date with complete features."""
+    if as_json and as_csv:
+        raise typer.BadParameter("choose one of --json and --csv, not both.", param_hint="--json/--csv")
+    from pyanalytics.bundle import load_bundle
+    from pyanalytics.data import load_prices
+
+    bundle = load_bundle(model)
+    table = bundle.predict(load_prices(data, required=bundle.spec.required_columns), last=last)
+    table["date"] = table["date"].dt.strftime("%Y-%m-%d")
+    if as_csv:
+        typer.echo(table.to_csv(index=False, float_format="%.6f"), nl=False)
+    elif as_json:
+        print_json(table.to_dict(orient="records"))
+    else:
+        stdout.print(table.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
