@@ -33,12 +33,15 @@ def _root(
     _state["debug"] = debug
 
 
-def main() -> None:
-    """Run the command line; Typer reports usage errors itself (exit code 2)."""
+def main(argv: list[str] | None = None) -> None:
+    """Run the command line on ``argv`` (default: ``sys.argv``) and exit with its status.
+
+    Typer reports usage errors itself (exit code 2).
+    """
     from pyanalytics.errors import PyAnalyticsError
 
     try:
-        app()
+        app(args=argv, prog_name="pyanalytics")
     except PyAnalyticsError as error:
         if _state["debug"]:
             raise

@@ -1,0 +1,151 @@
+"""The command line as a user meets it: exit codes, one-line errors, JSON shapes, no partial files."""
+
+import json
+import subprocess
+import sys
+from contextlib import redirect_stderr, redirect_stdout
+from io import StringIO
+from pathlib import Path
+
+import pytest
+
+from pyanalytics.cli import main
+from pyanalytics.data import synthetic_market
+from pyanalytics.errors import BundleError
+from pyanalytics.evaluation import METRIC_NAMES
+
+pytestmark = pytest.mark.slow
+EPOCHS = "3"
+
+
+def invoke(*args):
+    """Run ``pyanalytics ARGS`` in this process; return (exit code, stdout, stderr)."""
+    out, err = StringIO(), StringIO()
+    with redirect_stdout(out), redirect_stderr(err), pytest.raises(SystemExit) as exited:
+        main([str(a) for a in args])
+    return exited.value.code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def prices_csv(tmp_path_factory):
+    """A Yahoo-style CSV of a synthetic market with a planted signal."""
+    path = tmp_path_factory.mktemp("data") / "SYN.csv"
+    frame = synthetic_market(1200, signal_strength=2.0, seed=3)
+    frame.rename(columns={"adj_close": "Adj Close"}).rename(columns=str.title).rename_axis("Date").to_csv(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def trained(prices_csv, tmp_path_factory):
+    """`pyanalytics train --json` run once; returns (bundle path, parsed JSON)."""
+    bundle = tmp_path_factory.mktemp("bundles") / "syn.bundle"
+    code, out, _ = invoke("train", "--data", prices_csv, "--out", bundle, "--epochs", EPOCHS, "--seed", 1, "--json")
+    assert code == 0
+    return bundle, json.loads(out)
+
+
+def test_train_json_has_the_documented_shape(trained):
+    bundle, summary = trained
+    assert summary["model"] == "dnn" and summary["horizon"] == 1
+    for part in ("train", "validation", "test"):
+        assert summary["split"][part]["start"] <= summary["split"][part]["end"]
+    assert summary["split"]["train"]["end"] < summary["split"]["validation"]["start"]
+    assert summary["split"]["validation"]["end"] < summary["split"]["test"]["start"]
+    assert set(METRIC_NAMES) | {"confusion"} <= set(summary["metrics"]["test"])
+    assert set(summary["baselines"]) == {"majority_class", "always_up", "previous_direction", "logistic_regression"}
+    assert summary["bundle"] == str(bundle) and (bundle / "manifest.json").is_file()
+
+
+def test_evaluate_reproduces_the_training_test_metrics(trained, prices_csv):
+    bundle, summary = trained
+    code, out, _ = invoke("evaluate", "--model", str(bundle), "--data", str(prices_csv), "--json")
+    assert code == 0
+    evaluated = json.loads(out)
+    assert evaluated["since"] == summary["split"]["test"]["start"]
+    assert evaluated["metrics"]["test"] == summary["metrics"]["test"]
+    assert evaluated["baselines"] == summary["baselines"]
+
+
+def test_predict_csv_and_json_agree(trained, prices_csv):
+    bundle, _ = trained
+    code, csv_out, _ = invoke("predict", "--model", str(bundle), "--data", str(prices_csv), "--last", "4", "--csv")
+    assert code == 0
+    lines = csv_out.strip().splitlines()
+    assert lines[0] == "date,prob_up,signal" and len(lines) == 5
+    code, json_out, _ = invoke("predict", "--model", str(bundle), "--data", str(prices_csv), "--last", "4", "--json")
+    records = json.loads(json_out)
+    assert [r["date"] for r in records] == [line.split(",")[0] for line in lines[1:]]
+    assert all(r["signal"] == int(r["prob_up"] >= 0.5) for r in records)
+    last_price_date = prices_csv.read_text().strip().splitlines()[-1].split(",")[0]
+    assert records[-1]["date"] == last_price_date  # its outcome is still unknown, yet it is predicted
+
+
+def test_human_output_shows_table_and_verdict(trained, prices_csv):
+    bundle, _ = trained
+    code, out, err = invoke("evaluate", "--model", str(bundle), "--data", str(prices_csv))
+    assert code == 0 and err == ""
+    assert "roc_auc" in out and "logistic" in out and "best baseline" in out
+    assert "\x1b[" not in out  # no colour codes off a terminal
+
+
+@pytest.mark.parametrize(
+    ("corrupt", "expected"),
+    [
+        (lambda text: text.replace("Close,", "Klose,", 1), "missing required column"),
+        (lambda text: text.replace("\n2000-01-05,", "\nnot-a-date,", 1), "column 'date', row 3"),
+        (lambda text: "\n".join(text.splitlines()[:40]), "needs at least"),
+    ],
+)
+def test_bad_prices_fail_with_one_line_and_write_nothing(tmp_path, prices_csv, corrupt, expected):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(corrupt(prices_csv.read_text()))
+    out_dir = tmp_path / "out"
+    code, out, err = invoke("train", "--data", str(bad), "--out", str(out_dir / "b"), "--epochs", "1")
+    assert code == 1
+    assert err.startswith("error: ") and err.count("\n") == 1 and expected in err
+    assert "Traceback" not in err
+    assert not out_dir.exists() or not any(out_dir.iterdir())
+
+
+def test_prediction_data_missing_a_feature_column(tmp_path, trained, prices_csv):
+    bundle, _ = trained
+    no_volume = tmp_path / "novolume.csv"
+    no_volume.write_text("\n".join(",".join(line.split(",")[:6]) for line in prices_csv.read_text().splitlines()))
+    code, _, err = invoke("predict", "--model", str(bundle), "--data", str(no_volume))
+    assert code == 1 and "'volume'" in err and err.count("\n") == 1
+
+
+def test_usage_errors_exit_2(trained, prices_csv):
+    bundle, _ = trained
+    code, _, err = invoke("predict", "--model", str(bundle), "--data", str(prices_csv), "--json", "--csv")
+    assert code == 2 and "--json" in err
+    code, _, err = invoke("train", "--data", str(prices_csv), "--out", "x", "--horizon", "0")
+    assert code == 2 and "--horizon" in err
+
+
+def test_missing_bundle_and_debug_traceback(tmp_path, prices_csv):
+    missing = str(tmp_path / "nope")
+    code, _, err = invoke("predict", "--model", missing, "--data", str(prices_csv))
+    assert code == 1 and "no such directory" in err
+    with pytest.raises(BundleError):
+        main(["--debug", "predict", "--model", missing, "--data", str(prices_csv)])
+
+
+def test_demo_falls_back_to_the_synthetic_market(monkeypatch, tmp_path):
+    monkeypatch.setenv("PYANALYTICS_DATA_DIR", str(tmp_path))  # no prices/AAPL.csv there
+    code, out, _ = invoke("demo", "--epochs", "2", "--json")
+    assert code == 0
+    summary = json.loads(out)
+    assert "synthetic" in summary["data"] and summary["metrics"]["test"]["n"] > 0
+
+
+def test_installed_entry_point_answers_help_without_tensorflow():
+    script = (
+        "import sys; from pyanalytics.cli import app; import pyanalytics; "
+        "print('tensorflow' in sys.modules or 'keras' in sys.modules)"
+    )
+    loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "False"
+    entry = Path(sys.executable).with_name("pyanalytics")
+    shown = subprocess.run([str(entry), "--help"], capture_output=True, text=True)
+    assert shown.returncode == 0 and "train" in shown.stdout and "predict" in shown.stdout
