@@ -19,11 +19,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.bench_import
-	$(BIN)/python -m benchmarks.bench_features
-	$(BIN)/python -m benchmarks.bench_predict
-	$(BIN)/python -m benchmarks.bench_fit
-	$(BIN)/python -m benchmarks.report
+	$(BIN)/python -m benchmarks.run_all
 
 clean:
 	rm -rf $(VENV) benchmarks/results .pytest_cache

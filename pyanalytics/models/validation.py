@@ -33,22 +33,23 @@ def check_features(estimator, X, *, where: str, fitted: bool) -> np.ndarray:
         columns = {str(c): c for c in X.columns}
         names = list(columns)
         index = X.index
-        if fitted and getattr(estimator, "feature_names_in_", None) is not None:
-            expected = list(estimator.feature_names_in_)
+        expected = getattr(estimator, "feature_names_in_", None) if fitted else None
+        if expected is not None and names != list(expected):
             missing = [c for c in expected if c not in columns]
             if missing:
                 raise DataError(
                     f"{owner}: X lacks feature column(s) {', '.join(map(repr, missing))} that the "
                     f"model was fitted with; compute the features with the model's feature spec."
                 )
-            X = X[[columns[c] for c in expected]]
-            names = expected
-        non_numeric = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
-        if non_numeric:
-            raise DataError(
-                f"{owner}: X column {non_numeric[0]!r} has type {X[non_numeric[0]].dtype}; "
-                "expected numbers. Convert it to numeric first."
-            )
+            names = list(expected)
+            X = X[[columns[c] for c in names]]
+        for name, dtype in zip(names, X.dtypes):
+            if not pd.api.types.is_numeric_dtype(dtype):
+                raise DataError(
+                    f"{owner}: X column {name!r} has type {dtype}; expected numbers. "
+                    "Convert it to numeric first."
+                )
+        X = X.to_numpy(dtype=np.float64)
     array = np.asarray(X, dtype=np.float64)
     if array.ndim != 2:
         raise DataError(f"{owner}: X must be 2-D (rows x features), got shape {array.shape}.")
