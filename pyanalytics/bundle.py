@@ -16,6 +16,7 @@ never unpickles anything.
 import hashlib
 import json
 import platform
+import re
 import shutil
 import tempfile
 import uuid
@@ -160,10 +161,19 @@ def _load_network(folder: Path):
     try:
         return keras.saving.load_model(folder / MODEL_FILE, safe_mode=True, compile=False)
     except Exception as error:  # Keras raises TypeError/ValueError/OSError for unsafe or unknown content
-        message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise BundleError(
-            f"bundle {str(folder)!r}: {MODEL_FILE} cannot be loaded safely ({message})."
+            f"bundle {str(folder)!r}: {MODEL_FILE} cannot be loaded safely ({_keras_reason(error)})."
         ) from None
+
+
+def _keras_reason(error: Exception) -> str:
+    """The useful part of a Keras loading error, on one line."""
+    text = str(error)
+    unknown = re.search(r"Could not locate class '([^']+)'", text)
+    if unknown:
+        return f"it uses the layer or object class {unknown.group(1)!r}, which pyanalytics does not define"
+    lines = text.strip().splitlines()
+    return lines[0] if lines else type(error).__name__
 
 
 @dataclass(frozen=True, eq=False)

@@ -12,6 +12,7 @@ import numpy as np
 from sklearn.model_selection import TimeSeriesSplit
 
 from pyanalytics.errors import DataError, ParameterError
+from pyanalytics.params import check_int
 
 MIN_ROWS_PER_PART = 20
 
@@ -28,12 +29,6 @@ class ChronologicalSplit:
     def parts(self) -> dict[str, np.ndarray]:
         """The three parts by name."""
         return {"train": self.train, "validation": self.validation, "test": self.test}
-
-
-def _check_gap(gap: int) -> int:
-    if isinstance(gap, bool) or not float(gap).is_integer() or gap < 0:
-        raise ParameterError(f"gap: expected a whole number of rows >= 0, got {gap!r}.")
-    return int(gap)
 
 
 def chronological_split(
@@ -58,7 +53,7 @@ def chronological_split(
         >>> s.train[-1], s.validation[0], s.validation[-1], s.test[0]
         (np.int64(55), np.int64(58), np.int64(77), np.int64(80))
     """
-    gap = _check_gap(gap)
+    gap = check_int("gap", gap, minimum=0)
     for name, fraction in (("validation", validation), ("test", test)):
         if not 0 <= fraction < 1:
             raise ParameterError(f"{name}: expected a fraction in [0, 1), got {fraction!r}.")
@@ -113,9 +108,12 @@ class WalkForward:
             raise ParameterError(f"window: expected 'expanding' or 'rolling', got {self.window!r}.")
         if self.window == "rolling" and not self.train_size:
             raise ParameterError("train_size: a rolling window needs its length in rows, got None.")
-        if not isinstance(self.n_folds, int) or self.n_folds < 1:
-            raise ParameterError(f"n_folds: expected an integer >= 1, got {self.n_folds!r}.")
-        _check_gap(self.gap)
+        # TimeSeriesSplit needs at least two splits and slices with the sizes, so store ints.
+        object.__setattr__(self, "n_folds", check_int("n_folds", self.n_folds, minimum=2))
+        object.__setattr__(self, "gap", check_int("gap", self.gap, minimum=0))
+        for name in ("train_size", "test_size"):
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, check_int(name, getattr(self, name), minimum=1))
 
     def split(self, n_rows: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Yield ``(train_positions, test_positions)`` for each fold, oldest first."""

@@ -16,7 +16,7 @@ from pyanalytics.errors import ParameterError
 from pyanalytics.evaluation import compare_models
 from pyanalytics.features import Dataset, FeatureSpec, build_dataset
 from pyanalytics.models import BASELINES, MODELS
-from pyanalytics.models.validation import check_int
+from pyanalytics.params import check_int
 from pyanalytics.splits import ChronologicalSplit, chronological_split
 
 

@@ -34,3 +34,33 @@ def strong_market():
 def walk_market():
     """5,000 days of a pure random walk: nothing is predictable."""
     return random_walk(5000, seed=12)
+
+
+# Small, fast networks for the tests that train: each is trained once per session and shared.
+SMALL_DNN = {"hidden_units": (16, 8), "batch_size": 64}
+
+
+@pytest.fixture(scope="session")
+def strong_result(strong_market):
+    """A small DNN and the baselines trained (seeded) on the strong-signal market."""
+    from pyanalytics.training import train_direction_model
+
+    return train_direction_model(
+        strong_market, seed=0, model_params={**SMALL_DNN, "epochs": 15, "patience": 3}
+    )
+
+
+@pytest.fixture(scope="session")
+def walk_result(walk_market):
+    """A small DNN trained (seeded) on the random walk with a tiny early-stopping patience."""
+    from pyanalytics.training import train_direction_model
+
+    return train_direction_model(
+        walk_market, seed=0, model_params={**SMALL_DNN, "epochs": 20, "patience": 1}
+    )
+
+
+@pytest.fixture(scope="session")
+def strong_bundle_dir(strong_result, tmp_path_factory):
+    """``strong_result`` saved as a bundle (treat as read-only; copy it to change it)."""
+    return strong_result.save(tmp_path_factory.mktemp("bundles") / "strong")

@@ -8,7 +8,8 @@ attributes end in ``_``; ``predict_proba`` returns ``(n, 2)`` probabilities of [
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from pyanalytics.models.validation import check_features, check_fitted, check_labels, validate_params
+from pyanalytics.models.validation import check_features, check_fitted, check_labels
+from pyanalytics.params import validate_params
 
 
 class DirectionClassifier(ClassifierMixin, BaseEstimator):

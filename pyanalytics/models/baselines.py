@@ -9,7 +9,7 @@ from sklearn.preprocessing import StandardScaler
 
 from pyanalytics.errors import DataError
 from pyanalytics.models.base import DirectionClassifier
-from pyanalytics.models.validation import check_float
+from pyanalytics.params import check_float
 
 
 class MajorityClassBaseline(DirectionClassifier):

@@ -3,7 +3,7 @@
 from functools import partial
 
 from pyanalytics.models.keras_base import KERAS_PARAMETER_RULES, KerasDirectionClassifier
-from pyanalytics.models.validation import check_choice, check_float, check_units
+from pyanalytics.params import check_choice, check_float, check_units
 
 ACTIVATIONS = ("relu", "elu", "selu", "gelu", "swish", "tanh", "sigmoid", "softplus", "linear")
 

@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.preprocessing import StandardScaler
 
 from pyanalytics.models.base import DirectionClassifier
-from pyanalytics.models.validation import check_float, check_int, check_seed
+from pyanalytics.params import check_float, check_int, check_seed
 
 PREDICT_CHUNK = 65_536
 

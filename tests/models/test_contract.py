@@ -1,0 +1,162 @@
+"""The estimator contract, run over every estimator: each model in MODELS and each baseline.
+
+A new model class is picked up automatically; give it small, fast parameters in FAST_PARAMS.
+"""
+
+import json
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from pyanalytics.data import synthetic_market
+from pyanalytics.errors import NotFittedError, PyAnalyticsError
+from pyanalytics.features import build_dataset
+from pyanalytics.models import BASELINES, MODELS, DNNClassifier
+from pyanalytics.models.keras_base import KerasDirectionClassifier
+
+# Non-default values where a class has parameters, so get_params proves they were stored.
+FAST_PARAMS = {
+    DNNClassifier: {
+        "hidden_units": (16, 8),
+        "dropout": 0.1,
+        "epochs": 4,
+        "batch_size": 64,
+        "patience": 2,
+        "seed": 0,
+    },
+    BASELINES["logistic_regression"]: {"C": 0.5},
+    BASELINES["previous_direction"]: {"return_feature": "ret_1"},
+}
+ESTIMATORS = [*MODELS.values(), *BASELINES.values()]
+
+
+def _params(cls) -> dict:
+    return dict(FAST_PARAMS.get(cls, {}))
+
+
+def _parts(model) -> dict:
+    return {"network": model.network_} if isinstance(model, KerasDirectionClassifier) else {}
+
+
+@pytest.fixture(scope="module")
+def data():
+    dataset = build_dataset(synthetic_market(600, signal_strength=2.0, seed=3))
+    X, y = dataset.X[dataset.labelled], dataset.y[dataset.labelled]
+    return X.iloc[:400], y.iloc[:400], X.iloc[400:], y.iloc[400:]
+
+
+@pytest.fixture(scope="module")
+def fit_once(data):
+    """fit_once(cls) -> (model, what fit returned, params before fit); one fit per class."""
+    cache = {}
+
+    def fit(cls):
+        if cls not in cache:
+            model = cls(**_params(cls))
+            before = model.get_params()
+            cache[cls] = (model, model.fit(data[0], data[1]), before)
+        return cache[cls]
+
+    return fit
+
+
+@pytest.fixture(params=ESTIMATORS, ids=lambda cls: cls.__name__)
+def fitted(request, fit_once):
+    return fit_once(request.param)
+
+
+def test_every_model_has_fast_test_parameters():
+    assert set(MODELS.values()) <= set(FAST_PARAMS)
+    assert set(BASELINES.values()) <= set(ESTIMATORS)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS, ids=lambda cls: cls.__name__)
+def test_init_only_stores_its_arguments(cls):
+    params = _params(cls)
+    model = cls(**params)
+    assert {k: v for k, v in model.get_params().items() if k in params} == params
+    assert vars(model) == model.get_params()  # nothing else is set or derived
+    for name in model.get_params():
+        marker = object()  # not even checked until fit
+        assert cls(**{name: marker}).get_params()[name] is marker
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS, ids=lambda cls: cls.__name__)
+def test_methods_before_fit_raise_not_fitted_naming_the_class(cls, data):
+    model = cls(**_params(cls))
+    for method in (model.predict, model.predict_proba):
+        with pytest.raises(NotFittedError, match=f"{cls.__name__} is not fitted yet"):
+            method(data[2])
+    with pytest.raises(NotFittedError, match=cls.__name__) as info:
+        model.to_state()
+    assert isinstance(info.value, PyAnalyticsError)
+
+
+def test_fit_returns_self_and_leaves_the_parameters_alone(fitted):
+    model, returned, before = fitted
+    assert returned is model
+    assert model.get_params() == before
+
+
+def test_learned_attributes_end_in_underscore(fitted):
+    model, _, before = fitted
+    learned = [name for name in vars(model) if name not in before and not name.startswith("_")]
+    assert {"threshold_", "classes_", "n_features_in_", "feature_names_in_"} <= set(learned)
+    assert all(name.endswith("_") for name in learned), learned
+    assert list(model.feature_names_in_) == list(
+        build_dataset(synthetic_market(300, seed=0)).X.columns
+    )
+
+
+def test_clone_gives_an_unfitted_copy_with_the_same_parameters(fitted, data):
+    model, _, before = fitted
+    copy = clone(model)
+    assert type(copy) is type(model) and copy is not model
+    assert copy.get_params() == before
+    assert vars(copy) == copy.get_params()
+    with pytest.raises(NotFittedError):
+        copy.predict_proba(data[2])
+    model.predict_proba(data[2])  # the original is still fitted
+
+
+def test_predict_proba_is_n_by_2_and_rows_sum_to_one(fitted, data):
+    model, _, _ = fitted
+    proba = model.predict_proba(data[2])
+    assert proba.shape == (len(data[2]), 2) and proba.dtype == np.float64
+    assert ((proba >= 0) & (proba <= 1)).all()
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(model.classes_, [0, 1])
+
+
+def test_predict_applies_the_learned_threshold(fitted, data):
+    model, _, before = fitted
+    assert model.threshold_ == float(before.get("threshold", 0.5))
+    labels = model.predict(data[2])
+    assert labels.dtype == np.int64 and set(np.unique(labels)) <= {0, 1}
+    np.testing.assert_array_equal(labels, model.predict_proba(data[2])[:, 1] >= model.threshold_)
+
+
+def test_state_survives_json_and_rebuilds_identical_probabilities(fitted, data):
+    model, _, _ = fitted
+    state = model.to_state()
+    text = json.dumps(state, allow_nan=False)
+    restored = type(model).from_state(json.loads(text), **_parts(model))
+    assert type(restored) is type(model)
+    np.testing.assert_array_equal(restored.predict_proba(data[2]), model.predict_proba(data[2]))
+    np.testing.assert_array_equal(restored.predict(data[2]), model.predict(data[2]))
+    assert restored.threshold_ == model.threshold_
+    assert restored.to_state()["params"] == state["params"]
+    assert list(restored.feature_names_in_) == list(model.feature_names_in_)
+
+
+def test_a_higher_dnn_threshold_says_up_less_often(data, fit_once):
+    usual, _, _ = fit_once(DNNClassifier)
+    strict = clone(usual).set_params(threshold=0.9).fit(data[0], data[1])
+    assert strict.threshold_ == 0.9
+    p_up = strict.predict_proba(data[2])[:, 1]
+    # same seed, same data: the threshold does not change training, only the decision
+    np.testing.assert_array_equal(p_up, usual.predict_proba(data[2])[:, 1])
+    assert ((p_up >= 0.5) & (p_up < 0.9)).any()
+    assert strict.predict(data[2]).sum() < usual.predict(data[2]).sum()
+    np.testing.assert_array_equal(strict.predict(data[2]), p_up >= 0.9)

@@ -1,0 +1,155 @@
+"""Chronological and walk-forward splits: time order, purge gaps, no label reaching forward."""
+
+import numpy as np
+import pytest
+
+from pyanalytics.errors import DataError, ParameterError
+from pyanalytics.splits import MIN_ROWS_PER_PART, ChronologicalSplit, WalkForward, chronological_split
+
+CASES = [
+    (1000, 0.15, 0.15, 1),
+    (1000, 0.2, 0.1, 5),
+    (237, 0.15, 0.2, 3),
+    (500, 0.0, 0.25, 2),
+    (300, 0.1, 0.1, 0),
+]
+
+
+@pytest.mark.parametrize("n_rows, validation, test, gap", CASES)
+def test_parts_are_ordered_contiguous_disjoint_and_separated_by_the_gap(n_rows, validation, test, gap):
+    split = chronological_split(n_rows, validation=validation, test=test, gap=gap)
+    assert isinstance(split, ChronologicalSplit) and split.gap == gap
+    parts = [p for p in (split.train, split.validation, split.test) if len(p)]
+    for part in parts:
+        np.testing.assert_array_equal(part, np.arange(part[0], part[-1] + 1))
+    assert split.train[0] == 0 and split.test[-1] == n_rows - 1
+    for earlier, later in zip(parts, parts[1:]):
+        assert later[0] - earlier[-1] - 1 == gap
+    every = np.concatenate(parts)
+    assert len(np.unique(every)) == len(every)
+    assert len(every) + gap * (len(parts) - 1) == n_rows
+    assert len(split.test) == round(n_rows * test)
+    assert len(split.validation) == round(n_rows * validation)
+    assert set(split.parts()) == {"train", "validation", "test"}
+
+
+@pytest.mark.parametrize("n_rows, validation, test, gap", [c for c in CASES if c[3] > 0])
+def test_no_training_label_window_reaches_a_later_part_when_gap_covers_the_horizon(
+    n_rows, validation, test, gap
+):
+    split = chronological_split(n_rows, validation=validation, test=test, gap=gap)
+    later = np.concatenate([split.validation, split.test])
+    validation_rows = set(split.validation.tolist())
+    for horizon in range(1, gap + 1):
+        # the label of row t uses rows (t, t + horizon]
+        train_windows = {t + k for t in split.train for k in range(1, horizon + 1)}
+        assert train_windows.isdisjoint(later.tolist())
+        val_windows = {t + k for t in split.validation for k in range(1, horizon + 1)}
+        assert val_windows.isdisjoint(split.test.tolist()) and not validation_rows & set(
+            split.test.tolist()
+        )
+
+
+@pytest.mark.parametrize("gap", [0, 1, 3])
+def test_a_horizon_longer_than_the_gap_would_reach_forward(gap):
+    # why gap >= horizon is required: the last training label of horizon gap + 1 ends on the
+    # first validation row
+    split = chronological_split(200, validation=0.15, test=0.15, gap=gap)
+    assert split.train[-1] + (gap + 1) == split.validation[0]
+    assert split.validation[-1] + (gap + 1) == split.test[0]
+
+
+def test_too_few_rows_is_a_data_error_naming_the_part():
+    with pytest.raises(DataError, match="validation part"):
+        chronological_split(100, validation=0.15, test=0.3, gap=1)
+    with pytest.raises(DataError, match="train part"):
+        chronological_split(60, validation=0.34, test=0.34, gap=1)
+    with pytest.raises(DataError, match=str(MIN_ROWS_PER_PART)):
+        chronological_split(40, validation=0.0, test=0.4, gap=5)
+    chronological_split(40, validation=0.0, test=0.5, gap=0)  # 20 + 20 is just enough
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"validation": -0.1}, "validation"),
+        ({"validation": 1.0}, "validation"),
+        ({"test": 1.5}, "test"),
+        ({"test": -0.2}, "test"),
+        ({"validation": 0.5, "test": 0.5}, "validation \\+ test"),
+        ({"gap": -1}, "gap"),
+        ({"gap": 1.5}, "gap"),
+        ({"gap": True}, "gap"),
+        ({"gap": "2"}, "gap"),
+        ({"gap": None}, "gap"),
+    ],
+)
+def test_bad_fractions_or_gap_are_parameter_errors(kwargs, name):
+    with pytest.raises(ParameterError, match=name):
+        chronological_split(1000, **kwargs)
+
+
+def test_a_whole_float_gap_is_accepted():
+    assert chronological_split(1000, gap=3.0).gap == 3
+
+
+def _folds(walk, n_rows):
+    return list(walk.split(n_rows))
+
+
+@pytest.mark.parametrize("window", ["expanding", "rolling"])
+@pytest.mark.parametrize("gap", [1, 4])
+def test_walk_forward_tests_follow_their_training_rows_after_the_gap(window, gap):
+    walk = WalkForward(n_folds=4, window=window, gap=gap, train_size=60)
+    folds = _folds(walk, 400)
+    assert len(folds) == 4
+    for train, test in folds:
+        assert train.max() < test.min()
+        assert test[0] - train[-1] - 1 == gap
+        np.testing.assert_array_equal(train, np.arange(train[0], train[-1] + 1))
+        np.testing.assert_array_equal(test, np.arange(test[0], test[-1] + 1))
+    tests = [test for _, test in folds]
+    for before, after in zip(tests, tests[1:]):
+        assert after[0] == before[-1] + 1  # consecutive, non-overlapping blocks
+    assert tests[-1][-1] == 399
+
+
+def test_expanding_windows_grow_from_the_start_and_rolling_windows_keep_their_length():
+    expanding = _folds(WalkForward(n_folds=4, gap=2), 400)
+    rolling = _folds(WalkForward(n_folds=4, window="rolling", train_size=50, gap=2), 400)
+    assert all(train[0] == 0 for train, _ in expanding)
+    sizes = [len(train) for train, _ in expanding]
+    assert sizes == sorted(sizes) and len(set(sizes)) == len(sizes)
+    assert [len(train) for train, _ in rolling] == [50] * 4
+    assert [train[0] for train, _ in rolling] == sorted({train[0] for train, _ in rolling})
+    for (train_e, test_e), (train_r, test_r) in zip(expanding, rolling):
+        np.testing.assert_array_equal(test_e, test_r)
+        np.testing.assert_array_equal(train_r, train_e[-50:])
+
+
+def test_walk_forward_test_size_and_float_gap():
+    folds = _folds(WalkForward(n_folds=3, gap=2.0, test_size=30), 200)
+    assert [len(test) for _, test in folds] == [30, 30, 30]
+    assert all(test[0] - train[-1] - 1 == 2 for train, test in folds)
+
+
+def test_walk_forward_with_too_few_rows_is_a_data_error():
+    with pytest.raises(DataError, match="too few"):
+        _folds(WalkForward(n_folds=5, gap=3), 6)
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"window": "sliding"}, "window"),
+        ({"window": "rolling"}, "train_size"),
+        ({"n_folds": 0}, "n_folds"),
+        ({"n_folds": 1}, "n_folds"),
+        ({"n_folds": 2.5}, "n_folds"),
+        ({"gap": -2}, "gap"),
+        ({"gap": "one"}, "gap"),
+    ],
+)
+def test_walk_forward_bad_arguments_are_parameter_errors(kwargs, name):
+    with pytest.raises(ParameterError, match=name):
+        WalkForward(**kwargs)

@@ -1,0 +1,100 @@
+"""train_direction_model: scaler on the training part, honest test metrics, planted signals found."""
+
+import numpy as np
+import pytest
+
+from pyanalytics import jsonio
+from pyanalytics.errors import ParameterError
+from pyanalytics.evaluation import classification_metrics
+from pyanalytics.models import BASELINES
+from pyanalytics.training import TrainingResult, prices_sha256, train_direction_model
+
+
+def _parts(result):
+    X = result.dataset.X[result.dataset.labelled]
+    y = result.dataset.y[result.dataset.labelled].astype(int)
+    return {name: (X.iloc[rows], y.iloc[rows]) for name, rows in result.split.parts().items()}
+
+
+def test_the_dnn_finds_a_strong_planted_signal(strong_result):
+    assert strong_result.metrics["dnn"]["roc_auc"] >= 0.85
+
+
+def test_the_dnn_finds_nothing_in_a_random_walk(walk_result):
+    assert 0.44 <= walk_result.metrics["dnn"]["roc_auc"] <= 0.56
+
+
+@pytest.mark.parametrize("fixture", ["strong_result", "walk_result"])
+def test_metrics_hold_the_model_and_every_baseline(fixture, request):
+    result = request.getfixturevalue(fixture)
+    assert isinstance(result, TrainingResult)
+    assert set(result.metrics) == {"dnn", *BASELINES}
+    for constant in ("always_up", "majority_class"):
+        assert result.metrics[constant]["roc_auc"] == 0.5
+
+
+def test_the_scaler_is_fitted_on_the_training_part_only(strong_result):
+    train_X = _parts(strong_result)["train"][0].to_numpy()
+    every_X = strong_result.dataset.X.to_numpy()
+    scaler = strong_result.estimator.scaler_
+    np.testing.assert_allclose(scaler.mean_, train_X.mean(axis=0), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(scaler.scale_, train_X.std(axis=0), rtol=1e-10)
+    assert not np.allclose(scaler.mean_, every_X.mean(axis=0), rtol=1e-6, atol=0)
+
+
+def test_metrics_are_computed_on_the_test_part_alone(strong_result):
+    parts = _parts(strong_result)
+    X_test, y_test = parts["test"]
+    model = strong_result.estimator
+    assert strong_result.metrics["dnn"] == classification_metrics(
+        y_test, model.predict_proba(X_test)[:, 1], model.threshold_
+    )
+    assert strong_result.metrics["dnn"]["n"] == len(strong_result.split.test)
+    # the baselines learned from the training part only
+    majority = strong_result.baselines["majority_class"]
+    assert majority.up_rate_ == parts["train"][1].mean()
+
+
+def test_the_split_purges_the_horizon_and_early_stopping_watches_validation(strong_result):
+    split = strong_result.split
+    assert split.gap == strong_result.dataset.horizon == 1
+    assert strong_result.estimator.validation_gap == 1 and strong_result.estimator.seed == 0
+    assert split.test[-1] == strong_result.dataset.n_labelled - 1
+    assert "val_loss" in strong_result.estimator.history_
+
+
+def test_periods_and_summary(strong_result):
+    periods = strong_result.periods
+    dates = strong_result.dataset.X.index[strong_result.dataset.labelled]
+    assert periods["test"]["start"] == dates[strong_result.split.test[0]].date().isoformat()
+    assert periods["train"]["end"] < periods["validation"]["start"] < periods["test"]["start"]
+    assert sum(p["rows"] for p in periods.values()) + 2 * strong_result.split.gap == len(dates)
+    summary = strong_result.summary(bundle="somewhere")
+    assert summary["metrics"]["test"] == strong_result.metrics["dnn"]
+    assert set(summary["baselines"]) == set(BASELINES)
+    assert summary["best_epoch"] == strong_result.estimator.best_epoch_
+    assert summary["features"] == list(strong_result.dataset.X.columns)
+    assert jsonio.dumps(summary)  # strict JSON
+
+
+def test_prices_fingerprint_follows_values_not_identity(strong_market):
+    digest = prices_sha256(strong_market)
+    assert digest == prices_sha256(strong_market.copy())
+    changed = strong_market.copy()
+    changed.iloc[100, changed.columns.get_loc("close")] += 0.01
+    assert prices_sha256(changed) != digest
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"model": "rnn"}, "model"),
+        ({"horizon": 0}, "horizon"),
+        ({"horizon": 3, "gap": 2}, "gap"),
+        ({"test": 1.2}, "test"),
+        ({"model_params": {"epochs": 0}}, "epochs"),
+    ],
+)
+def test_bad_arguments_are_parameter_errors(strong_market, kwargs, name):
+    with pytest.raises(ParameterError, match=f"^{name}"):
+        train_direction_model(strong_market.iloc[:400], **kwargs)
