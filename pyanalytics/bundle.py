@@ -28,10 +28,11 @@ import numpy as np
 import pandas as pd
 
 from pyanalytics.errors import BundleError, DataError
-from pyanalytics.evaluation import compare_models
 from pyanalytics.features import FeatureSpec, build_dataset
+from pyanalytics.features.windows import model_inputs, usable_rows
 from pyanalytics.jsonio import write_json
 from pyanalytics.models import BASELINES, MODELS
+from pyanalytics.training import score
 
 FORMAT = "pyanalytics-bundle"
 FORMAT_VERSION = 1
@@ -66,9 +67,9 @@ def _write_contents(folder: Path, result) -> None:
             "feature_spec": dataset.spec.to_dict(),
             "horizon": dataset.horizon,
             "dead_zone": dataset.dead_zone,
-            "window": None,
+            "window": result.window,
             "threshold": estimator.threshold_,
-            "cost_ratio": None,
+            "cost_ratio": result.alpha,
             "estimator": estimator.to_state(),
         },
     )
@@ -158,6 +159,8 @@ def _verify_manifest(folder: Path) -> None:
 def _load_network(folder: Path):
     import keras
 
+    import pyanalytics.models.cost  # noqa: F401  (registers the cost-sensitive loss and trainer)
+
     try:
         return keras.saving.load_model(folder / MODEL_FILE, safe_mode=True, compile=False)
     except Exception as error:  # Keras raises TypeError/ValueError/OSError for unsafe or unknown content
@@ -187,6 +190,8 @@ class Bundle:
     spec: FeatureSpec
     horizon: int
     dead_zone: float
+    window: int | None
+    alpha: float
     metadata: dict
 
     def dataset(self, prices: pd.DataFrame):
@@ -194,43 +199,46 @@ class Bundle:
         return build_dataset(prices, self.spec, self.horizon, self.dead_zone)
 
     def predict(self, prices: pd.DataFrame, *, last: int | None = None) -> pd.DataFrame:
-        """Probability of a rise and the signal (1 = up) for each date with complete features.
+        """Probability of a rise and the signal (1 = up) for each date with complete inputs.
 
         Args:
-            prices: a frame in the prices contract; its history must cover the feature warm-up.
+            prices: a frame in the prices contract; its history must cover the feature warm-up
+                (and, for sequence models, one window).
             last: only the most recent ``last`` dates.
 
         Returns:
             A DataFrame with columns ``date``, ``prob_up``, ``signal``.
         """
         X = self.dataset(prices).X
+        rows = np.arange(0 if self.window is None else min(self.window - 1, len(X)), len(X))
         if last is not None:
-            X = X.iloc[-last:]
-        prob_up = self.estimator.predict_proba(X)[:, 1]
+            rows = rows[-last:]
+        prob_up = self.estimator.predict_proba(model_inputs(X, rows, self.window))[:, 1]
         return pd.DataFrame(
             {
-                "date": X.index.to_numpy(),
+                "date": X.index[rows].to_numpy(),
                 "prob_up": prob_up,
                 "signal": (prob_up >= self.estimator.threshold_).astype(np.int64),
             }
         )
 
     def evaluate(self, prices: pd.DataFrame, *, since=None) -> dict[str, dict]:
-        """Metrics of the model and every saved baseline on labelled rows dated ``since`` or later.
+        """Metrics of the model and every saved baseline on labelled dates from ``since`` on.
 
         ``since`` defaults to the first date of the bundle's own test part, so evaluating on the
         training data reproduces the test metrics and never scores rows the model learned from.
+        Windows of sequence models stay on or after ``since``, as they stayed inside the test part.
         """
         since = pd.Timestamp(since or self.metadata["out_of_sample_from"])
         data = self.dataset(prices)
-        rows = data.labelled & (data.X.index >= since)
-        if not rows.any():
+        in_range = np.asarray(data.X.index >= since)
+        rows = usable_rows(np.flatnonzero(data.labelled & in_range), self.window, int(np.argmax(in_range)))
+        if not rows.size:
             raise DataError(
-                f"prices: no labelled rows on or after {since.date()} (the data ends "
-                f"{data.X.index[-1].date()}); pass later prices or an earlier `since` date."
+                f"prices: no labelled dates on or after {since.date()} with complete inputs (the "
+                f"data ends {data.X.index[-1].date()}); pass later prices or an earlier `since` date."
             )
-        models = {self.model_name: self.estimator, **self.baselines}
-        return compare_models(models, data.X[rows], data.y[rows].astype(np.int64))
+        return score(self.estimator, self.model_name, self.baselines, data, rows, self.window, self.alpha)
 
 
 def load_bundle(path: str | Path) -> Bundle:
@@ -262,5 +270,7 @@ def load_bundle(path: str | Path) -> Bundle:
         spec=FeatureSpec.from_dict(pre["feature_spec"]),
         horizon=pre["horizon"],
         dead_zone=pre["dead_zone"],
+        window=pre["window"],
+        alpha=pre["cost_ratio"],
         metadata=_read_json(folder, "metadata.json"),
     )

@@ -5,6 +5,7 @@ the model and every baseline are fitted and scored, so the command line, the scr
 package all get the same numbers for the same inputs.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -12,24 +13,31 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pyanalytics.errors import ParameterError
-from pyanalytics.evaluation import compare_models
+from pyanalytics.errors import DataError, ParameterError
+from pyanalytics.evaluation import classification_metrics, compare_models
+from pyanalytics.evaluation.costs import check_alpha, optimal_threshold
 from pyanalytics.features import Dataset, FeatureSpec, build_dataset
-from pyanalytics.models import BASELINES, MODELS
+from pyanalytics.features.windows import check_window, model_inputs, usable_rows
+from pyanalytics.models import BASELINES, MODELS, SEQUENCE_MODELS
 from pyanalytics.params import check_int
-from pyanalytics.splits import ChronologicalSplit, chronological_split
+from pyanalytics.splits import MIN_ROWS_PER_PART, chronological_split
+
+DEFAULT_WINDOW = 20
 
 
 @dataclass(frozen=True, eq=False)
 class TrainingResult:
-    """A fitted model with its baselines, the split it was judged on and the test metrics.
+    """A fitted model with its baselines, the rows it was judged on and the test metrics.
 
     Attributes:
         model_name: key of the model in ``pyanalytics.models.MODELS`` (e.g. ``"dnn"``).
         estimator: the fitted model.
-        baselines: fitted naive baselines by name.
+        baselines: fitted naive baselines by name (they see the same dates, one day at a time).
         dataset: the features and labels the model was trained and tested on.
-        split: row positions (among labelled rows) of the train, validation and test parts.
+        rows: positions in ``dataset.X`` of the train, validation and test dates.
+        gap: rows purged between consecutive parts.
+        window: days per input window for sequence models, None for the DNN.
+        alpha: cost of a false positive in false negatives, used for ``expected_cost``.
         metrics: test-part metrics of the model (key ``model_name``) and of every baseline.
         data_sha256: fingerprint of the prices the model was trained on.
         seed: the seed used for the model.
@@ -39,7 +47,10 @@ class TrainingResult:
     estimator: object
     baselines: dict
     dataset: Dataset
-    split: ChronologicalSplit
+    rows: dict
+    gap: int
+    window: int | None
+    alpha: float
     metrics: dict
     data_sha256: str
     seed: int | None
@@ -48,27 +59,33 @@ class TrainingResult:
     @property
     def periods(self) -> dict[str, dict]:
         """First and last date and row count of each part."""
-        dates = self.dataset.X.index[self.dataset.labelled]
+        dates = self.dataset.X.index
         return {
             name: {
-                "start": dates[rows[0]].date().isoformat() if len(rows) else None,
-                "end": dates[rows[-1]].date().isoformat() if len(rows) else None,
+                "start": dates[rows[0]].date().isoformat(),
+                "end": dates[rows[-1]].date().isoformat(),
                 "rows": int(len(rows)),
             }
-            for name, rows in self.split.parts().items()
+            for name, rows in self.rows.items()
         }
 
     def summary(self, bundle: str | Path | None = None) -> dict:
         """The result as plain data, the shape of ``pyanalytics train --json``."""
+        estimator = self.estimator
         return {
             "model": self.model_name,
             "horizon": self.dataset.horizon,
             "dead_zone": self.dataset.dead_zone,
-            "threshold": self.estimator.threshold_,
+            "window": self.window,
+            "threshold": estimator.threshold_,
+            "alpha": self.alpha,
+            "cost_sensitive": bool(estimator.cost_fp) and not estimator.tune_threshold,
+            "tuned_threshold": bool(estimator.tune_threshold),
+            "theoretical_threshold": optimal_threshold(self.alpha),
             "seed": self.seed,
             "features": list(self.dataset.X.columns),
-            "split": {**self.periods, "gap": self.split.gap},
-            "best_epoch": getattr(self.estimator, "best_epoch_", None),
+            "split": {**self.periods, "gap": self.gap},
+            "best_epoch": getattr(estimator, "best_epoch_", None),
             "metrics": {"test": self.metrics[self.model_name]},
             "baselines": {k: v for k, v in self.metrics.items() if k != self.model_name},
             "bundle": None if bundle is None else str(bundle),
@@ -83,11 +100,40 @@ class TrainingResult:
 
 def prices_sha256(prices: pd.DataFrame) -> str:
     """SHA-256 of the dates and values of a prices frame (independent of file formatting)."""
-    import hashlib
-
     hashed = pd.util.hash_pandas_object(prices, index=True).to_numpy()
     columns = ",".join(prices.columns).encode()
     return hashlib.sha256(columns + hashed.tobytes()).hexdigest()
+
+
+def score(estimator, model_name: str, baselines: dict, dataset: Dataset, rows, window, alpha) -> dict:
+    """Metrics of the model and every baseline on the same dates (rows of ``dataset.X``).
+
+    The model sees its own inputs (windows for sequence models); the baselines see the same
+    dates one day at a time.
+    """
+    y = dataset.y.to_numpy()[rows].astype(np.int64)
+    prob_up = estimator.predict_proba(model_inputs(dataset.X, rows, window))[:, 1]
+    scores = {model_name: classification_metrics(y, prob_up, estimator.threshold_, alpha)}
+    return {**scores, **compare_models(baselines, dataset.X.iloc[rows], y, alpha)}
+
+
+def _part_rows(dataset: Dataset, validation: float, test: float, gap: int, window: int | None) -> dict:
+    """Positions in ``dataset.X`` of each part's labelled dates whose inputs stay inside the part."""
+    labelled = np.flatnonzero(dataset.labelled)
+    split = chronological_split(len(labelled), validation=validation, test=test, gap=gap)
+    rows = {}
+    for name, positions in split.parts().items():
+        if not len(positions):
+            continue
+        part = labelled[positions]
+        rows[name] = usable_rows(part, window, first_row=part[0])
+        if len(rows[name]) < MIN_ROWS_PER_PART:
+            raise DataError(
+                f"prices: the {name} part keeps {len(rows[name])} dates once its windows of "
+                f"{window} days stay inside it; each part needs at least {MIN_ROWS_PER_PART}. "
+                "Supply a longer history or a shorter window."
+            )
+    return rows
 
 
 def train_direction_model(
@@ -95,11 +141,14 @@ def train_direction_model(
     *,
     model: str = "dnn",
     horizon: int = 1,
+    window: int | None = None,
     spec: FeatureSpec | None = None,
     dead_zone: float = 0.0,
     validation: float = 0.15,
     test: float = 0.15,
     gap: int | None = None,
+    cost_fp: float | None = None,
+    tune_threshold: bool = False,
     seed: int | None = 0,
     model_params: dict | None = None,
     on_epoch=None,
@@ -107,19 +156,24 @@ def train_direction_model(
     """Fit a direction model and its baselines on a chronological train/validation/test split.
 
     Features at each date use only prices up to that date; labels look ``horizon`` rows ahead;
-    ``gap`` rows (default: the horizon) are purged between the parts; scalers are fitted inside
-    the models on the training part only; early stopping watches the validation part; metrics
-    are computed on the test part alone.
+    ``gap`` rows (default: the horizon) are purged between the parts; a sequence model's window
+    never reaches across a part's start; scalers are fitted inside the models on the training
+    part only; early stopping (and threshold tuning) use the validation part; metrics come from
+    the test part alone.
 
     Args:
         prices: a frame in the prices contract (see ``pyanalytics.data.load_prices``).
-        model: a key of ``pyanalytics.models.MODELS``.
+        model: a key of ``pyanalytics.models.MODELS``: ``"dnn"``, ``"lstm"`` or ``"gru"``.
         horizon: rows ahead for the direction label.
+        window: days per input window of ``"lstm"``/``"gru"`` (default 20); not for ``"dnn"``.
         spec: which features to compute (default ``FeatureSpec()``).
         dead_zone: moves within ``±dead_zone`` are left unlabelled.
         validation: fraction of labelled rows for the validation part.
         test: fraction of labelled rows for the test part.
         gap: purge gap in rows between parts; at least ``horizon``.
+        cost_fp: a false positive costs ``cost_fp`` false negatives (alpha). Trains with the
+            cost-weighted loss, or with ``tune_threshold`` tunes the threshold instead.
+        tune_threshold: tune the decision threshold on the validation part (Solution 1).
         seed: seed of the model's random steps (None: not reproducible).
         model_params: extra keyword arguments of the model class (e.g. ``epochs``).
         on_epoch: progress callback ``on_epoch(epoch, max_epochs, logs)``.
@@ -135,26 +189,32 @@ def train_direction_model(
         raise ParameterError(f"model: expected one of {', '.join(map(repr, MODELS))}, got {model!r}.")
     horizon = check_int("horizon", horizon, minimum=1)
     gap = horizon if gap is None else check_int("gap", gap, minimum=horizon)
+    window = check_window(window)
+    if model in SEQUENCE_MODELS:
+        window = window or DEFAULT_WINDOW
+    elif window is not None:
+        raise ParameterError(f"window: the {model!r} model reads one day at a time; drop window or use 'lstm'/'gru'.")
+    alpha = 1.0 if cost_fp is None else check_alpha(cost_fp)
     dataset = build_dataset(prices, spec or FeatureSpec(), horizon, dead_zone)
-    X = dataset.X[dataset.labelled]
-    y = dataset.y[dataset.labelled].astype(np.int64)
-    split = chronological_split(len(X), validation=validation, test=test, gap=gap)
-    part = {name: (X.iloc[rows], y.iloc[rows]) for name, rows in split.parts().items()}
-    params = {"seed": seed, "validation_gap": gap, **(model_params or {})}
-    estimator = MODELS[model](**params).fit(
-        *part["train"],
-        validation_data=part["validation"] if len(split.validation) else None,
-        on_epoch=on_epoch,
+    rows = _part_rows(dataset, validation, test, gap, window)
+    y = dataset.y.to_numpy()
+    inputs = {name: (model_inputs(dataset.X, r, window), y[r].astype(np.int64)) for name, r in rows.items()}
+    params = {"seed": seed, "validation_gap": gap, "cost_fp": cost_fp, "tune_threshold": tune_threshold}
+    estimator = MODELS[model](**params, **(model_params or {})).fit(
+        *inputs["train"], validation_data=inputs.get("validation"), on_epoch=on_epoch
     )
-    baselines = {name: cls().fit(*part["train"]) for name, cls in BASELINES.items()}
-    metrics = compare_models({model: estimator, **baselines}, *part["test"])
+    train_days = dataset.X.iloc[rows["train"]], y[rows["train"]].astype(np.int64)
+    baselines = {name: cls().fit(*train_days) for name, cls in BASELINES.items()}
     return TrainingResult(
         model_name=model,
         estimator=estimator,
         baselines=baselines,
         dataset=dataset,
-        split=split,
-        metrics=metrics,
+        rows=rows,
+        gap=gap,
+        window=window,
+        alpha=alpha,
+        metrics=score(estimator, model, baselines, dataset, rows["test"], window, alpha),
         data_sha256=prices_sha256(prices),
         seed=seed,
     )

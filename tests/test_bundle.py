@@ -280,7 +280,7 @@ def test_evaluate_on_the_training_prices_reproduces_the_test_metrics(
     assert loaded.evaluate(strong_market) == strong_result.metrics
     later = loaded.evaluate(strong_market, since=strong_market.index[-200])
     assert later["dnn"]["n"] == 199  # the last row has no label yet
-    with pytest.raises(DataError, match="no labelled rows"):
+    with pytest.raises(DataError, match="no labelled dates"):
         loaded.evaluate(strong_market, since=strong_market.index[-1])
 
 

@@ -11,9 +11,8 @@ from pyanalytics.training import TrainingResult, prices_sha256, train_direction_
 
 
 def _parts(result):
-    X = result.dataset.X[result.dataset.labelled]
-    y = result.dataset.y[result.dataset.labelled].astype(int)
-    return {name: (X.iloc[rows], y.iloc[rows]) for name, rows in result.split.parts().items()}
+    X, y = result.dataset.X, result.dataset.y
+    return {name: (X.iloc[rows], y.iloc[rows].astype(int)) for name, rows in result.rows.items()}
 
 
 def test_the_dnn_finds_a_strong_planted_signal(strong_result):
@@ -49,26 +48,28 @@ def test_metrics_are_computed_on_the_test_part_alone(strong_result):
     assert strong_result.metrics["dnn"] == classification_metrics(
         y_test, model.predict_proba(X_test)[:, 1], model.threshold_
     )
-    assert strong_result.metrics["dnn"]["n"] == len(strong_result.split.test)
+    assert strong_result.metrics["dnn"]["n"] == len(strong_result.rows["test"])
     # the baselines learned from the training part only
     majority = strong_result.baselines["majority_class"]
     assert majority.up_rate_ == parts["train"][1].mean()
 
 
 def test_the_split_purges_the_horizon_and_early_stopping_watches_validation(strong_result):
-    split = strong_result.split
-    assert split.gap == strong_result.dataset.horizon == 1
+    rows = strong_result.rows
+    assert strong_result.gap == strong_result.dataset.horizon == 1
+    assert rows["validation"][0] - rows["train"][-1] == rows["test"][0] - rows["validation"][-1] == 2
     assert strong_result.estimator.validation_gap == 1 and strong_result.estimator.seed == 0
-    assert split.test[-1] == strong_result.dataset.n_labelled - 1
+    assert rows["test"][-1] == np.flatnonzero(strong_result.dataset.labelled)[-1]
     assert "val_loss" in strong_result.estimator.history_
 
 
 def test_periods_and_summary(strong_result):
     periods = strong_result.periods
-    dates = strong_result.dataset.X.index[strong_result.dataset.labelled]
-    assert periods["test"]["start"] == dates[strong_result.split.test[0]].date().isoformat()
+    dates = strong_result.dataset.X.index
+    assert periods["test"]["start"] == dates[strong_result.rows["test"][0]].date().isoformat()
     assert periods["train"]["end"] < periods["validation"]["start"] < periods["test"]["start"]
-    assert sum(p["rows"] for p in periods.values()) + 2 * strong_result.split.gap == len(dates)
+    labelled = strong_result.dataset.n_labelled
+    assert sum(p["rows"] for p in periods.values()) + 2 * strong_result.gap == labelled
     summary = strong_result.summary(bundle="somewhere")
     assert summary["metrics"]["test"] == strong_result.metrics["dnn"]
     assert set(summary["baselines"]) == set(BASELINES)

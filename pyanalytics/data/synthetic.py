@@ -18,12 +18,14 @@ from pyanalytics.errors import ParameterError
 _START_PRICE = 100.0
 _BASE_VOLUME = 1e6
 _VOLUME_SPREAD = 0.5
+SIGNALS = ("volume", "sequence")
 
 
 def synthetic_market(
     n_days: int = 2000,
     *,
     signal_strength: float = 0.0,
+    signal: str = "volume",
     seed=0,
     start="2000-01-03",
     volatility: float = 0.015,
@@ -42,6 +44,10 @@ def synthetic_market(
     only a volume feature (such as its z-score) can carry the signal. Strength 0 is a pure
     random walk (plus ``drift``) whose direction nothing predicts.
 
+    With ``signal="sequence"`` the driver is ``z_t * z_{t-1}`` instead of ``z_t``: the next move
+    is up when the last two days' volume shocks agree in sign. No single day's value carries it
+    (each day's shock is uncorrelated with the next return); only the pattern over the window does.
+
     Close starts at 100 on the first day and follows the cumulative log-returns. The first
     open is 100; later opens are the previous close times ``exp(N(0, volatility / 4))``.
     High is ``max(open, close) * exp(|N(0, volatility / 2)|)`` and low is
@@ -50,6 +56,7 @@ def synthetic_market(
     Args:
         n_days: Number of business days, an int >= 2.
         signal_strength: Strength of the planted volume signal, >= 0.
+        signal: ``"volume"`` (today's volume) or ``"sequence"`` (the last two days' volumes).
         seed: Seed for :func:`numpy.random.default_rng`; the same seed gives the same frame.
         start: First business day (anything :class:`pandas.Timestamp` accepts).
         volatility: Standard deviation of the daily log-return, > 0.
@@ -67,11 +74,14 @@ def synthetic_market(
         (500, ['open', 'high', 'low', 'close'])
     """
     _check_arguments(n_days, signal_strength, volatility, drift)
+    if signal not in SIGNALS:
+        raise ParameterError(f"synthetic_market: signal={signal!r} is not one of {', '.join(map(repr, SIGNALS))}.")
     index = _business_days(start, n_days)
     z, eps, open_noise, high_noise, low_noise = np.random.default_rng(seed).standard_normal(
         (5, n_days)
     )
-    returns = drift + volatility * (signal_strength * z[:-1] + eps[1:]) / math.sqrt(
+    driver = z if signal == "volume" else z * np.concatenate(([0.0], z[:-1]))
+    returns = drift + volatility * (signal_strength * driver[:-1] + eps[1:]) / math.sqrt(
         1.0 + signal_strength**2
     )
     close = _START_PRICE * np.exp(np.concatenate(([0.0], np.cumsum(returns))))

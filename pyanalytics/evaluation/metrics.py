@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 from sklearn import metrics
 
-METRIC_NAMES = ("accuracy", "precision", "recall", "f1", "roc_auc", "brier")
+METRIC_NAMES = ("accuracy", "precision", "recall", "f1", "roc_auc", "brier", "expected_cost")
 
 
-def classification_metrics(y_true, prob_up, threshold: float = 0.5) -> dict:
-    """Accuracy, precision, recall, F1, ROC AUC, Brier score and confusion counts.
+def classification_metrics(y_true, prob_up, threshold: float = 0.5, alpha: float = 1.0) -> dict:
+    """Accuracy, precision, recall, F1, ROC AUC, Brier score, expected cost and confusion counts.
 
     ``roc_auc`` is NaN when ``y_true`` holds a single class (it is undefined there); precision
     and recall are 0 where nothing was predicted or nothing happened.
@@ -19,6 +19,8 @@ def classification_metrics(y_true, prob_up, threshold: float = 0.5) -> dict:
         y_true: labels 0/1.
         prob_up: predicted probabilities of a rise.
         threshold: probability at or above which the prediction is "up".
+        alpha: cost of a false positive in false negatives, for ``expected_cost`` (the average
+            cost per decision; with alpha 1 it is the error rate).
 
     Example:
         >>> m = classification_metrics([0, 1, 1, 0], [0.2, 0.8, 0.4, 0.6])
@@ -37,16 +39,17 @@ def classification_metrics(y_true, prob_up, threshold: float = 0.5) -> dict:
         "f1": float(metrics.f1_score(y_true, y_pred, zero_division=0)),
         "roc_auc": float(metrics.roc_auc_score(y_true, prob_up)) if two_classes else float("nan"),
         "brier": float(metrics.brier_score_loss(y_true, prob_up)),
+        "expected_cost": float((alpha * fp + fn) / max(len(y_true), 1)),
         "n": int(len(y_true)),
         "up_rate": float(y_true.mean()) if len(y_true) else float("nan"),
         "confusion": {"tn": int(tn), "fp": int(fp), "fn": int(fn), "tp": int(tp)},
     }
 
 
-def compare_models(models: Mapping[str, object], X, y) -> dict[str, dict]:
+def compare_models(models: Mapping[str, object], X, y, alpha: float = 1.0) -> dict[str, dict]:
     """Metrics of each fitted model on the same rows, at each model's own threshold."""
     return {
-        name: classification_metrics(y, model.predict_proba(X)[:, 1], model.threshold_)
+        name: classification_metrics(y, model.predict_proba(X)[:, 1], model.threshold_, alpha)
         for name, model in models.items()
     }
 

@@ -11,14 +11,19 @@ from pyanalytics.models.baselines import (
     PreviousDirectionBaseline,
 )
 from pyanalytics.models.dnn import DNNClassifier
+from pyanalytics.models.recurrent import GRUClassifier, LSTMClassifier
 
-MODELS = {"dnn": DNNClassifier}
+MODELS = {"dnn": DNNClassifier, "lstm": LSTMClassifier, "gru": GRUClassifier}
+SEQUENCE_MODELS = ("lstm", "gru")
 
 __all__ = [
     "BASELINES",
     "MODELS",
     "AlwaysUpBaseline",
     "DNNClassifier",
+    "GRUClassifier",
+    "LSTMClassifier",
+    "SEQUENCE_MODELS",
     "LogisticRegressionBaseline",
     "MajorityClassBaseline",
     "PreviousDirectionBaseline",

@@ -8,6 +8,7 @@ attributes end in ``_``; ``predict_proba`` returns ``(n, 2)`` probabilities of [
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
+from pyanalytics.errors import ParameterError
 from pyanalytics.models.validation import check_features, check_fitted, check_labels
 from pyanalytics.params import validate_params
 
@@ -15,12 +16,13 @@ from pyanalytics.params import validate_params
 class DirectionClassifier(ClassifierMixin, BaseEstimator):
     """Base of every direction model: input checks, thresholding and the (n, 2) output.
 
-    Subclasses implement ``_fit(X, y, validation, on_epoch)`` and ``_prob_up(X)`` on validated
-    float arrays, declare their parameter checks in ``_parameter_rules`` (name -> check), and
+    Subclasses implement ``_fit(X, y, validation, on_epoch)`` (returning the validation pair it
+    used, if any) and ``_prob_up(X)`` on validated float arrays, declare their parameter checks in ``_parameter_rules`` (name -> check), and
     describe their learned values as JSON through ``_learned_state`` / ``_restore_learned``.
     """
 
     _parameter_rules: dict = {}
+    _input_ndim = 2  # rows x features; sequence models take samples x timesteps x features
 
     def fit(self, X, y, *, validation_data=None, on_epoch=None):
         """Learn from features ``X`` and binary labels ``y`` (1 = the price went up).
@@ -44,9 +46,27 @@ class DirectionClassifier(ClassifierMixin, BaseEstimator):
             val_features = check_features(self, X_val, where="fit(validation_data)", fitted=True)
             validation = (val_features, check_labels(self, y_val, len(val_features), where="fit"))
         self.classes_ = np.array([0, 1])
-        self._fit(features, labels, validation, on_epoch)
-        self.threshold_ = float(getattr(self, "threshold", 0.5))
+        used_validation = self._fit(features, labels, validation, on_epoch)
+        self.threshold_ = self._decision_threshold(used_validation)
         return self
+
+    def _decision_threshold(self, validation) -> float:
+        """The ``threshold`` parameter, or with ``tune_threshold`` the validation part's cheapest.
+
+        Tuning minimises the expected cost per decision with a false positive costing
+        ``cost_fp`` (default 1) times a false negative: the course's "Solution 1".
+        """
+        if not self._params.get("tune_threshold"):
+            return float(getattr(self, "threshold", 0.5))
+        if validation is None:
+            raise ParameterError(
+                f"tune_threshold: {type(self).__name__} needs validation rows to tune on; pass "
+                "validation_data or a validation_fraction above 0."
+            )
+        from pyanalytics.evaluation.costs import tune_threshold
+
+        X_val, y_val = validation
+        return tune_threshold(y_val, self._prob_up(X_val), self._params.get("cost_fp") or 1.0)
 
     def predict_proba(self, X) -> np.ndarray:
         """Probabilities of [down-or-flat, up] for each row, shape (n, 2)."""
@@ -92,7 +112,8 @@ class DirectionClassifier(ClassifierMixin, BaseEstimator):
     def _restore_learned(self, learned: dict) -> None:
         pass
 
-    def _fit(self, X: np.ndarray, y: np.ndarray, validation, on_epoch) -> None:
+    def _fit(self, X: np.ndarray, y: np.ndarray, validation, on_epoch):
+        """Learn from validated arrays; return the validation pair used (or None)."""
         raise NotImplementedError
 
     def _prob_up(self, X: np.ndarray) -> np.ndarray:

@@ -26,6 +26,10 @@ class DNNClassifier(KerasDirectionClassifier):
             no ``validation_data``; 0 trains every epoch without early stopping.
         validation_gap: rows dropped between those training and held-out rows (>= horizon).
         threshold: probability of a rise above which ``predict`` says up.
+        cost_fp: cost of a false positive in false negatives (alpha); trains with the
+            cost-weighted loss in a custom TensorFlow step unless ``tune_threshold`` is set.
+        tune_threshold: learn with plain cross-entropy and tune the threshold on the validation
+            rows to the lowest expected cost at ``cost_fp`` (default 1).
         seed: makes weights, dropout and shuffling reproducible on one machine.
 
     Example:
@@ -57,6 +61,8 @@ class DNNClassifier(KerasDirectionClassifier):
         validation_fraction=0.15,
         validation_gap=1,
         threshold=0.5,
+        cost_fp=None,
+        tune_threshold=False,
         seed=None,
     ):
         self.hidden_units = hidden_units
@@ -69,13 +75,15 @@ class DNNClassifier(KerasDirectionClassifier):
         self.validation_fraction = validation_fraction
         self.validation_gap = validation_gap
         self.threshold = threshold
+        self.cost_fp = cost_fp
+        self.tune_threshold = tune_threshold
         self.seed = seed
 
-    def _build_network(self, n_features: int):
+    def _build_network(self, input_shape: tuple[int, ...]):
         from pyanalytics.models.networks import dense_network
 
         return dense_network(
-            n_features,
+            input_shape[-1],
             hidden_units=self._params["hidden_units"],
             activation=self._params["activation"],
             dropout=self._params["dropout"],

@@ -5,6 +5,7 @@ from functools import partial
 import numpy as np
 from sklearn.preprocessing import StandardScaler
 
+from pyanalytics.evaluation.costs import check_alpha
 from pyanalytics.models.base import DirectionClassifier
 from pyanalytics.params import check_float, check_int, check_seed
 
@@ -18,8 +19,14 @@ KERAS_PARAMETER_RULES = {
     "validation_fraction": partial(check_float, low=0.0, high=0.5),
     "validation_gap": partial(check_int, minimum=0),
     "threshold": partial(check_float, low=0.0, high=1.0),
+    "cost_fp": lambda name, value: None if value is None else check_alpha(value),
+    "tune_threshold": lambda name, value: bool(value),
     "seed": check_seed,
 }
+
+
+def _inference(network, x):
+    return network(x, training=False)
 
 
 def _scaler_from_dict(learned: dict) -> StandardScaler:
@@ -35,16 +42,21 @@ class KerasDirectionClassifier(DirectionClassifier):
     """Base of the neural direction models.
 
     Fits a StandardScaler on the training rows only, builds the network from
-    ``_build_network(n_features)``, trains it with binary cross-entropy and Adam, and stops early
-    on validation loss, restoring the best epoch's weights. Validation rows come from
-    ``validation_data`` or, failing that, the last ``validation_fraction`` of the training rows
-    after a purge gap of ``validation_gap`` rows. Prediction calls the network directly
-    (``predict_on_batch``), not ``model.predict``, which costs about 50 ms per call.
+    ``_build_network(input_shape)``, trains it with Adam, and stops early on validation loss,
+    restoring the best epoch's weights. Validation rows come from ``validation_data`` or, failing
+    that, the last ``validation_fraction`` of the training rows after a purge gap of
+    ``validation_gap`` rows. Prediction calls the network directly through one compiled function,
+    not ``model.predict``, which costs about 50 ms per call.
+
+    Mistakes can cost unequally: with ``cost_fp = alpha`` a false positive costs ``alpha`` false
+    negatives. By default the network then learns with the cost-weighted loss in a custom
+    TensorFlow training step (``pyanalytics.models.cost``); with ``tune_threshold`` it learns with
+    plain binary cross-entropy and its decision threshold is tuned on the validation rows instead.
     """
 
     _parameter_rules = KERAS_PARAMETER_RULES
 
-    def _build_network(self, n_features: int):
+    def _build_network(self, input_shape: tuple[int, ...]):
         raise NotImplementedError
 
     def _split_validation(self, X, y, validation):
@@ -56,26 +68,38 @@ class KerasDirectionClassifier(DirectionClassifier):
             return X, y, None
         return X[:n_train], y[:n_train], (X[-n_val:], y[-n_val:])
 
-    def _fit(self, X, y, validation, on_epoch) -> None:
+    def _compiled_model(self, network):
+        """The network itself, or wrapped in the cost-sensitive trainer, compiled."""
+        import keras
+
+        alpha = self._params["cost_fp"]
+        optimizer = keras.optimizers.Adam(learning_rate=self._params["learning_rate"])
+        if alpha is None or self._params["tune_threshold"]:
+            network.compile(optimizer=optimizer, loss="binary_crossentropy")
+            return network
+        from pyanalytics.models.cost import CostSensitiveBinaryCrossentropy, CostSensitiveTrainer
+
+        trainer = CostSensitiveTrainer(network, alpha=alpha)
+        trainer.compile(optimizer=optimizer, loss=CostSensitiveBinaryCrossentropy(alpha))
+        return trainer
+
+    def _fit(self, X, y, validation, on_epoch):
         import keras
 
         params = self._params
         if params["seed"] is not None:
             keras.utils.set_random_seed(params["seed"])
         X, y, validation = self._split_validation(X, y, validation)
-        self.scaler_ = StandardScaler().fit(X)
-        network = self._build_network(X.shape[1])
-        network.compile(
-            optimizer=keras.optimizers.Adam(learning_rate=params["learning_rate"]),
-            loss="binary_crossentropy",
-        )
+        self.scaler_ = StandardScaler().fit(X.reshape(-1, X.shape[-1]))
+        model = self._compiled_model(self._build_network(X.shape[1:]))
         callbacks = []
+        scaled_validation = None
         if validation is not None:
             stopper = keras.callbacks.EarlyStopping(
                 monitor="val_loss", patience=params["patience"], restore_best_weights=True
             )
             callbacks.append(stopper)
-            validation = (self._scaled(validation[0]), validation[1].astype(np.float32))
+            scaled_validation = (self._scaled(validation[0]), validation[1].astype(np.float32))
         if on_epoch is not None:
             epochs = params["epochs"]
             callbacks.append(
@@ -83,19 +107,20 @@ class KerasDirectionClassifier(DirectionClassifier):
                     on_epoch_end=lambda epoch, logs: on_epoch(epoch + 1, epochs, dict(logs or {}))
                 )
             )
-        history = network.fit(
+        history = model.fit(
             self._scaled(X),
             y.astype(np.float32),
-            validation_data=validation,
+            validation_data=scaled_validation,
             epochs=params["epochs"],
             batch_size=params["batch_size"],
             callbacks=callbacks,
             verbose=0,
         )
-        self.network_ = network
+        self.network_ = model
         self._compiled_forward = None
         self.history_ = {k: [float(v) for v in vs] for k, vs in history.history.items()}
         self.best_epoch_ = (stopper.best_epoch if validation is not None else len(history.epoch) - 1) + 1
+        return validation
 
     def _scaled(self, X: np.ndarray) -> np.ndarray:
         return ((X - self.scaler_.mean_) / self.scaler_.scale_).astype(np.float32)
@@ -109,11 +134,11 @@ class KerasDirectionClassifier(DirectionClassifier):
         if getattr(self, "_compiled_forward", None) is None:
             import tensorflow as tf
 
-            network = self.network_
-            spec = tf.TensorSpec(shape=(None, *network.input_shape[1:]), dtype=tf.float32)
-            self._compiled_forward = tf.function(
-                lambda x: network(x, training=False), input_signature=[spec]
-            )
+            timesteps = (self.n_timesteps_in_,) if self._input_ndim == 3 else ()
+            spec = tf.TensorSpec(shape=(None, *timesteps, self.n_features_in_), dtype=tf.float32)
+            # A partial has no __code__, so TensorFlow's retracing detector keys on this object
+            # rather than on shared code: each model's function traces once and says nothing.
+            self._compiled_forward = tf.function(partial(_inference, self.network_), input_signature=[spec])
         return self._compiled_forward
 
     def _prob_up(self, X: np.ndarray) -> np.ndarray:

@@ -32,3 +32,33 @@ def dense_network(
             x = keras.layers.Dropout(dropout, name=f"dropout_{i}")(x)
     outputs = keras.layers.Dense(1, activation="sigmoid", name="prob_up")(x)
     return keras.Model(inputs, outputs, name="direction_dnn")
+
+
+def recurrent_network(
+    window: int,
+    n_features: int,
+    *,
+    cell: str = "lstm",
+    units: tuple[int, ...] = (32,),
+    dropout: float = 0.0,
+) -> keras.Model:
+    """Stacked LSTM or GRU layers over a window of days, then one sigmoid unit.
+
+    Args:
+        window: timesteps per sample (days in the window).
+        n_features: features per timestep.
+        cell: ``"lstm"`` or ``"gru"`` (the cheaper sibling: two gates instead of three).
+        units: size of each recurrent layer, in order; all but the last return sequences.
+        dropout: dropout on each recurrent layer's inputs.
+
+    Example:
+        >>> recurrent_network(20, 5, cell="gru", units=(16, 8)).output.shape
+        (None, 1)
+    """
+    layer = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU}[cell]
+    inputs = keras.Input(shape=(window, n_features), name="windows")
+    x = inputs
+    for i, size in enumerate(units, start=1):
+        x = layer(size, dropout=dropout, return_sequences=i < len(units), name=f"{cell}_{i}")(x)
+    outputs = keras.layers.Dense(1, activation="sigmoid", name="prob_up")(x)
+    return keras.Model(inputs, outputs, name=f"direction_{cell}")

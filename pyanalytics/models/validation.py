@@ -51,25 +51,35 @@ def check_features(estimator, X, *, where: str, fitted: bool) -> np.ndarray:
                 )
         X = X.to_numpy(dtype=np.float64)
     array = np.asarray(X, dtype=np.float64)
-    if array.ndim != 2:
-        raise DataError(f"{owner}: X must be 2-D (rows x features), got shape {array.shape}.")
+    ndim = getattr(estimator, "_input_ndim", 2)
+    if array.ndim != ndim:
+        shape = "rows x features" if ndim == 2 else "samples x timesteps x features"
+        raise DataError(f"{owner}: X must be {ndim}-D ({shape}), got shape {array.shape}.")
     if array.shape[0] == 0:
         raise DataError(f"{owner}: X has no rows; expected at least one.")
     bad = ~np.isfinite(array)
     if bad.any():
-        row, col = np.argwhere(bad)[0]
-        column = repr(names[col]) if names else str(col)
+        where_bad = np.argwhere(bad)[0]
+        column = repr(names[where_bad[-1]]) if names else str(where_bad[-1])
+        place = _row_label(index, where_bad[0]) if ndim == 2 else f"sample {where_bad[0] + 1}, timestep {where_bad[1] + 1}"
         raise DataError(
-            f"{owner}: X column {column}, {_row_label(index, row)} is {array[row, col]}; "
+            f"{owner}: X column {column}, {place} is {array[tuple(where_bad)]}; "
             "expected a finite number. Drop or fill that row."
         )
     if not fitted:
-        estimator.n_features_in_ = array.shape[1]
+        estimator.n_features_in_ = array.shape[-1]
         estimator.feature_names_in_ = np.array(names, dtype=object) if names else None
-    elif array.shape[1] != estimator.n_features_in_:
+        if ndim == 3:
+            estimator.n_timesteps_in_ = array.shape[1]
+    elif array.shape[-1] != estimator.n_features_in_:
         raise DataError(
-            f"{owner}: X has {array.shape[1]} features, but the model was fitted with "
+            f"{owner}: X has {array.shape[-1]} features, but the model was fitted with "
             f"{estimator.n_features_in_}."
+        )
+    elif ndim == 3 and array.shape[1] != estimator.n_timesteps_in_:
+        raise DataError(
+            f"{owner}: X windows have {array.shape[1]} timesteps, but the model was fitted with "
+            f"{estimator.n_timesteps_in_}."
         )
     return array
 

@@ -12,8 +12,12 @@ from sklearn.base import clone
 from pyanalytics.data import synthetic_market
 from pyanalytics.errors import NotFittedError, PyAnalyticsError
 from pyanalytics.features import build_dataset
-from pyanalytics.models import BASELINES, MODELS, DNNClassifier
+from pyanalytics.features.windows import model_inputs
+from pyanalytics.models import BASELINES, MODELS, DNNClassifier, GRUClassifier, LSTMClassifier
 from pyanalytics.models.keras_base import KerasDirectionClassifier
+
+WINDOW = 5
+RECURRENT_FAST = {"units": (8,), "dropout": 0.1, "epochs": 3, "batch_size": 64, "patience": 2, "seed": 0}
 
 # Non-default values where a class has parameters, so get_params proves they were stored.
 FAST_PARAMS = {
@@ -25,6 +29,8 @@ FAST_PARAMS = {
         "patience": 2,
         "seed": 0,
     },
+    LSTMClassifier: RECURRENT_FAST,
+    GRUClassifier: RECURRENT_FAST,
     BASELINES["logistic_regression"]: {"C": 0.5},
     BASELINES["previous_direction"]: {"return_feature": "ret_1"},
 }
@@ -39,15 +45,38 @@ def _parts(model) -> dict:
     return {"network": model.network_} if isinstance(model, KerasDirectionClassifier) else {}
 
 
+def _ndim(cls) -> int:
+    return getattr(cls, "_input_ndim", 2)
+
+
 @pytest.fixture(scope="module")
-def data():
+def datasets():
+    """Train and test inputs by input rank: feature rows (2) and windows of WINDOW days (3)."""
     dataset = build_dataset(synthetic_market(600, signal_strength=2.0, seed=3))
-    X, y = dataset.X[dataset.labelled], dataset.y[dataset.labelled]
-    return X.iloc[:400], y.iloc[:400], X.iloc[400:], y.iloc[400:]
+    labelled = np.flatnonzero(dataset.labelled)
+    train, test = labelled[WINDOW - 1 : 400], labelled[400:]
+    y = dataset.y
+    return {
+        ndim: (
+            model_inputs(dataset.X, train, window), y.iloc[train].astype(int),
+            model_inputs(dataset.X, test, window), y.iloc[test].astype(int),
+        )
+        for ndim, window in ((2, None), (3, WINDOW))
+    }
+
+
+@pytest.fixture(params=ESTIMATORS, ids=lambda cls: cls.__name__)
+def cls(request):
+    return request.param
+
+
+@pytest.fixture
+def data(cls, datasets):
+    return datasets[_ndim(cls)]
 
 
 @pytest.fixture(scope="module")
-def fit_once(data):
+def fit_once(datasets):
     """fit_once(cls) -> (model, what fit returned, params before fit); one fit per class."""
     cache = {}
 
@@ -55,15 +84,16 @@ def fit_once(data):
         if cls not in cache:
             model = cls(**_params(cls))
             before = model.get_params()
-            cache[cls] = (model, model.fit(data[0], data[1]), before)
+            X, y = datasets[_ndim(cls)][:2]
+            cache[cls] = (model, model.fit(X, y), before)
         return cache[cls]
 
     return fit
 
 
-@pytest.fixture(params=ESTIMATORS, ids=lambda cls: cls.__name__)
-def fitted(request, fit_once):
-    return fit_once(request.param)
+@pytest.fixture
+def fitted(cls, fit_once):
+    return fit_once(cls)
 
 
 def test_every_model_has_fast_test_parameters():
@@ -71,7 +101,6 @@ def test_every_model_has_fast_test_parameters():
     assert set(BASELINES.values()) <= set(ESTIMATORS)
 
 
-@pytest.mark.parametrize("cls", ESTIMATORS, ids=lambda cls: cls.__name__)
 def test_init_only_stores_its_arguments(cls):
     params = _params(cls)
     model = cls(**params)
@@ -82,7 +111,6 @@ def test_init_only_stores_its_arguments(cls):
         assert cls(**{name: marker}).get_params()[name] is marker
 
 
-@pytest.mark.parametrize("cls", ESTIMATORS, ids=lambda cls: cls.__name__)
 def test_methods_before_fit_raise_not_fitted_naming_the_class(cls, data):
     model = cls(**_params(cls))
     for method in (model.predict, model.predict_proba):
@@ -104,9 +132,10 @@ def test_learned_attributes_end_in_underscore(fitted):
     learned = [name for name in vars(model) if name not in before and not name.startswith("_")]
     assert {"threshold_", "classes_", "n_features_in_", "feature_names_in_"} <= set(learned)
     assert all(name.endswith("_") for name in learned), learned
-    assert list(model.feature_names_in_) == list(
-        build_dataset(synthetic_market(300, seed=0)).X.columns
-    )
+    if _ndim(type(model)) == 2:  # windows are arrays: their features have no names
+        assert list(model.feature_names_in_) == list(build_dataset(synthetic_market(300, seed=0)).X.columns)
+    else:
+        assert model.feature_names_in_ is None and model.n_timesteps_in_ == WINDOW
 
 
 def test_clone_gives_an_unfitted_copy_with_the_same_parameters(fitted, data):
@@ -147,10 +176,11 @@ def test_state_survives_json_and_rebuilds_identical_probabilities(fitted, data):
     np.testing.assert_array_equal(restored.predict(data[2]), model.predict(data[2]))
     assert restored.threshold_ == model.threshold_
     assert restored.to_state()["params"] == state["params"]
-    assert list(restored.feature_names_in_) == list(model.feature_names_in_)
+    assert restored.to_state()["feature_names"] == state["feature_names"]
 
 
-def test_a_higher_dnn_threshold_says_up_less_often(data, fit_once):
+def test_a_higher_dnn_threshold_says_up_less_often(datasets, fit_once):
+    data = datasets[2]
     usual, _, _ = fit_once(DNNClassifier)
     strict = clone(usual).set_params(threshold=0.9).fit(data[0], data[1])
     assert strict.threshold_ == 0.9

@@ -93,8 +93,8 @@ def test_early_stopping_restores_the_best_epoch_on_a_random_walk(walk_result):
     assert ran < model.epochs == 20
     assert model.best_epoch_ < ran and ran == model.best_epoch_ + model.patience
     assert model.best_epoch_ == int(np.argmin(history["val_loss"])) + 1
-    X = walk_result.dataset.X[walk_result.dataset.labelled].iloc[walk_result.split.validation]
-    y = walk_result.dataset.y[walk_result.dataset.labelled].iloc[walk_result.split.validation]
+    X = walk_result.dataset.X.iloc[walk_result.rows["validation"]]
+    y = walk_result.dataset.y.iloc[walk_result.rows["validation"]]
     restored_loss = binary_cross_entropy(y.to_numpy(), model.predict_proba(X)[:, 1])
     assert abs(restored_loss - min(history["val_loss"])) <= 1e-5
     assert abs(restored_loss - history["val_loss"][-1]) > 1e-5  # the last epoch was worse
