@@ -72,8 +72,8 @@ def chronological_split(
             continue
         raise DataError(
             f"prices: {n_rows} labelled rows leave {max(size, 0)} rows for the {name} part "
-            f"(after purge gaps of {gap} rows); each part needs at least {MIN_ROWS_PER_PART}. "
-            "Supply a longer history or change the split fractions."
+            f"(after a purge gap of {gap} row(s) between parts); each part needs at least "
+            f"{MIN_ROWS_PER_PART}. Supply a longer history or change the split fractions."
         )
     train = np.arange(n_train)
     val_start = n_train + (gap if n_val else 0)

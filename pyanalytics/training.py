@@ -194,7 +194,7 @@ def train_direction_model(
         window = window or DEFAULT_WINDOW
     elif window is not None:
         raise ParameterError(f"window: the {model!r} model reads one day at a time; drop window or use 'lstm'/'gru'.")
-    alpha = 1.0 if cost_fp is None else check_alpha(cost_fp)
+    alpha = 1.0 if cost_fp is None else check_alpha(cost_fp, "cost_fp")
     dataset = build_dataset(prices, spec or FeatureSpec(), horizon, dead_zone)
     rows = _part_rows(dataset, validation, test, gap, window)
     y = dataset.y.to_numpy()

@@ -2,7 +2,7 @@
 
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich import box
@@ -22,10 +22,11 @@ BundleOption = Annotated[
     Path, typer.Option("--model", help="Model bundle directory written by `pyanalytics train`.")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines instead of tables.")]
+# The same names as pyanalytics.models.MODELS (a test keeps them equal); spelled out here so
+# that `--help` does not import the models.
+ModelName = Literal["dnn", "lstm", "gru"]
 EpochsOption = Annotated[int, typer.Option("--epochs", min=1, help="Maximum training epochs.")]
 SeedOption = Annotated[int, typer.Option("--seed", min=0, help="Seed of every random step.")]
-
-METRIC_COLUMNS = ("accuracy", "precision", "recall", "f1", "roc_auc", "brier")
 
 stdout = Console(highlight=False)
 stderr = Console(stderr=True, highlight=False)
@@ -63,11 +64,13 @@ def _cell(value) -> str:
 def metrics_table(metrics: dict[str, dict], model_name: str, title: str) -> Table:
     """Metrics as rows and models side by side, the model first and in bold."""
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
-    table.add_column("")
+    table.add_column("", no_wrap=True)
     for name in metrics:
         header = name.replace("_", " ")
         table.add_column(f"[bold]{header}[/]" if name == model_name else header, justify="right")
-    for metric in METRIC_COLUMNS:
+    from pyanalytics.evaluation import METRIC_NAMES
+
+    for metric in METRIC_NAMES:
         table.add_row(metric, *(_cell(values[metric]) for values in metrics.values()))
     for count in ("tn", "fp", "fn", "tp"):
         table.add_row(count, *(str(values["confusion"][count]) for values in metrics.values()))
@@ -96,8 +99,8 @@ def verdict(metrics: dict[str, dict], model_name: str) -> str:
     )
 
 
-def periods_line(periods: dict[str, dict]) -> str:
-    """``train 1981-02-24 .. 2010-11-10 (7,499 rows) | validation ...``."""
-    return " | ".join(
-        f"{name} {p['start']} .. {p['end']} ({p['rows']:,} rows)" for name, p in periods.items()
+def periods_lines(periods: dict[str, dict]) -> str:
+    """One line per part: ``train       1981-02-24 .. 2010-11-10  (7,499 dates)``."""
+    return "\n".join(
+        f"{name:<11} {p['start']} .. {p['end']}  ({p['rows']:,} dates)" for name, p in periods.items()
     )

@@ -1,11 +1,12 @@
 """`pyanalytics demo`: the course's first example on the embedded default data."""
 
+import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from pyanalytics.cli.common import EpochsOption, JsonOption, SeedOption, epoch_progress, print_json, stdout
+from pyanalytics.cli.common import EpochsOption, JsonOption, SeedOption, epoch_progress, print_json, stderr
 from pyanalytics.cli.train import render_training
 
 SYNTHETIC_DAYS = 3000
@@ -20,6 +21,8 @@ def default_prices():
     path = price_file("AAPL")
     if path.is_file():
         return load_prices(path), f"Apple daily prices ({path})"
+    if os.environ.get("PYANALYTICS_DATA_DIR"):
+        stderr.print(f"note: {path} not found (PYANALYTICS_DATA_DIR is set); using the synthetic market.")
     prices = synthetic_market(SYNTHETIC_DAYS, signal_strength=SYNTHETIC_STRENGTH, seed=0)
     return prices, f"the embedded synthetic market (signal planted in volume, strength {SYNTHETIC_STRENGTH})"
 

@@ -9,10 +9,11 @@ from pyanalytics.cli.common import (
     DataOption,
     EpochsOption,
     JsonOption,
+    ModelName,
     SeedOption,
     epoch_progress,
     metrics_table,
-    periods_line,
+    periods_lines,
     print_json,
     stdout,
     verdict,
@@ -20,13 +21,20 @@ from pyanalytics.cli.common import (
 
 
 def render_training(result, source: str, bundle: Path | None) -> None:
-    """The human report of a training run: data, periods, metrics table, verdict, bundle."""
+    """The human report of a training run: data, periods, decision rule, metrics, verdict."""
     summary = result.summary(bundle)
+    window = f", windows of {summary['window']} days" if summary["window"] else ""
     stdout.print(
         f"Trained [bold]{summary['model']}[/] on {source}: direction over {summary['horizon']} "
-        f"day(s), best epoch {summary['best_epoch']}."
+        f"day(s){window}, best epoch {summary['best_epoch']}."
     )
-    stdout.print(periods_line(result.periods))
+    stdout.print(periods_lines(result.periods))
+    rule = f"Says up when P(up) >= {summary['threshold']:.3f}"
+    if summary["tuned_threshold"]:
+        rule += f" (tuned on validation; theory {summary['theoretical_threshold']:.3f})"
+    if summary["cost_sensitive"]:
+        rule += " after cost-sensitive training"
+    stdout.print(f"{rule}; a false positive costs {summary['alpha']:g} false negative(s).")
     stdout.print(metrics_table(result.metrics, result.model_name, "Test part: model and naive baselines"))
     stdout.print(verdict(result.metrics, result.model_name))
     if bundle is not None:
@@ -36,11 +44,27 @@ def render_training(result, source: str, bundle: Path | None) -> None:
 def train(
     data: DataOption,
     out: Annotated[Path, typer.Option("--out", help="Directory to write the model bundle to.")],
-    model: Annotated[str, typer.Option("--model", help="Model family: dnn.")] = "dnn",
+    model: Annotated[ModelName, typer.Option("--model", help="dnn: one day's features; lstm/gru: windows of days.")] = "dnn",
+    window: Annotated[
+        int | None, typer.Option("--window", min=1, help="Days per window for lstm/gru [default: 20].")
+    ] = None,
     horizon: Annotated[int, typer.Option("--horizon", min=1, help="Days ahead of the direction label.")] = 1,
     dead_zone: Annotated[
         float, typer.Option("--dead-zone", min=0.0, help="Leave moves within ±this return unlabelled.")
     ] = 0.0,
+    cost_fp: Annotated[
+        float | None,
+        typer.Option(
+            "--cost-fp",
+            help="A false positive costs ALPHA false negatives: train with the cost-weighted loss "
+            "(with --tune-threshold: tune the threshold instead).",
+            metavar="ALPHA",
+        ),
+    ] = None,
+    tune_threshold: Annotated[
+        bool,
+        typer.Option("--tune-threshold", help="Tune the decision threshold on the validation part for the cost ratio."),
+    ] = False,
     epochs: EpochsOption = 50,
     seed: SeedOption = 0,
     as_json: JsonOption = False,
@@ -54,8 +78,11 @@ def train(
         result = train_direction_model(
             prices,
             model=model,
+            window=window,
             horizon=horizon,
             dead_zone=dead_zone,
+            cost_fp=cost_fp,
+            tune_threshold=tune_threshold,
             seed=seed,
             model_params={"epochs": epochs},
             on_epoch=on_epoch,

@@ -9,9 +9,9 @@ from pyanalytics.params import check_float
 THRESHOLD_GRID = np.round(np.linspace(0.0, 1.0, 201), 3)
 
 
-def check_alpha(alpha) -> float:
+def check_alpha(alpha, name: str = "alpha") -> float:
     """The cost ratio: a number > 0 (1 means both mistakes cost the same)."""
-    return check_float("alpha", alpha, low=0.0, high=1e6, low_open=True)
+    return check_float(name, alpha, low=0.0, high=1e6, low_open=True)
 
 
 def optimal_threshold(alpha: float) -> float:

@@ -19,7 +19,7 @@ KERAS_PARAMETER_RULES = {
     "validation_fraction": partial(check_float, low=0.0, high=0.5),
     "validation_gap": partial(check_int, minimum=0),
     "threshold": partial(check_float, low=0.0, high=1.0),
-    "cost_fp": lambda name, value: None if value is None else check_alpha(value),
+    "cost_fp": lambda name, value: None if value is None else check_alpha(value, name),
     "tune_threshold": lambda name, value: bool(value),
     "seed": check_seed,
 }

@@ -149,3 +149,54 @@ def test_installed_entry_point_answers_help_without_tensorflow():
     entry = Path(sys.executable).with_name("pyanalytics")
     shown = subprocess.run([str(entry), "--help"], capture_output=True, text=True)
     assert shown.returncode == 0 and "train" in shown.stdout and "predict" in shown.stdout
+
+
+def test_the_cli_offers_exactly_the_library_models():
+    from typing import get_args
+
+    from pyanalytics.cli.common import ModelName
+    from pyanalytics.models import MODELS
+
+    assert set(get_args(ModelName)) == set(MODELS)
+
+
+def test_train_an_lstm_with_costs_reports_window_alpha_and_expected_cost(prices_csv, tmp_path):
+    bundle = tmp_path / "lstm.bundle"
+    code, out, _ = invoke(
+        "train", "--data", prices_csv, "--out", bundle, "--model", "lstm", "--window", 5,
+        "--cost-fp", 5, "--epochs", 2, "--json",
+    )
+    assert code == 0
+    summary = json.loads(out)
+    assert summary["model"] == "lstm" and summary["window"] == 5
+    assert summary["alpha"] == 5.0 and summary["cost_sensitive"] and not summary["tuned_threshold"]
+    test = summary["metrics"]["test"]
+    confusion = test["confusion"]
+    assert test["expected_cost"] == pytest.approx((5 * confusion["fp"] + confusion["fn"]) / test["n"])
+    code, out, _ = invoke("predict", "--model", bundle, "--data", prices_csv, "--last", 2, "--json")
+    assert code == 0 and len(json.loads(out)) == 2
+
+
+def test_tune_threshold_reports_the_tuned_and_theoretical_thresholds(prices_csv, tmp_path):
+    code, out, _ = invoke(
+        "train", "--data", prices_csv, "--out", tmp_path / "b", "--cost-fp", 4, "--tune-threshold",
+        "--epochs", 3, "--json",
+    )
+    summary = json.loads(out)
+    assert code == 0 and summary["tuned_threshold"] and not summary["cost_sensitive"]
+    assert summary["theoretical_threshold"] == pytest.approx(0.8)
+    assert 0 <= summary["threshold"] <= 1
+
+
+@pytest.mark.parametrize(
+    ("args", "expected_code", "expected"),
+    [
+        (["--model", "cnn"], 2, "--model"),
+        (["--cost-fp", "0"], 1, "cost_fp"),
+        (["--model", "dnn", "--window", "5"], 1, "window"),
+    ],
+)
+def test_bad_model_options(prices_csv, tmp_path, args, expected_code, expected):
+    code, _, err = invoke("train", "--data", prices_csv, "--out", tmp_path / "b", "--epochs", 1, *args)
+    assert code == expected_code and expected in err
+    assert not (tmp_path / "b").exists()
