@@ -1,0 +1,123 @@
+"""ExplanationResult: one tidy frame of feature contributions, the same for every model and method.
+
+Columns follow R's ``lime`` package so R users' habits carry over:
+
+    case             the date explained (Timestamp)
+    label            "up" (contributions are to the probability of a rise)
+    label_prob       the model's probability of a rise on that date
+    feature          feature name; for sequence models ``<feature>_t-<lag>`` (``rsi_14_t-3``;
+                     ``_t-0`` is the date itself)
+    feature_value    the feature's value in original units (not scaled)
+    feature_weight   its contribution to the probability of a rise
+    feature_desc     a readable description (``rsi_14 <= 30.2`` for LIME, ``rsi_14 = 28.7`` for SHAP)
+    method           "lime" or "shap"
+    model_prediction the explainer's own prediction (LIME's local model, SHAP's base + sum)
+    model_intercept  LIME's local intercept (NaN for SHAP)
+    base_value       SHAP's expected value (NaN for LIME)
+    model_r2         LIME's local R² (NaN for SHAP)
+"""
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+COLUMNS = (
+    "case",
+    "label",
+    "label_prob",
+    "feature",
+    "feature_value",
+    "feature_weight",
+    "feature_desc",
+    "method",
+    "model_prediction",
+    "model_intercept",
+    "base_value",
+    "model_r2",
+)
+LAG_SUFFIX = re.compile(r"_t-(\d+)$")
+
+
+def base_feature(name: str) -> str:
+    """``rsi_14_t-3`` -> ``rsi_14``; names without a lag suffix are returned unchanged."""
+    return LAG_SUFFIX.sub("", name)
+
+
+@dataclass(frozen=True, eq=False)
+class ExplanationResult:
+    """Explanations of several dates by one method, as a tidy frame plus quality figures.
+
+    Attributes:
+        frame: one row per (case, feature) with the columns in ``COLUMNS``.
+        method: ``"lime"`` or ``"shap"``.
+        model_name: the explained model (``"dnn"``, ``"lstm"``, ...).
+        explainer: the library class used (e.g. ``"GradientExplainer"``).
+        quality: figures computed while explaining, e.g. ``additivity_max_error`` (SHAP) or
+            ``r2_median`` (LIME).
+    """
+
+    frame: pd.DataFrame
+    method: str
+    model_name: str
+    explainer: str
+    quality: dict = field(default_factory=dict)
+
+    @property
+    def cases(self) -> list[pd.Timestamp]:
+        """The explained dates, in order."""
+        return list(pd.unique(self.frame["case"]))
+
+    def per_feature(self) -> pd.DataFrame:
+        """Contributions summed over the lags of each feature (a no-op for single-day models).
+
+        Returns:
+            A frame with columns ``case``, ``feature``, ``feature_weight`` (summed) and
+            ``feature_value`` (the value on the explained date itself, lag 0, where present).
+        """
+        frame = self.frame.assign(base=self.frame["feature"].map(base_feature))
+        lag = frame["feature"].str.extract(LAG_SUFFIX, expand=False).fillna("0").astype(int)
+        summed = frame.groupby(["case", "base"], sort=False)["feature_weight"].sum()
+        today = frame[lag == 0].set_index(["case", "base"])["feature_value"]
+        out = summed.to_frame().join(today, how="left").reset_index()
+        return out.rename(columns={"base": "feature"})
+
+    def global_importance(self) -> pd.Series:
+        """Mean absolute contribution per feature (lags summed first), largest first."""
+        per_feature = self.per_feature()
+        importance = per_feature.groupby("feature")["feature_weight"].apply(lambda w: w.abs().mean())
+        return importance.sort_values(ascending=False).rename("importance")
+
+    def ranking(self, case) -> list[str]:
+        """Features of one case ordered by absolute contribution (lags summed), largest first."""
+        rows = self.per_feature()
+        rows = rows[rows["case"] == case]
+        return rows.reindex(rows["feature_weight"].abs().sort_values(ascending=False).index)["feature"].tolist()
+
+    def to_frame(self) -> pd.DataFrame:
+        """A copy of the tidy frame with the contract's columns, in order."""
+        return self.frame.loc[:, list(COLUMNS)].copy()
+
+
+def rank_agreement(first: ExplanationResult, second: ExplanationResult) -> pd.DataFrame:
+    """Spearman correlation between two explanations' per-feature contributions, per case.
+
+    Compares absolute contributions with lags summed, over the features both explain. The last
+    row, ``case = "overall"``, compares the two global importances.
+
+    Returns:
+        A frame with columns ``case`` and ``spearman``.
+    """
+    from scipy.stats import spearmanr
+
+    a, b = first.per_feature(), second.per_feature()
+    merged = a.merge(b, on=["case", "feature"], suffixes=("_a", "_b"))
+    rows = []
+    for case, group in merged.groupby("case", sort=False):
+        rho = spearmanr(group["feature_weight_a"].abs(), group["feature_weight_b"].abs()).statistic
+        rows.append({"case": case, "spearman": float(rho)})
+    imp_a, imp_b = first.global_importance(), second.global_importance()
+    common = imp_a.index.intersection(imp_b.index)
+    overall = spearmanr(imp_a[common], imp_b[common]).statistic
+    rows.append({"case": "overall", "spearman": float(overall)})
+    return pd.DataFrame(rows)
