@@ -227,12 +227,18 @@ class Bundle:
 
         ``since`` defaults to the first date of the bundle's own test part, so evaluating on the
         training data reproduces the test metrics and never scores rows the model learned from.
-        Windows of sequence models stay on or after ``since``, as they stayed inside the test part.
+        Windows of sequence models stay on or after ``since``, as they stayed inside the test part;
+        by default they may reach the ``window - 1`` rows before it, which the test part held
+        (its first scored date is the first one with a whole window inside the part).
         """
+        default_since = since is None
         since = pd.Timestamp(since or self.metadata["out_of_sample_from"])
         data = self.dataset(prices)
         in_range = np.asarray(data.X.index >= since)
-        rows = usable_rows(np.flatnonzero(data.labelled & in_range), self.window, int(np.argmax(in_range)))
+        first_row = int(np.argmax(in_range))
+        if default_since and self.window is not None:
+            first_row = max(first_row - (self.window - 1), 0)
+        rows = usable_rows(np.flatnonzero(data.labelled & in_range), self.window, first_row)
         if not rows.size:
             raise DataError(
                 f"prices: no labelled dates on or after {since.date()} with complete inputs (the "

@@ -14,6 +14,8 @@ registered, so a saved model loads in a new process once pyanalytics is imported
 import keras
 import tensorflow as tf
 
+from pyanalytics.evaluation.costs import check_alpha
+
 PACKAGE = "pyanalytics"
 
 
@@ -25,6 +27,9 @@ class CostSensitiveBinaryCrossentropy(keras.losses.Loss):
         alpha: cost of a false positive relative to a false negative (> 0).
         epsilon: probabilities are clipped to ``[epsilon, 1 - epsilon]`` before the log.
 
+    Raises:
+        ParameterError: ``alpha`` is not a number > 0.
+
     Example:
         >>> loss = CostSensitiveBinaryCrossentropy(alpha=5.0)
         >>> round(float(loss([[0.0]], [[0.5]])), 4)  # 5 * -log(0.5)
@@ -33,7 +38,7 @@ class CostSensitiveBinaryCrossentropy(keras.losses.Loss):
 
     def __init__(self, alpha: float = 1.0, epsilon: float = 1e-7, name: str = "cost_sensitive_bce", **kwargs):
         super().__init__(name=name, **kwargs)
-        self.alpha = float(alpha)
+        self.alpha = check_alpha(alpha)
         self.epsilon = float(epsilon)
 
     def call(self, y_true, y_pred):
@@ -63,7 +68,7 @@ class CostSensitiveTrainer(keras.Model):
     def __init__(self, network: keras.Model, alpha: float = 1.0, **kwargs):
         super().__init__(**kwargs)
         self.network = network
-        self.alpha = float(alpha)
+        self.alpha = check_alpha(alpha)
 
     def call(self, inputs, training=False):
         return self.network(inputs, training=training)
