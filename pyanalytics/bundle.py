@@ -45,7 +45,8 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _versions() -> dict:
+def library_versions() -> dict:
+    """Versions of Python and the libraries a bundle or report depends on."""
     versions = {"python": platform.python_version()}
     for name in LIBRARIES:
         try:
@@ -78,7 +79,7 @@ def _write_contents(folder: Path, result) -> None:
         folder / "metadata.json",
         {
             "created": result.trained_at,
-            "versions": _versions(),
+            "versions": library_versions(),
             "seed": result.seed,
             "data": {
                 "sha256": result.data_sha256,

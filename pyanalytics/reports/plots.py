@@ -1,0 +1,235 @@
+"""The report's figures, drawn with matplotlib and returned as ``data:`` URIs (SVG or PNG).
+
+Each function takes plain data and returns a string to put in an ``<img src>``. Figures are
+drawn on matplotlib's Agg canvas inside the function, without pyplot: nothing here changes the
+caller's matplotlib backend or global settings, and importing pyanalytics never imports
+matplotlib.
+
+Colours are the same everywhere: green for contributions towards a rise, red towards a fall,
+blue for the model, grey for baselines, purple for decision thresholds.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+from contextlib import contextmanager
+
+import numpy as np
+import pandas as pd
+
+RISE = "#2b8a3e"
+FALL = "#c92a2a"
+MODEL = "#3b5bdb"
+BASELINE = "#868e96"
+BEST_BASELINE = "#e67700"
+THRESHOLD = "#7048e8"
+METHOD_COLOURS = {"shap": "#1971c2", "lime": "#f08c00"}
+INK = "#343a40"
+MUTED = "#868e96"
+GRID = "#e9ecef"
+FORMATS = ("svg", "png")
+WIDTH = 6.4  # inches; the template scales figures to their card's width
+CASE_WIDTH = 5.4  # the two charts of a case share one card
+MAX_LABEL = 40
+
+_STYLE = {
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.labelsize": 9,
+    "axes.labelcolor": INK,
+    "axes.edgecolor": "#adb5bd",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": GRID,
+    "grid.linewidth": 0.8,
+    "axes.axisbelow": True,
+    "xtick.color": INK,
+    "ytick.color": INK,
+    "legend.frameon": False,
+    "legend.fontsize": 8.5,
+    "svg.fonttype": "path",  # text as outlines: the same look without any font on the reader's side
+    "svg.hashsalt": "pyanalytics-report",  # stable element ids: the same data gives the same file
+}
+
+
+def _short(label: str, limit: int = MAX_LABEL) -> str:
+    label = str(label)
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+@contextmanager
+def _figure(height: float, width: float = WIDTH):
+    """A pyplot-free figure on the Agg canvas, with the report's style applied locally."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    with matplotlib.rc_context(_STYLE):
+        figure = Figure(figsize=(width, height), layout="constrained")
+        FigureCanvasAgg(figure)
+        yield figure
+
+
+def _data_uri(figure, fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise ValueError(f"image format: expected one of {FORMATS}, got {fmt!r}")
+    buffer = io.BytesIO()
+    if fmt == "svg":
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+        mime = "image/svg+xml"
+    else:
+        figure.savefig(buffer, format="png", dpi=144, metadata={"Software": None})
+        mime = "image/png"
+    return f"data:{mime};base64,{base64.b64encode(buffer.getvalue()).decode('ascii')}"
+
+
+def _finite(value) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
+
+
+def roc_chart(roc: dict, aucs: dict, model: str, baseline: str | None = None, *, fmt: str = "svg") -> str:
+    """ROC curves of the model and (dashed) of one baseline, with the chance diagonal."""
+    with _figure(3.6, 4.4) as figure:
+        ax = figure.add_subplot()
+        ax.plot([0, 1], [0, 1], color=GRID, lw=1.2, ls="-", zorder=1)
+        ax.text(0.62, 0.55, "chance", color=MUTED, fontsize=8, rotation=38)
+        lines = [(baseline, BEST_BASELINE, "--", 1.6), (model, MODEL, "-", 2.2)]
+        for name, colour, style, width in lines:
+            points = roc.get(name) if name else None
+            if points is None:
+                continue
+            auc = aucs.get(name)
+            label = f"{name} (AUC {auc:.3f})" if _finite(auc) else name
+            ax.plot(points["fpr"], points["tpr"], color=colour, ls=style, lw=width, label=label,
+                    drawstyle="steps-post", zorder=3)
+        ax.set(xlim=(0, 1), ylim=(0, 1.01), xlabel="false positive rate (said up, went down)",
+               ylabel="true positive rate (said up, went up)")
+        ax.set_aspect("equal")
+        ax.legend(loc="lower right")
+        return _data_uri(figure, fmt)
+
+
+def cost_chart(curve: pd.DataFrame, alpha: float, threshold: float, theoretical: float, *, fmt: str = "svg") -> str:
+    """Expected cost per decision against the threshold, with the model's and the theory's."""
+    with _figure(3.1, 5.6) as figure:
+        ax = figure.add_subplot()
+        ax.plot(curve["threshold"], curve["expected_cost"], color=MODEL, lw=2, label="expected cost")
+        best = curve.loc[curve["expected_cost"].idxmin()]
+        ax.scatter([best["threshold"]], [best["expected_cost"]], color=MODEL, zorder=4, s=24,
+                   label=f"lowest {best['expected_cost']:.3f} (hindsight)")
+        ax.axvline(threshold, color=THRESHOLD, lw=1.5, label=f"model threshold {threshold:.3f}")
+        if abs(theoretical - threshold) > 1e-9:
+            ax.axvline(theoretical, color=THRESHOLD, lw=1.2, ls=":", label=f"α/(1+α) = {theoretical:.3f}")
+        ax.set(xlim=(0, 1), xlabel="threshold on the probability of a rise", ylabel="expected cost per decision")
+        ax.legend(loc="lower center", ncols=2, bbox_to_anchor=(0.5, 1.0))
+        return _data_uri(figure, fmt)
+
+
+def importance_chart(importance: pd.DataFrame, *, top: int = 12, fmt: str = "svg") -> str:
+    """Global importance per method as grouped horizontal bars, as shares of each method's total."""
+    shares = (importance / importance.sum()).head(top).iloc[::-1]
+    methods = list(shares.columns)
+    n = len(shares)
+    with _figure(0.9 + 0.28 * n * max(1, len(methods)) ** 0.5) as figure:
+        ax = figure.add_subplot()
+        height = 0.8 / len(methods)
+        y = np.arange(n)
+        for i, method in enumerate(methods):
+            offset = (i - (len(methods) - 1) / 2) * height
+            ax.barh(y - offset, shares[method].fillna(0).to_numpy(), height=height * 0.92,
+                    color=METHOD_COLOURS.get(method, MODEL), label=method.upper())
+        ax.set_yticks(y, [_short(f) for f in shares.index])
+        ax.grid(axis="y", visible=False)
+        ax.set_xlabel("share of the method's total mean |contribution|")
+        ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
+        ax.legend(loc="lower right")
+        return _data_uri(figure, fmt)
+
+
+def _case_title(figure, title: str) -> None:
+    """A title over the whole figure, so long feature labels on the left never push it off the edge."""
+    figure.suptitle(title, x=0.02, ha="left", fontsize=_STYLE["axes.titlesize"], fontweight="bold")
+
+
+def _bar_labels(ax, starts, ends, values, span: float) -> None:
+    for y, (start, end, value) in enumerate(zip(starts, ends, values)):
+        edge = max(start, end) if value >= 0 else min(start, end)
+        ax.text(edge + (0.012 if value >= 0 else -0.012) * span, y, f"{value:+.3f}", va="center",
+                ha="left" if value >= 0 else "right", fontsize=7.5, color=RISE if value >= 0 else FALL)
+
+
+def waterfall_chart(rows: pd.DataFrame, base: float, prediction: float | None, threshold: float,
+                    *, fmt: str = "svg") -> str:
+    """SHAP waterfall: from the base value, each contribution in turn, to the prediction.
+
+    ``rows`` holds ``label`` and ``feature_weight``, largest first; the largest is drawn on top
+    and the walk starts at the bottom, as in shap's own waterfall plot.
+    """
+    ordered = rows.iloc[::-1].reset_index(drop=True)
+    weights = ordered["feature_weight"].to_numpy(dtype=float)
+    ends = base + np.cumsum(weights)
+    starts = ends - weights
+    final = prediction if _finite(prediction) else float(ends[-1]) if len(ends) else base
+    points = [base, final, threshold, *starts, *ends]
+    low, high = min(points), max(points)
+    span = max(high - low, 1e-6)
+    with _figure(1.2 + 0.27 * len(ordered), CASE_WIDTH) as figure:
+        ax = figure.add_subplot()
+        colours = [RISE if w >= 0 else FALL for w in weights]
+        ax.barh(np.arange(len(ordered)), weights, left=starts, color=colours, height=0.66)
+        for y in range(len(ordered) - 1):
+            ax.plot([ends[y], ends[y]], [y + 0.33, y + 0.67], color=MUTED, lw=0.7)
+        _bar_labels(ax, starts, ends, weights, span)
+        ax.axvline(base, color=MUTED, lw=1, ls="--")
+        ax.axvline(final, color=INK, lw=1.2)
+        ax.axvline(threshold, color=THRESHOLD, lw=1, ls=":")
+        top = len(ordered) - 0.4
+        ax.text(final, top + 0.25, f"f(x) = {final:.3f}", ha="center", va="bottom", fontsize=8, color=INK,
+                fontweight="bold")
+        ax.text(base, -0.75, f"base {base:.3f}", ha="center", va="top", fontsize=8, color=MUTED)
+        ax.set_yticks(np.arange(len(ordered)), [_short(x) for x in ordered["label"]])
+        ax.set_ylim(-1.25, top + 0.9)
+        ax.set_xlim(low - 0.16 * span, high + 0.16 * span)
+        ax.grid(axis="y", visible=False)
+        ax.set_xlabel("probability of a rise")
+        _case_title(figure, "SHAP: base value → contributions → prediction")
+        return _data_uri(figure, fmt)
+
+
+def bar_chart(rows: pd.DataFrame, *, title: str = "LIME: local model weights", fmt: str = "svg") -> str:
+    """Horizontal contribution bars (LIME), largest on top, green towards a rise, red a fall."""
+    ordered = rows.iloc[::-1].reset_index(drop=True)
+    weights = ordered["feature_weight"].to_numpy(dtype=float)
+    span = max(float(np.abs(weights).max()) if len(weights) else 0.0, 1e-6)
+    with _figure(1.2 + 0.27 * len(ordered), CASE_WIDTH) as figure:
+        ax = figure.add_subplot()
+        ax.barh(np.arange(len(ordered)), weights, color=[RISE if w >= 0 else FALL for w in weights], height=0.66)
+        _bar_labels(ax, np.zeros_like(weights), weights, weights, 2 * span)
+        ax.axvline(0, color=INK, lw=0.9)
+        ax.set_yticks(np.arange(len(ordered)), [_short(x) for x in ordered["label"]])
+        ax.set_xlim(-1.3 * span, 1.3 * span)
+        ax.grid(axis="y", visible=False)
+        ax.set_xlabel("contribution to the probability of a rise")
+        _case_title(figure, title)
+        return _data_uri(figure, fmt)
+
+
+def probability_chart(prob_up: np.ndarray, y_true: np.ndarray, threshold: float, *, fmt: str = "svg") -> str:
+    """Histograms of the model's P(rise) on the evaluated dates, split by what happened."""
+    with _figure(2.7, 4.6) as figure:
+        ax = figure.add_subplot()
+        low, high = float(np.min(prob_up)), float(np.max(prob_up))
+        pad = max((high - low) * 0.05, 0.005)
+        bins = np.linspace(min(low - pad, threshold), max(high + pad, threshold), 25)
+        ax.hist(prob_up[y_true == 1], bins=bins, color=RISE, alpha=0.55, label="went up")
+        ax.hist(prob_up[y_true == 0], bins=bins, color=FALL, alpha=0.55, label="went down")
+        ax.axvline(threshold, color=THRESHOLD, lw=1.5, label=f"threshold {threshold:.3f}")
+        ax.set(xlabel="model's probability of a rise", ylabel="dates")
+        ax.yaxis.get_major_locator().set_params(integer=True)
+        ax.legend(loc="lower center", ncols=3, bbox_to_anchor=(0.5, 1.0))
+        return _data_uri(figure, fmt)

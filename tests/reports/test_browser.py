@@ -1,0 +1,92 @@
+"""The report in a real browser: headless Chromium loads it with no console errors and screenshots it.
+
+Chromium started with ``--enable-logging=stderr`` writes every console message of the page to
+stderr as ``[...:INFO:CONSOLE:<line>] "<message>", source: <url> (<line>)`` (older builds write
+``CONSOLE(<line>)``), whatever the message's level: uncaught exceptions (``"Uncaught Error: x"``),
+``console.error`` calls and Content-Security-Policy violations all arrive this way. The report has
+no scripts, so ANY console line is an error. The negative tests prove the check fails when it
+should: on a page that throws, and on a page that tries to load something from the network.
+"""
+
+import os
+import re
+import shutil
+import struct
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pyanalytics.reports import write_report
+
+pytestmark = pytest.mark.slow
+
+CONSOLE_LINE = re.compile(r":CONSOLE[:(]|Uncaught")
+WIDTH, HEIGHT = 1280, 2400
+
+
+def _chromium() -> str | None:
+    if os.access("/usr/bin/chromium", os.X_OK):
+        return "/usr/bin/chromium"
+    return shutil.which("chromium")
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    path = _chromium()
+    if path is None:
+        pytest.skip("headless Chromium not found at /usr/bin/chromium or on PATH; "
+                    "install Debian's chromium package (make test does it when run as root)")
+    return path
+
+
+def open_in_chromium(chromium: str, page: Path, screenshot: Path, tmp_path: Path) -> list[str]:
+    """Load ``page`` headless, save a screenshot, and return the console lines Chromium logged."""
+    profile = tmp_path / "chromium-profile"
+    command = [
+        chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0",
+        f"--screenshot={screenshot}", f"--window-size={WIDTH},{HEIGHT}", page.resolve().as_uri(),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "HOME": str(tmp_path)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    return [line for line in done.stderr.splitlines() if CONSOLE_LINE.search(line)]
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    return struct.unpack(">II", header[16:24])
+
+
+def test_the_report_loads_without_console_errors_and_renders(chromium, report_result, explanations, tmp_path):
+    page = write_report(tmp_path / "report.html", report_result, explanations=explanations,
+                        title="<script>alert(1)</script> report")
+    screenshot = tmp_path / "report.png"
+    console = open_in_chromium(chromium, page, screenshot, tmp_path)
+    assert console == []
+    assert screenshot.is_file()
+    assert png_size(screenshot) == (WIDTH, HEIGHT)
+    assert screenshot.stat().st_size > 100_000  # a blank or near-blank page compresses to a few KB
+    from PIL import Image  # Pillow comes with matplotlib
+
+    with Image.open(screenshot) as image:
+        colours = image.convert("RGB").resize((160, 300)).getcolors(maxcolors=160 * 300)
+    assert len(colours) > 500  # charts, text and cards, not one flat colour
+
+
+def test_the_console_check_catches_an_uncaught_error(chromium, tmp_path):
+    page = tmp_path / "broken.html"
+    page.write_text('<!DOCTYPE html><html><body><p>broken</p><script>throw new Error("x")</script></body></html>')
+    console = open_in_chromium(chromium, page, tmp_path / "broken.png", tmp_path)
+    assert any('"Uncaught Error: x"' in line for line in console), console
+
+
+def test_the_console_check_catches_a_network_request_the_report_forbids(chromium, tmp_path, report_result):
+    report = write_report(tmp_path / "report.html", report_result).read_text(encoding="utf-8")
+    page = tmp_path / "fetching.html"
+    page.write_text(report.replace("</main>", '<img src="https://example.invalid/pixel.png" alt=""></main>'))
+    console = open_in_chromium(chromium, page, tmp_path / "fetching.png", tmp_path)
+    assert any("Content Security Policy" in line and "example.invalid" in line for line in console), console
