@@ -35,22 +35,17 @@ How the comparison is kept fair:
   warm-up epoch takes at most ``EAGER_LIMIT_S`` seconds; ``EAGER_ROUNDS`` timed pairs.
 """
 
-import os
+import gc
+import statistics
+import time
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import numpy as np
 
-import gc  # noqa: E402
-import statistics  # noqa: E402
-import time  # noqa: E402
-
-import numpy as np  # noqa: E402
-
-from benchmarks._results import row, write_results  # noqa: E402
-from pyanalytics.data import load_prices, synthetic_market  # noqa: E402
-from pyanalytics.features import build_dataset  # noqa: E402
-from pyanalytics.features.windows import model_inputs, usable_rows  # noqa: E402
-from pyanalytics.settings import price_file  # noqa: E402
-from pyanalytics.splits import chronological_split  # noqa: E402
+from benchmarks._common import load_market
+from benchmarks._results import row, write_results
+from pyanalytics.features import build_dataset
+from pyanalytics.features.windows import model_inputs, usable_rows
+from pyanalytics.splits import chronological_split
 
 WINDOW = 20
 BATCH_SIZE = 32
@@ -63,12 +58,6 @@ EAGER_ROUNDS = 2
 EAGER_LIMIT_S = 30.0
 
 
-def load_market():
-    """Apple's prices when the shared file exists, else a 10,000-day synthetic market."""
-    path = price_file("AAPL")
-    if path.is_file():
-        return load_prices(path), "AAPL"
-    return synthetic_market(10000, seed=0), "synthetic_10000"
 
 
 def training_inputs(prices) -> dict:

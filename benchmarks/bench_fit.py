@@ -34,13 +34,13 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
+from benchmarks._common import load_market
 from benchmarks._results import row, write_results
-from pyanalytics.data import load_prices, synthetic_market
 from pyanalytics.features import build_dataset
-from pyanalytics.settings import price_file
 from pyanalytics.splits import chronological_split
 
 EPOCHS = 10
@@ -53,13 +53,11 @@ SEED = 0
 ROUNDS = 7
 
 RSS_CHILD = """
-import json, os, resource, sys, time
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-from pyanalytics.data import load_prices, synthetic_market
+import json, resource, time
+from benchmarks._common import load_market
 from pyanalytics.training import train_direction_model
-source = sys.argv[1]
 start = time.perf_counter()
-prices = load_prices(source) if source != "synthetic" else synthetic_market(10000, seed=0)
+prices, _ = load_market()
 result = train_direction_model(prices)
 seconds = time.perf_counter() - start
 print(json.dumps({
@@ -71,12 +69,6 @@ print(json.dumps({
 """
 
 
-def load_market():
-    """Apple's prices when the shared file exists, else a 10,000-day synthetic market."""
-    path = price_file("AAPL")
-    if path.is_file():
-        return load_prices(path), "AAPL", str(path)
-    return synthetic_market(10000, seed=0), "synthetic_10000", "synthetic"
 
 
 def parts(prices):
@@ -155,7 +147,6 @@ def time_plain_keras(train, validation) -> tuple[float, float]:
 
 def warm_up() -> None:
     """One small fit so TensorFlow's one-off start-up costs land in neither timing."""
-    import keras
 
     from pyanalytics.models.networks import dense_network
 
@@ -174,10 +165,11 @@ def clean() -> None:
     gc.collect()
 
 
-def peak_rss(source: str) -> dict:
+def peak_rss() -> dict:
     """Peak RSS and wall time of a default train_direction_model in a fresh interpreter."""
     done = subprocess.run(
-        [sys.executable, "-c", RSS_CHILD, source],
+        [sys.executable, "-c", RSS_CHILD],
+        cwd=Path(__file__).resolve().parent.parent,
         capture_output=True,
         text=True,
         check=True,
@@ -187,7 +179,7 @@ def peak_rss(source: str) -> dict:
 
 
 def main() -> None:
-    prices, label, source = load_market()
+    prices, label = load_market()
     train, validation = parts(prices)
     plain_train, plain_validation = scaled_arrays(train, validation)
     warm_up()
@@ -207,7 +199,7 @@ def main() -> None:
     est_cpu = statistics.median(c for _, c in estimator_times)
     plain_cpu = statistics.median(c for _, c in keras_times)
     clean()
-    rss = peak_rss(source)
+    rss = peak_rss()
     write_results(
         "fit",
         [

@@ -5,7 +5,7 @@ Run with ``python -m benchmarks.bench_lstm_predict``; writes ``benchmarks/result
 A small LSTM (windows of ``WINDOW`` days, one layer of 32 units, ``EPOCHS`` epochs) is trained
 with ``train_direction_model(model="lstm")`` on Apple's prices (``price_file("AAPL")``) when the
 file exists, else on ``synthetic_market(3000)``, saved as a bundle to a temporary directory and
-loaded back with ``load_bundle`` in this process. After ``WARMUP`` calls, ``CALLS`` calls of each
+loaded back with ``load_bundle`` in this process. After 50 warm-up calls, ``CALLS`` calls of each
 of these are timed one by one:
 
 * ``window`` (the target applies here): ``bundle.estimator.predict_proba(window)`` where
@@ -16,49 +16,27 @@ of these are timed one by one:
   recomputed from prices on every call.
 """
 
-import os
+import statistics
+import tempfile
+from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import numpy as np
 
-import statistics  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import numpy as np  # noqa: E402
-
-from benchmarks._results import row, write_results  # noqa: E402
-from pyanalytics.bundle import load_bundle, save_bundle  # noqa: E402
-from pyanalytics.data import load_prices, synthetic_market  # noqa: E402
-from pyanalytics.features.windows import model_inputs  # noqa: E402
-from pyanalytics.settings import price_file  # noqa: E402
-from pyanalytics.training import train_direction_model  # noqa: E402
+from benchmarks._common import load_market, latencies_ms
+from benchmarks._results import row, write_results
+from pyanalytics.bundle import load_bundle, save_bundle
+from pyanalytics.features.windows import model_inputs
+from pyanalytics.training import train_direction_model
 
 WINDOW = 20
 UNITS = (32,)
 EPOCHS = 3
-WARMUP = 50
 CALLS = 1000
 TAIL = 300
 
 
-def load_market():
-    path = price_file("AAPL")
-    if path.is_file():
-        return load_prices(path), "AAPL"
-    return synthetic_market(3000, seed=0), "synthetic_3000"
 
 
-def latencies_ms(call) -> np.ndarray:
-    """Milliseconds of each of ``CALLS`` calls of ``call()`` after ``WARMUP`` untimed calls."""
-    for _ in range(WARMUP):
-        call()
-    times = np.empty(CALLS)
-    for i in range(CALLS):
-        start = time.perf_counter_ns()
-        call()
-        times[i] = (time.perf_counter_ns() - start) / 1e6
-    return times
 
 
 def main() -> None:
@@ -75,8 +53,8 @@ def main() -> None:
         expected = result.estimator.predict_proba(window)
         assert np.allclose(bundle.estimator.predict_proba(window), expected, atol=1e-6)
         assert np.isclose(bundle.predict(prices_tail, last=1)["prob_up"].iloc[0], expected[0, 1], atol=1e-5)
-        on_window = latencies_ms(lambda: bundle.estimator.predict_proba(window))
-        on_prices = latencies_ms(lambda: bundle.predict(prices_tail, last=1))
+        on_window = latencies_ms(lambda: bundle.estimator.predict_proba(window), calls=CALLS)
+        on_prices = latencies_ms(lambda: bundle.predict(prices_tail, last=1), calls=CALLS)
     window_median, window_p99 = statistics.median(on_window), float(np.percentile(on_window, 99))
     tail_median, tail_p99 = statistics.median(on_prices), float(np.percentile(on_prices, 99))
     write_results(

@@ -4,7 +4,7 @@ Run with ``python -m benchmarks.bench_predict``; writes ``benchmarks/results/pre
 
 A small DNN (``EPOCHS`` epochs) is trained on Apple's prices (``price_file("AAPL")``) when the
 file exists, else on ``synthetic_market(3000)``, saved as a bundle to a temporary directory and
-loaded back with ``load_bundle`` in this process. After ``WARMUP`` calls, ``CALLS`` calls of each
+loaded back with ``load_bundle`` in this process. After 50 warm-up calls, ``CALLS`` calls of each
 of these are timed one by one:
 
 * ``features_row`` (the targets apply here): ``bundle.estimator.predict_proba(row)`` where
@@ -16,40 +16,22 @@ of these are timed one by one:
 
 import statistics
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 
+from benchmarks._common import load_market, latencies_ms
 from benchmarks._results import row, write_results
 from pyanalytics.bundle import load_bundle, save_bundle
-from pyanalytics.data import load_prices, synthetic_market
-from pyanalytics.settings import price_file
 from pyanalytics.training import train_direction_model
 
 EPOCHS = 3
-WARMUP = 50
 CALLS = 1000
 TAIL = 300
 
 
-def load_market():
-    path = price_file("AAPL")
-    if path.is_file():
-        return load_prices(path), "AAPL"
-    return synthetic_market(3000, seed=0), "synthetic_3000"
 
 
-def latencies_ms(call) -> np.ndarray:
-    """Milliseconds of each of ``CALLS`` calls of ``call()`` after ``WARMUP`` untimed calls."""
-    for _ in range(WARMUP):
-        call()
-    times = np.empty(CALLS)
-    for i in range(CALLS):
-        start = time.perf_counter_ns()
-        call()
-        times[i] = (time.perf_counter_ns() - start) / 1e6
-    return times
 
 
 def main() -> None:
@@ -62,8 +44,8 @@ def main() -> None:
         expected = result.estimator.predict_proba(features_row)
         assert np.allclose(bundle.estimator.predict_proba(features_row), expected, atol=1e-6)
         assert len(bundle.predict(prices_tail, last=1)) == 1
-        on_row = latencies_ms(lambda: bundle.estimator.predict_proba(features_row))
-        on_prices = latencies_ms(lambda: bundle.predict(prices_tail, last=1))
+        on_row = latencies_ms(lambda: bundle.estimator.predict_proba(features_row), calls=CALLS)
+        on_prices = latencies_ms(lambda: bundle.predict(prices_tail, last=1), calls=CALLS)
     row_median, row_p99 = statistics.median(on_row), float(np.percentile(on_row, 99))
     tail_median, tail_p99 = statistics.median(on_prices), float(np.percentile(on_prices, 99))
     write_results(
