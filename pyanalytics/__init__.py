@@ -35,6 +35,11 @@ _PUBLIC = {
     "DNNClassifier": "pyanalytics.models",
     "train_direction_model": "pyanalytics.training",
     "load_bundle": "pyanalytics.bundle",
+    "explain": "pyanalytics.explain",
+    "rank_agreement": "pyanalytics.explain",
+    "write_report": "pyanalytics.reports",
+    "LSTMClassifier": "pyanalytics.models",
+    "GRUClassifier": "pyanalytics.models",
     "classification_metrics": "pyanalytics.evaluation",
     "metrics_table": "pyanalytics.evaluation",
 }
