@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from pyanalytics.cli import demo, evaluate, predict, train
+from pyanalytics.cli import demo, evaluate, explain, predict, report, train
 
 app = typer.Typer(
     name="pyanalytics",
@@ -21,6 +21,8 @@ app = typer.Typer(
 app.command()(train.train)
 app.command()(evaluate.evaluate)
 app.command()(predict.predict)
+app.command()(explain.explain)
+app.command()(report.report)
 app.command()(demo.demo)
 
 _state = {"debug": False}

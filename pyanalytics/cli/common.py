@@ -40,19 +40,32 @@ def print_json(value) -> None:
 
 
 @contextmanager
-def epoch_progress(enabled: bool):
-    """Yield an ``on_epoch`` callback drawing a progress bar on a terminal, else None."""
+def progress_bar(label: str, enabled: bool = True):
+    """Yield ``update(done, total, detail="")`` drawing a bar on a terminal, else None."""
     if not (enabled and stderr.is_terminal):
         yield None
         return
-    columns = (TextColumn("training"), BarColumn(), TextColumn("epoch {task.completed}/{task.total}"),
-               TextColumn("{task.fields[loss]}"), TimeElapsedColumn())
+    columns = (TextColumn(label), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+               TextColumn("{task.fields[detail]}"), TimeElapsedColumn())
     with Progress(*columns, console=stderr, transient=True) as progress:
-        task = progress.add_task("fit", total=None, loss="")
+        task = progress.add_task(label, total=None, detail="")
+
+        def update(done: int, total: int, detail: str = "") -> None:
+            progress.update(task, completed=done, total=total, detail=detail)
+
+        yield update
+
+
+@contextmanager
+def epoch_progress(enabled: bool):
+    """Yield an ``on_epoch(epoch, max_epochs, logs)`` callback for training, or None."""
+    with progress_bar("training: epoch", enabled) as update:
+        if update is None:
+            yield None
+            return
 
         def on_epoch(epoch: int, max_epochs: int, logs: dict) -> None:
-            loss = " ".join(f"{k} {v:.4f}" for k, v in logs.items() if k.endswith("loss"))
-            progress.update(task, completed=epoch, total=max_epochs, loss=loss)
+            update(epoch, max_epochs, " ".join(f"{k} {v:.4f}" for k, v in logs.items() if k.endswith("loss")))
 
         yield on_epoch
 

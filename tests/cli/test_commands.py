@@ -200,3 +200,34 @@ def test_bad_model_options(prices_csv, tmp_path, args, expected_code, expected):
     code, _, err = invoke("train", "--data", prices_csv, "--out", tmp_path / "b", "--epochs", 1, *args)
     assert code == expected_code and expected in err
     assert not (tmp_path / "b").exists()
+
+
+@pytest.mark.parametrize("method", ["shap", "lime"])
+def test_explain_prints_the_tidy_frame(trained, prices_csv, method):
+    from pyanalytics.explain import COLUMNS
+
+    bundle, _ = trained
+    code, out, _ = invoke("explain", "--model", bundle, "--data", prices_csv, "--method", method, "--last", 2, "--json")
+    assert code == 0
+    records = json.loads(out)
+    assert set(records[0]) == set(COLUMNS) and {r["method"] for r in records} == {method}
+    assert len({r["case"] for r in records}) == 2
+    code, csv_out, _ = invoke("explain", "--model", bundle, "--data", prices_csv, "--method", method, "--last", 2, "--csv")
+    assert code == 0 and csv_out.splitlines()[0].split(",") == list(COLUMNS)
+
+
+def test_explain_a_date_outside_the_data_is_one_line(trained, prices_csv):
+    bundle, _ = trained
+    code, _, err = invoke("explain", "--model", bundle, "--data", prices_csv, "--dates", "1970-01-02")
+    assert code == 1 and "1970-01-02" in err and err.count("\n") == 1
+
+
+def test_report_writes_one_html_file(trained, prices_csv, tmp_path):
+    bundle, _ = trained
+    out = tmp_path / "report.html"
+    code, stdout_text, _ = invoke("report", "--model", bundle, "--data", prices_csv, "--out", out, "--last", 2)
+    assert code == 0 and str(out) in stdout_text
+    html = out.read_text()
+    assert html.startswith("<!DOCTYPE html>") or html.lstrip().lower().startswith("<!doctype html>")
+    assert "SHAP" in html and "LIME" in html
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]  # no temporary files left

@@ -1,0 +1,30 @@
+"""`pyanalytics report`: one self-contained HTML page on a bundle: performance and explanations."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pyanalytics.cli.common import BundleOption, DataOption, progress_bar, stdout
+
+
+def report(
+    model: BundleOption,
+    data: DataOption,
+    out: Annotated[Path, typer.Option("--out", help="HTML file to write.")],
+    last: Annotated[int, typer.Option("--last", min=1, help="Explain the most recent N dates.")] = 5,
+) -> None:
+    """Write an HTML report: metrics beside baselines, ROC, costs, LIME and SHAP explanations."""
+    from pyanalytics.bundle import load_bundle
+    from pyanalytics.data import load_prices
+    from pyanalytics.explain import explain
+    from pyanalytics.reports import write_report
+
+    bundle = load_bundle(model)
+    prices = load_prices(data, required=bundle.spec.required_columns)
+    explanations = {}
+    for method in ("shap", "lime"):
+        with progress_bar(f"explaining with {method}") as update:
+            explanations[method] = explain(bundle, prices, method=method, last=last, on_case=update)
+    path = write_report(out, bundle, prices=prices, explanations=explanations, cases=last)
+    stdout.print(f"Report written to {path}")
