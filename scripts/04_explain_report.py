@@ -10,7 +10,7 @@ Run:  .venv/bin/python scripts/04_explain_report.py [REPORT.html]
 import sys
 
 from pyanalytics.data import load_prices, synthetic_market
-from pyanalytics.explain import explain, rank_agreement
+from pyanalytics.explain import explain, rank_agreement, with_lime_stability
 from pyanalytics.reports import write_report
 from pyanalytics.settings import price_file
 from pyanalytics.training import train_direction_model
@@ -24,12 +24,14 @@ result = train_direction_model(prices, seed=0, model_params={"epochs": 30})
 print(f"DNN test ROC AUC {result.metrics['dnn']['roc_auc']:.3f}")
 
 explanations = {method: explain(result, method=method, last=CASES) for method in ("shap", "lime")}
+explanations["lime"] = with_lime_stability(explanations["lime"], result)  # LIME vs itself, 3 seeds
 for method, explained in explanations.items():
     print(f"\n{method} ({explained.explainer}): global importance, mean |contribution|")
     print(explained.global_importance().head(8).round(4).to_string())
     print("quality:", {k: round(v, 4) if isinstance(v, float) else v for k, v in explained.quality.items()})
 
 agreement = rank_agreement(explanations["lime"], explanations["shap"])
+agreement["case"] = [c if c == "overall" else c.date() for c in agreement["case"]]
 print("\nLIME vs SHAP rank agreement (Spearman):")
 print(agreement.round(3).to_string(index=False))
 

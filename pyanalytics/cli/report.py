@@ -17,7 +17,7 @@ def report(
     """Write an HTML report: metrics beside baselines, ROC, costs, LIME and SHAP explanations."""
     from pyanalytics.bundle import load_bundle
     from pyanalytics.data import load_prices
-    from pyanalytics.explain import explain
+    from pyanalytics.explain import explain, with_lime_stability
     from pyanalytics.reports import write_report
 
     bundle = load_bundle(model)
@@ -26,5 +26,6 @@ def report(
     for method in ("shap", "lime"):
         with progress_bar(f"explaining with {method}") as update:
             explanations[method] = explain(bundle, prices, method=method, last=last, on_case=update)
+    explanations["lime"] = with_lime_stability(explanations["lime"], bundle, prices)
     path = write_report(out, bundle, prices=prices, explanations=explanations, cases=last)
     stdout.print(f"Report written to {path}")

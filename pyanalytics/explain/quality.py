@@ -5,6 +5,7 @@ they rank the features differently, neither ranking says much. ``lime_stability`
 same dates with several seeds and measures how well the per-feature weights agree.
 """
 
+from dataclasses import replace
 from itertools import combinations
 
 import numpy as np
@@ -73,3 +74,18 @@ def lime_stability(
     overall = float(np.mean([r["spearman"] for r in rows]))
     rows.append({"case": "overall", "spearman": overall})
     return pd.DataFrame(rows)
+
+
+def with_lime_stability(result, model, data=None, *, seeds=(0, 1, 2), n_samples: int = 5000, background=None):
+    """``result`` (a LIME ExplanationResult) with ``stability_spearman`` added to its quality.
+
+    The figure is ``lime_stability``'s overall mean over the same dates, so reports show how far
+    LIME agrees with itself next to how far it agrees with SHAP.
+    """
+    if result.method != "lime":
+        raise ParameterError(f"result: expected a LIME explanation, got method {result.method!r}.")
+    stability = lime_stability(
+        model, data, dates=result.cases, seeds=seeds, n_samples=n_samples, background=background
+    )
+    overall = float(stability.loc[stability["case"] == "overall", "spearman"].iloc[0])
+    return replace(result, quality={**result.quality, "stability_spearman": overall})

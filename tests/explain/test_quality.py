@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from pyanalytics.errors import ParameterError
-from pyanalytics.explain import explain, lime_stability
+from pyanalytics.explain import explain, lime_stability, with_lime_stability
 
 
 @pytest.fixture(scope="module")
@@ -51,3 +51,14 @@ def test_at_least_two_distinct_seeds_are_needed(trained):
         lime_stability(trained["dnn"], seeds=(0,))
     with pytest.raises(ParameterError, match="seeds"):
         lime_stability(trained["dnn"], seeds=(1, 1))
+
+
+def test_with_lime_stability_records_the_overall_figure(stability, trained):
+    frame, _ = stability
+    lime = explain(trained["dnn"], method="lime", last=3, n_samples=500)
+    stable = with_lime_stability(lime, trained["dnn"], n_samples=500)
+    assert stable.quality["stability_spearman"] == frame["spearman"].iloc[-1]
+    assert stable.frame is lime.frame and "stability_spearman" not in lime.quality
+    shap = explain(trained["dnn"], method="shap", last=3)
+    with pytest.raises(ParameterError):
+        with_lime_stability(shap, trained["dnn"])
