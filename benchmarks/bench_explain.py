@@ -20,11 +20,10 @@ wall time.
 import statistics
 import time
 
+from benchmarks._common import load_market
 from benchmarks._results import row, write_results
-from pyanalytics.data import load_prices, synthetic_market
 from pyanalytics.explain import explain
 from pyanalytics.explain.shap_adapter import GRADIENT_SAMPLES
-from pyanalytics.settings import price_file
 from pyanalytics.training import train_direction_model
 
 EPOCHS = 3
@@ -32,13 +31,6 @@ DATES = 100
 LIME_SAMPLES = 5000
 ROUNDS = 3
 TARGETS = {("dnn", "shap"): 2, ("dnn", "lime"): 10, ("lstm", "shap"): 10, ("lstm", "lime"): 30}
-
-
-def load_market():
-    path = price_file("AAPL")
-    if path.is_file():
-        return load_prices(path), "AAPL"
-    return synthetic_market(3000, signal_strength=2.0, seed=0), "synthetic_3000"
 
 
 def timed(call) -> tuple[float, float]:
