@@ -4,7 +4,7 @@ Run with ``python -m benchmarks.bench_explain``; writes ``benchmarks/results/exp
 
 The models are trained (``EPOCHS`` epochs, default architectures: DNN (64, 32), LSTM (32,) over
 windows of 20 days) on Apple's prices (``price_file("AAPL")``) when the file exists, else on
-``synthetic_market(3000, signal_strength=2.0)``. Each timed call is
+the shared synthetic fallback (``benchmarks._common.load_market``). Each timed call is
 ``explain(result, method=..., last=DATES)`` with the defaults: SHAP uses GradientExplainer on
 the network (``GRADIENT_SAMPLES`` expected-gradient samples per date), LIME draws
 ``LIME_SAMPLES`` perturbed samples per date.
