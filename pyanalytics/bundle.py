@@ -110,6 +110,7 @@ def save_bundle(result, path: str | Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
+        staging.chmod(0o755)  # mkdtemp makes it owner-only; a bundle is meant to be shared
         _write_contents(staging, result)
         if target.exists():
             retired = target.with_name(f".{target.name}.{uuid.uuid4().hex}.old")

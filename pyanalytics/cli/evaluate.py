@@ -5,7 +5,16 @@ from typing import Annotated
 
 import typer
 
-from pyanalytics.cli.common import BundleOption, DataOption, JsonOption, metrics_table, print_json, stdout, verdict
+from pyanalytics.cli.common import (
+    BundleOption,
+    DataOption,
+    JsonOption,
+    metrics_table,
+    print_json,
+    stderr,
+    stdout,
+    verdict,
+)
 
 
 def evaluate(
@@ -28,6 +37,12 @@ def evaluate(
     bundle = load_bundle(model)
     metrics = bundle.evaluate(load_prices(data, required=bundle.spec.required_columns), since=since)
     first = since.date().isoformat() if since else bundle.metadata["out_of_sample_from"]
+    out_of_sample = first >= bundle.metadata["out_of_sample_from"]
+    if not out_of_sample:
+        stderr.print(
+            f"note: --since {first} is before the model's test part ({bundle.metadata['out_of_sample_from']}); "
+            "these figures include dates it learned from (if the data is the training data)."
+        )
     if as_json:
         print_json(
             {
@@ -35,6 +50,7 @@ def evaluate(
                 "bundle": str(model),
                 "horizon": bundle.horizon,
                 "since": first,
+                "out_of_sample": out_of_sample,
                 "metrics": {"test": metrics[bundle.model_name]},
                 "baselines": {k: v for k, v in metrics.items() if k != bundle.model_name},
             }

@@ -270,8 +270,8 @@ def _case_rows(X: pd.DataFrame, window: int | None, dates, last: int, model_name
         position = X.index.get_indexer([date])[0]
         if position < 0:
             raise DataError(
-                f"dates: {date.date()} is not in the data ({_span(X, window)}); pick dates in "
-                "that range (the first rows of the prices are the feature warm-up)."
+                f"dates: {date.date()} has no row in the data (not a trading day, or in the "
+                f"feature warm-up; {_span(X, window)}); pick trading days in that range."
             )
         if position < first:
             raise DataError(

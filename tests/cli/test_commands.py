@@ -231,3 +231,13 @@ def test_report_writes_one_html_file(trained, prices_csv, tmp_path):
     assert html.startswith("<!DOCTYPE html>") or html.lstrip().lower().startswith("<!doctype html>")
     assert "SHAP" in html and "LIME" in html
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]  # no temporary files left
+
+
+def test_evaluate_before_the_test_part_is_marked_not_out_of_sample(trained, prices_csv):
+    bundle, summary = trained
+    code, out, err = invoke("evaluate", "--model", bundle, "--data", prices_csv, "--since", summary["split"]["train"]["start"], "--json")
+    evaluated = json.loads(out)
+    assert code == 0 and evaluated["out_of_sample"] is False and "before the model's test part" in err
+    assert evaluated["metrics"]["test"]["n"] > summary["metrics"]["test"]["n"]
+    code, out, err = invoke("evaluate", "--model", bundle, "--data", prices_csv, "--json")
+    assert json.loads(out)["out_of_sample"] is True and err == ""

@@ -290,9 +290,9 @@ def test_an_unfitted_model_is_refused_naming_its_class(estimator, trained):
 def test_a_date_outside_the_data_names_the_date_and_the_data_s_range(trained):
     X = trained["dnn"].dataset.X
     first, last = X.index[0].date(), X.index[-1].date()
-    with pytest.raises(DataError, match=rf"2031-01-02 is not in the data.*{first} to {last}"):
+    with pytest.raises(DataError, match=rf"2031-01-02 has no row in the data.*{first} to {last}"):
         explain(trained["dnn"], dates=["2031-01-02"])
-    with pytest.raises(DataError, match="is not in the data"):
+    with pytest.raises(DataError, match="has no row in the data"):
         explain(trained["dnn"], dates=[X.index[10] - pd.Timedelta(days=10_000)])
 
 
