@@ -224,8 +224,8 @@ class Bundle:
             }
         )
 
-    def evaluate(self, prices: pd.DataFrame, *, since=None) -> dict[str, dict]:
-        """Metrics of the model and every saved baseline on labelled dates from ``since`` on.
+    def evaluation_rows(self, data, *, since=None) -> np.ndarray:
+        """Positions in ``data.X`` of the labelled dates ``evaluate`` scores, from ``since`` on.
 
         ``since`` defaults to the first date of the bundle's own test part, so evaluating on the
         training data reproduces the test metrics and never scores rows the model learned from.
@@ -235,7 +235,6 @@ class Bundle:
         """
         default_since = since is None
         since = pd.Timestamp(since or self.metadata["out_of_sample_from"])
-        data = self.dataset(prices)
         in_range = np.asarray(data.X.index >= since)
         first_row = int(np.argmax(in_range))
         if default_since and self.window is not None:
@@ -246,6 +245,12 @@ class Bundle:
                 f"prices: no labelled dates on or after {since.date()} with complete inputs (the "
                 f"data ends {data.X.index[-1].date()}); pass later prices or an earlier `since` date."
             )
+        return rows
+
+    def evaluate(self, prices: pd.DataFrame, *, since=None) -> dict[str, dict]:
+        """Metrics of the model and every saved baseline on ``evaluation_rows`` of ``prices``."""
+        data = self.dataset(prices)
+        rows = self.evaluation_rows(data, since=since)
         return score(self.estimator, self.model_name, self.baselines, data, rows, self.window, self.alpha)
 
 

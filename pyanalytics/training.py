@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from pyanalytics.errors import DataError, ParameterError
-from pyanalytics.evaluation import classification_metrics, compare_models
+from pyanalytics.evaluation import classification_metrics
 from pyanalytics.evaluation.costs import check_alpha, optimal_threshold
 from pyanalytics.features import Dataset, FeatureSpec, build_dataset
 from pyanalytics.features.windows import check_window, model_inputs, usable_rows
@@ -105,16 +105,28 @@ def prices_sha256(prices: pd.DataFrame) -> str:
     return hashlib.sha256(columns + hashed.tobytes()).hexdigest()
 
 
-def score(estimator, model_name: str, baselines: dict, dataset: Dataset, rows, window, alpha) -> dict:
-    """Metrics of the model and every baseline on the same dates (rows of ``dataset.X``).
+def probabilities(estimator, model_name: str, baselines: dict, dataset: Dataset, rows, window) -> dict:
+    """Probability of a rise from the model and every baseline on the same dates (rows of X).
 
     The model sees its own inputs (windows for sequence models); the baselines see the same
     dates one day at a time.
     """
+    prob_up = {model_name: estimator.predict_proba(model_inputs(dataset.X, rows, window))[:, 1]}
+    for name, baseline in baselines.items():
+        prob_up[name] = baseline.predict_proba(dataset.X.iloc[rows])[:, 1]
+    return prob_up
+
+
+def score(estimator, model_name: str, baselines: dict, dataset: Dataset, rows, window, alpha, prob_up=None) -> dict:
+    """Metrics of the model and every baseline on the same dates, each at its own threshold.
+
+    Pass ``prob_up`` from ``probabilities`` to score them without predicting again.
+    """
+    if prob_up is None:
+        prob_up = probabilities(estimator, model_name, baselines, dataset, rows, window)
     y = dataset.y.to_numpy()[rows].astype(np.int64)
-    prob_up = estimator.predict_proba(model_inputs(dataset.X, rows, window))[:, 1]
-    scores = {model_name: classification_metrics(y, prob_up, estimator.threshold_, alpha)}
-    return {**scores, **compare_models(baselines, dataset.X.iloc[rows], y, alpha)}
+    models = {model_name: estimator, **baselines}
+    return {name: classification_metrics(y, p, models[name].threshold_, alpha) for name, p in prob_up.items()}
 
 
 def _part_rows(dataset: Dataset, validation: float, test: float, gap: int, window: int | None) -> dict:

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 import numpy as np
 import pandas as pd
 
-from pyanalytics.errors import DataError, ParameterError
+from pyanalytics.errors import ParameterError
 from pyanalytics.explain.result import COLUMNS, LAG_SUFFIX, ExplanationResult, rank_agreement
 from pyanalytics.params import check_int
 
@@ -275,15 +275,6 @@ def _explained(explanations, labels, threshold, model_name, cases, top) -> dict:
     }
 
 
-def _scores(estimator, baselines: dict, model_name: str, X: pd.DataFrame, rows, window) -> dict:
-    from pyanalytics.features.windows import model_inputs
-
-    prob = {model_name: estimator.predict_proba(model_inputs(X, rows, window))[:, 1]}
-    for name, baseline in baselines.items():
-        prob[name] = baseline.predict_proba(X.iloc[rows])[:, 1]
-    return prob
-
-
 def _cost_curve(y_true, prob_up, alpha: float):
     from pyanalytics.evaluation.costs import cost_curve
 
@@ -356,11 +347,12 @@ def from_training(
         top_features: contributions shown per case chart (the rest are summed into one bar).
     """
     from pyanalytics.bundle import library_versions
+    from pyanalytics.training import probabilities
 
     cases, top_features = _check_cases(cases, top_features)
     dataset, rows, window = result.dataset, result.rows["test"], result.window
     y_true = dataset.y.to_numpy()[rows].astype(np.int64)
-    prob_up = _scores(result.estimator, result.baselines, result.model_name, dataset.X, rows, window)
+    prob_up = probabilities(result.estimator, result.model_name, result.baselines, dataset, rows, window)
     periods = {**result.periods}
     periods["evaluated"] = {**periods["test"], "part": "test"}
     config = _config(result.model_name, result.estimator, dataset.horizon, dataset.dead_zone, window,
@@ -384,18 +376,6 @@ def from_training(
     )
 
 
-def _check_same_rows(expected: dict, y_true, prob_up, bundle) -> None:
-    from pyanalytics.evaluation import classification_metrics
-
-    found = classification_metrics(y_true, prob_up, bundle.estimator.threshold_, bundle.alpha)
-    same_auc = np.isclose(found["roc_auc"], expected["roc_auc"], rtol=0, atol=1e-9, equal_nan=True)
-    if found["confusion"] != expected["confusion"] or not same_auc:
-        raise DataError(
-            f"prices: the report could not find the {expected['n']} dates Bundle.evaluate scored "
-            "(its metrics differ); this is a pyanalytics bug, please report it."
-        )
-
-
 def from_bundle(
     bundle,
     prices: pd.DataFrame,
@@ -411,18 +391,15 @@ def from_bundle(
     The evaluated dates are those ``Bundle.evaluate`` scores: labelled dates from ``since``
     (default: the first date of the bundle's own test part) on, with complete inputs.
     """
+    from pyanalytics.training import probabilities, score
+
     cases, top_features = _check_cases(cases, top_features)
-    metrics = bundle.evaluate(prices, since=since)
-    # Bundle.evaluate scores the labelled dates on or after `since`, less those at the start whose
-    # window is incomplete: so its rows are the last `n` of those dates. The model's metrics are
-    # recomputed from them below, to be sure they are the same rows.
-    start = pd.Timestamp(since or bundle.metadata["out_of_sample_from"])
     data = bundle.dataset(prices)
-    candidates = np.flatnonzero(data.labelled & np.asarray(data.X.index >= start))
-    rows = candidates[len(candidates) - metrics[bundle.model_name]["n"]:]
+    rows = bundle.evaluation_rows(data, since=since)
     y_true = data.y.to_numpy()[rows].astype(np.int64)
-    prob_up = _scores(bundle.estimator, bundle.baselines, bundle.model_name, data.X, rows, bundle.window)
-    _check_same_rows(metrics[bundle.model_name], y_true, prob_up[bundle.model_name], bundle)
+    prob_up = probabilities(bundle.estimator, bundle.model_name, bundle.baselines, data, rows, bundle.window)
+    metrics = score(bundle.estimator, bundle.model_name, bundle.baselines, data, rows, bundle.window,
+                    bundle.alpha, prob_up=prob_up)
     dates = data.X.index[rows]
     periods = {**bundle.metadata.get("periods", {})}
     periods["evaluated"] = {"start": dates[0].date().isoformat(), "end": dates[-1].date().isoformat(),
