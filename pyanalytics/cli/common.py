@@ -92,12 +92,11 @@ def metrics_table(metrics: dict[str, dict], model_name: str, title: str) -> Tabl
 
 def verdict(metrics: dict[str, dict], model_name: str) -> str:
     """One honest sentence: does the model's ROC AUC beat the best baseline's?"""
+    from pyanalytics.evaluation import best_baseline
+
     model_auc = metrics[model_name]["roc_auc"]
-    best_name, best = max(
-        ((k, v["roc_auc"]) for k, v in metrics.items() if k != model_name and v["roc_auc"] == v["roc_auc"]),
-        key=lambda item: item[1],
-    )
-    if model_auc != model_auc:
+    best_name, best = best_baseline(metrics, model_name)
+    if model_auc != model_auc or best_name is None:
         return "ROC AUC is undefined here: the evaluated rows hold a single direction."
     edge = model_auc - best
     if abs(edge) < 0.02:

@@ -2,9 +2,10 @@
 
 from pyanalytics.evaluation.metrics import (
     METRIC_NAMES,
+    best_baseline,
     classification_metrics,
     compare_models,
     metrics_table,
 )
 
-__all__ = ["METRIC_NAMES", "classification_metrics", "compare_models", "metrics_table"]
+__all__ = ["METRIC_NAMES", "best_baseline", "classification_metrics", "compare_models", "metrics_table"]

@@ -1,5 +1,6 @@
 """Classification metrics of direction models, side by side with the baselines."""
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -52,6 +53,19 @@ def compare_models(models: Mapping[str, object], X, y, alpha: float = 1.0) -> di
         name: classification_metrics(y, model.predict_proba(X)[:, 1], model.threshold_, alpha)
         for name, model in models.items()
     }
+
+
+def best_baseline(results: Mapping[str, dict], model_name: str) -> tuple[str | None, float]:
+    """The model's strongest rival: the other entry with the highest ROC AUC (NaN ignored).
+
+    Returns ``(None, nan)`` when no baseline has a defined ROC AUC.
+    """
+    scored = [
+        (name, m["roc_auc"])
+        for name, m in results.items()
+        if name != model_name and m["roc_auc"] is not None and not math.isnan(m["roc_auc"])
+    ]
+    return max(scored, key=lambda item: item[1]) if scored else (None, float("nan"))
 
 
 def metrics_table(results: Mapping[str, dict]) -> pd.DataFrame:

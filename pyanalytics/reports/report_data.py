@@ -114,11 +114,9 @@ class ReportData:
     @property
     def best_baseline(self) -> tuple[str | None, float]:
         """The baseline with the highest ROC AUC on the evaluated dates (NaN AUCs ignored)."""
-        scored = [(name, self.metrics[name]["roc_auc"]) for name in self.baseline_names]
-        scored = [(name, auc) for name, auc in scored if auc is not None and not math.isnan(auc)]
-        if not scored:
-            return None, float("nan")
-        return max(scored, key=lambda item: item[1])
+        from pyanalytics.evaluation import best_baseline
+
+        return best_baseline(self.metrics, self.model_name)
 
     @property
     def verdict(self) -> dict:

@@ -70,3 +70,13 @@ def test_compare_models_uses_each_models_threshold_and_the_table_has_a_row_each(
     assert list(table.index) == ["low", "high"] and table.index.name == "model"
     assert list(table.columns) == [*METRIC_NAMES, "tn", "fp", "fn", "tp"]
     assert table.loc["high", "tp"] == 2 and table.loc["low", "accuracy"] == pytest.approx(5 / 8)
+
+
+def test_best_baseline_ignores_the_model_and_undefined_aucs():
+    from pyanalytics.evaluation import best_baseline
+
+    nan = float("nan")
+    results = {"dnn": {"roc_auc": 0.9}, "a": {"roc_auc": 0.51}, "b": {"roc_auc": nan}, "c": {"roc_auc": 0.55}}
+    assert best_baseline(results, "dnn") == ("c", 0.55)
+    name, auc = best_baseline({"dnn": {"roc_auc": 0.6}, "b": {"roc_auc": nan}}, "dnn")
+    assert name is None and auc != auc
