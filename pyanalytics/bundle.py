@@ -56,14 +56,13 @@ def library_versions() -> dict:
     return versions
 
 
-def _write_contents(folder: Path, result) -> None:
+def _contents(result) -> dict[str, dict]:
+    """The JSON documents of a TrainingResult's bundle, by file name."""
     estimator = result.estimator
-    estimator.network_.save(folder / MODEL_FILE)
     dataset = result.dataset
     periods = result.periods
-    write_json(
-        folder / "preprocessing.json",
-        {
+    return {
+        "preprocessing.json": {
             "model": result.model_name,
             "feature_spec": dataset.spec.to_dict(),
             "horizon": dataset.horizon,
@@ -73,11 +72,8 @@ def _write_contents(folder: Path, result) -> None:
             "cost_ratio": result.alpha,
             "estimator": estimator.to_state(),
         },
-    )
-    write_json(folder / "baselines.json", {k: v.to_state() for k, v in result.baselines.items()})
-    write_json(
-        folder / "metadata.json",
-        {
+        "baselines.json": {k: v.to_state() for k, v in result.baselines.items()},
+        "metadata.json": {
             "created": result.trained_at,
             "versions": library_versions(),
             "seed": result.seed,
@@ -90,18 +86,34 @@ def _write_contents(folder: Path, result) -> None:
             "out_of_sample_from": periods["test"]["start"],
             "metrics": {"test": result.metrics},
         },
-    )
+    }
+
+
+def _write_contents(folder: Path, result) -> None:
+    result.estimator.network_.save(folder / MODEL_FILE)
+    for name, document in _contents(result).items():
+        write_json(folder / name, document)
     files = {p.name: _sha256(p) for p in sorted(folder.iterdir())}
     write_json(folder / "manifest.json", {"format": FORMAT, "version": FORMAT_VERSION, "files": files})
 
 
-def save_bundle(result, path: str | Path) -> Path:
-    """Write a TrainingResult as a bundle directory at ``path``, atomically.
+def _copy_contents(folder: Path, bundle: "Bundle") -> None:
+    if bundle.path is None:
+        raise BundleError("bundle: made in memory, so there are no files to copy; save its TrainingResult instead.")
+    _verify_manifest(bundle.path)
+    for name in (*json.loads((bundle.path / "manifest.json").read_text())["files"], "manifest.json"):
+        shutil.copyfile(bundle.path / name, folder / name)
+
+
+def save_bundle(source, path: str | Path) -> Path:
+    """Write a TrainingResult (or copy a loaded Bundle) as a bundle directory at ``path``, atomically.
 
     An existing bundle at ``path`` is replaced; any other existing file or directory is left
     alone and reported as a BundleError.
     """
     target = Path(path)
+    if isinstance(source, Bundle) and source.path is not None and target.resolve() == source.path.resolve():
+        return target  # saving a loaded bundle onto itself: it is already there
     if target.exists() and not (target / "manifest.json").is_file():
         raise BundleError(
             f"bundle path {str(target)!r} exists and is not a pyanalytics bundle; "
@@ -111,7 +123,10 @@ def save_bundle(result, path: str | Path) -> Path:
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
         staging.chmod(0o755)  # mkdtemp makes it owner-only; a bundle is meant to be shared
-        _write_contents(staging, result)
+        if isinstance(source, Bundle):
+            _copy_contents(staging, source)
+        else:
+            _write_contents(staging, source)
         if target.exists():
             retired = target.with_name(f".{target.name}.{uuid.uuid4().hex}.old")
             target.rename(retired)
@@ -185,7 +200,7 @@ def _keras_reason(error: Exception) -> str:
 class Bundle:
     """A loaded model bundle: predicts from raw prices with the saved features and scaler."""
 
-    path: Path
+    path: Path | None  # None for a bundle made in memory by ``from_result``
     model_name: str
     estimator: object
     baselines: dict
@@ -195,6 +210,28 @@ class Bundle:
     window: int | None
     alpha: float
     metadata: dict
+
+    @classmethod
+    def from_result(cls, result) -> "Bundle":
+        """The bundle a TrainingResult would save, in memory: it predicts exactly as the saved one."""
+        contents = _contents(result)
+        return cls._from_contents(None, contents, result.estimator, result.baselines)
+
+    @classmethod
+    def _from_contents(cls, path, contents: dict, estimator, baselines: dict) -> "Bundle":
+        pre = contents["preprocessing.json"]
+        return cls(
+            path=path,
+            model_name=pre["model"],
+            estimator=estimator,
+            baselines=baselines,
+            spec=FeatureSpec.from_dict(pre["feature_spec"]),
+            horizon=pre["horizon"],
+            dead_zone=pre["dead_zone"],
+            window=pre["window"],
+            alpha=pre["cost_ratio"],
+            metadata=contents["metadata.json"],
+        )
 
     def dataset(self, prices: pd.DataFrame):
         """Features and labels of ``prices`` computed with the bundle's spec and horizon."""
@@ -271,19 +308,7 @@ def load_bundle(path: str | Path) -> Bundle:
             f"pyanalytics (known: {', '.join(MODELS)})."
         )
     estimator = model_class.from_state(pre["estimator"], network=_load_network(folder))
-    baselines = {
-        name: BASELINES[name].from_state(state)
-        for name, state in _read_json(folder, "baselines.json").items()
-    }
-    return Bundle(
-        path=folder,
-        model_name=pre["model"],
-        estimator=estimator,
-        baselines=baselines,
-        spec=FeatureSpec.from_dict(pre["feature_spec"]),
-        horizon=pre["horizon"],
-        dead_zone=pre["dead_zone"],
-        window=pre["window"],
-        alpha=pre["cost_ratio"],
-        metadata=_read_json(folder, "metadata.json"),
-    )
+    baseline_states = _read_json(folder, "baselines.json")
+    baselines = {name: BASELINES[name].from_state(state) for name, state in baseline_states.items()}
+    contents = {"preprocessing.json": pre, "metadata.json": _read_json(folder, "metadata.json")}
+    return Bundle._from_contents(folder, contents, estimator, baselines)

@@ -1,0 +1,233 @@
+"""The Python functions the R package calls through reticulate, shaped for it.
+
+Inputs are what reticulate sends: pandas frames (from R data.frames), strings, numbers that are
+doubles even where an integer is meant (the checks accept integer-valued floats), and None for
+NULL. Outputs are plain: dicts, strings, numbers and *column dicts*, ``{name: 1-D numpy array}``
+with dates as ``datetime64`` and missing strings as None. The R package turns a column dict into
+a data.frame itself, which does not depend on how a given reticulate converts a given pandas.
+
+A model on the R side holds either a ``TrainingResult`` (fitted in this session) or a loaded
+``Bundle``; every function here takes both and predicts through the same ``Bundle`` code, so a
+model predicts identically before and after ``save``/``load``.
+"""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pyanalytics.errors import ParameterError
+from pyanalytics.params import check_int, check_seed
+
+DEFAULT_EXPLAIN_SAMPLES = {"lime": 2000, "shap": 200}
+
+
+def columns(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """A frame as a column dict for R (its index becomes the first column when it is named)."""
+    if frame.index.name is not None:
+        frame = frame.reset_index()
+    out = {}
+    for name, values in frame.items():
+        if pd.api.types.is_datetime64_any_dtype(values):
+            out[str(name)] = values.to_numpy(dtype="datetime64[ns]")
+        elif pd.api.types.is_integer_dtype(values) and values.abs().max() < 2**31:
+            out[str(name)] = values.to_numpy(dtype=np.int32)  # an R integer, not a double
+        elif pd.api.types.is_bool_dtype(values) or pd.api.types.is_numeric_dtype(values):
+            out[str(name)] = values.to_numpy()
+        else:
+            out[str(name)] = np.array([None if pd.isna(v) else str(v) for v in values], dtype=object)
+    return out
+
+
+def load_prices(source) -> dict[str, np.ndarray]:
+    """Read and validate prices (a CSV path or a frame) into the prices contract, as columns."""
+    return columns(_prices(source, "x", required=("close",)))
+
+
+def synthetic_prices(n_days=2000, signal_strength=1.0, signal: str = "volume", seed=0) -> dict[str, np.ndarray]:
+    """A synthetic market with a planted signal (see ``synthetic_market``), as columns."""
+    from pyanalytics.data import synthetic_market
+
+    return columns(synthetic_market(check_int("n_days", n_days, minimum=1), signal_strength=signal_strength,
+                                    signal=signal, seed=check_seed("seed", seed)))
+
+
+def price_file(ticker: str) -> str:
+    """Path of a ticker's CSV in the shared data folder; a DataError when it is not there."""
+    from pyanalytics.errors import DataError
+    from pyanalytics.settings import price_file as shared_file
+
+    path = shared_file(ticker)
+    if not path.is_file():
+        raise DataError(f"ticker: no price file {str(path)!r}; set PYANALYTICS_DATA_DIR to the shared data folder.")
+    return str(path)
+
+
+def fit(
+    prices,
+    model: str = "dnn",
+    horizon=1,
+    window=None,
+    epochs=50,
+    cost_fp=None,
+    tune_threshold: bool = False,
+    seed=None,
+    validation: float = 0.15,
+    test: float = 0.15,
+    gap=None,
+    dead_zone: float = 0.0,
+    model_params: dict | None = None,
+):
+    """Train a direction model (see ``train_direction_model``); returns the TrainingResult."""
+    from pyanalytics.features import FeatureSpec
+    from pyanalytics.training import train_direction_model
+
+    params = {"epochs": check_int("epochs", epochs, minimum=1), **(model_params or {})}
+    return train_direction_model(
+        _prices(prices, "prices", FeatureSpec().required_columns),
+        model=model,
+        horizon=horizon,
+        window=window,
+        cost_fp=cost_fp,
+        tune_threshold=_flag("tune_threshold", tune_threshold),
+        seed=check_seed("seed", seed),
+        validation=validation,
+        test=test,
+        gap=gap,
+        dead_zone=dead_zone,
+        model_params=params,
+    )
+
+
+def load(path: str):
+    """Load a bundle, checking its manifest (see ``load_bundle``)."""
+    from pyanalytics.bundle import load_bundle
+
+    return load_bundle(_path("path", path))
+
+
+def save(model, path: str) -> str:
+    """Write a fitted model (or copy a loaded bundle) to ``path`` atomically; return the path."""
+    from pyanalytics.bundle import save_bundle
+
+    return str(save_bundle(_checked(model), _path("path", path)))
+
+
+def summary(model) -> dict:
+    """What the model is, the periods it saw and its test metrics next to its baselines."""
+    bundle = _bundle(model)
+    metadata = bundle.metadata
+    test_metrics = metadata["metrics"]["test"]
+    return {
+        "model": bundle.model_name,
+        "horizon": bundle.horizon,
+        "window": bundle.window,
+        "threshold": float(bundle.estimator.threshold_),
+        "alpha": bundle.alpha,
+        "features": list(bundle.spec.names),
+        "periods": metadata["periods"],
+        "seed": metadata["seed"],
+        "best_epoch": getattr(bundle.estimator, "best_epoch_", None),
+        "path": None if bundle.path is None else str(bundle.path),
+        "metrics": metrics_columns(test_metrics),
+    }
+
+
+def history(model) -> dict[str, np.ndarray]:
+    """Loss (and validation loss) per epoch of the model's training, as columns."""
+    estimator = _bundle(model).estimator
+    frame = pd.DataFrame(estimator.history_)
+    frame.insert(0, "epoch", np.arange(1, len(frame) + 1))
+    return columns(frame)
+
+
+def predict(model, prices, last=None) -> dict[str, np.ndarray]:
+    """Probability of a rise and the signal for every date of ``prices`` with complete inputs."""
+    bundle = _bundle(model)
+    last = None if last is None else check_int("last", last, minimum=1)
+    return columns(bundle.predict(_prices(prices, "newdata", bundle.spec.required_columns), last=last))
+
+
+def evaluate(model, prices, since=None) -> dict[str, np.ndarray]:
+    """Metrics of the model and every baseline on ``prices`` from ``since`` (default: its test part)."""
+    bundle = _bundle(model)
+    return metrics_columns(bundle.evaluate(_prices(prices, "newdata", bundle.spec.required_columns), since=since))
+
+
+def metrics_columns(metrics: dict) -> dict[str, np.ndarray]:
+    """A ``{model: metrics}`` dict as columns: one row per model, the model's own first."""
+    from pyanalytics.evaluation import metrics_table
+
+    return columns(metrics_table(metrics))
+
+
+def explain(model, prices, method: str = "lime", n=10, dates=None, seed=0, n_samples=None) -> dict[str, np.ndarray]:
+    """The tidy explanation frame (the columns of R's lime) for the last ``n`` dates or ``dates``."""
+    from pyanalytics.explain import explain as run_explain
+
+    bundle = _bundle(model)
+    samples = DEFAULT_EXPLAIN_SAMPLES.get(method, 1000) if n_samples is None else n_samples
+    result = run_explain(
+        bundle,
+        _prices(prices, "newdata", bundle.spec.required_columns),
+        method=method,
+        last=n,
+        dates=None if dates is None else list(np.atleast_1d(dates)),
+        n_samples=samples,
+        seed=seed,
+    )
+    return columns(result.to_frame())
+
+
+def report(model, prices, path: str, methods=("shap", "lime"), seed=0) -> str:
+    """Write the HTML report of the model on ``prices`` (explained with ``methods``); return its path."""
+    from pyanalytics.explain import explain as run_explain
+    from pyanalytics.reports import write_report
+
+    bundle = _bundle(model)
+    data = _prices(prices, "newdata", bundle.spec.required_columns)
+    methods = [methods] if isinstance(methods, str) else list(methods)
+    explanations = {
+        m: run_explain(bundle, data, method=m, last=5, n_samples=DEFAULT_EXPLAIN_SAMPLES[m], seed=seed)
+        for m in methods
+    }
+    return str(write_report(_path("file", path), bundle, prices=data, explanations=explanations))
+
+
+def _checked(model):
+    """``model`` if it is a TrainingResult or a Bundle, else a ParameterError."""
+    from pyanalytics.bundle import Bundle
+    from pyanalytics.training import TrainingResult
+
+    if not isinstance(model, (Bundle, TrainingResult)):
+        raise ParameterError(f"model: expected a model from pa_fit() or pa_load(), got a {type(model).__name__}.")
+    return model
+
+
+def _bundle(model):
+    """The Bundle that predicts for ``model`` (a TrainingResult or a Bundle)."""
+    from pyanalytics.bundle import Bundle
+
+    model = _checked(model)
+    return model if isinstance(model, Bundle) else Bundle.from_result(model)
+
+
+def _prices(source, name: str, required) -> pd.DataFrame:
+    """Validated prices from a path or a frame sent by R (R Dates arrive as Python dates)."""
+    from pyanalytics.data import load_prices as load
+
+    if not isinstance(source, (str, pd.DataFrame)):
+        raise ParameterError(f"{name}: expected a data.frame of prices or a CSV path, got a {type(source).__name__}.")
+    return load(source, required=required)
+
+
+def _path(name: str, value) -> Path:
+    if not isinstance(value, str) or not value:
+        raise ParameterError(f"{name}: expected a file path (a non-empty string), got {value!r}.")
+    return Path(value).expanduser()
+
+
+def _flag(name: str, value) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise ParameterError(f"{name}: expected TRUE or FALSE, got {value!r}.")
+    return bool(value)

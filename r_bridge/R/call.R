@@ -1,0 +1,34 @@
+# Calling Python: one place that turns its errors into R conditions and its column dicts into
+# data.frames.
+
+# Call pyanalytics.interop.r_api.<fun>(...). A pyanalytics error (a DataError, ParameterError,
+# BundleError, ...) becomes an R error of class `pa_<type>` (e.g. `pa_data_error`) and
+# `pa_error` with the same one-line message; any other Python error keeps reticulate's condition.
+call_python <- function(fun, ...) {
+  tryCatch(
+    python_api()[[fun]](...),
+    python.builtin.Exception = function(error) {
+      if (!inherits(error, "pyanalytics.errors.PyAnalyticsError")) stop(error)
+      type <- sub(".*\\.", "", class(error)[[1]])
+      stop(pa_error(reticulate::py_last_error()$value, paste0("pa_", snake_case(type))))
+    }
+  )
+}
+
+snake_case <- function(name) tolower(gsub("([a-z])([A-Z])", "\\1_\\2", name))
+
+# A data.frame from a Python column dict: dates become Date, NaN becomes NA.
+frame_from_columns <- function(columns) {
+  columns <- lapply(reticulate::py_to_r(columns), function(x) {
+    dim(x) <- NULL
+    if (inherits(x, "POSIXct")) return(as.Date(x, tz = "UTC"))
+    if (is.double(x)) x[is.nan(x)] <- NA
+    x
+  })
+  as.data.frame(columns, check.names = FALSE, stringsAsFactors = FALSE)
+}
+
+# A metrics data.frame (one row per model) from Python's metrics columns.
+metrics_frame <- function(columns) {
+  structure(frame_from_columns(columns), class = c("pa_metrics", "data.frame"))
+}

@@ -1,0 +1,85 @@
+# Every argument that crosses to Python is checked and converted here, with messages in the
+# Python side's words ("name: expected ..., got ..."). R numbers are doubles: where Python
+# means an integer it gets an R integer; row numbers stay 1-based on the R side.
+
+pa_error <- function(message, class = "pa_parameter_error") {
+  structure(
+    class = c(class, "pa_error", "error", "condition"),
+    list(message = message, call = NULL)
+  )
+}
+
+stop_argument <- function(name, expected, got) {
+  shown <- if (is.null(got)) "NULL" else paste(utils::head(deparse(got), 1L), collapse = "")
+  stop(pa_error(sprintf("%s: expected %s, got %s.", name, expected, shown)))
+}
+
+as_py_integer <- function(x, name, minimum = 0L, null_ok = FALSE) {
+  if (is.null(x) && null_ok) return(NULL)
+  if (!is.numeric(x) || length(x) != 1L || is.na(x) || x != trunc(x) || x < minimum) {
+    stop_argument(name, sprintf("an integer >= %d", minimum), x)
+  }
+  as.integer(x)
+}
+
+as_py_number <- function(x, name, null_ok = FALSE) {
+  if (is.null(x) && null_ok) return(NULL)
+  if (!is.numeric(x) || length(x) != 1L || is.na(x)) stop_argument(name, "a number", x)
+  as.double(x)
+}
+
+as_py_flag <- function(x, name) {
+  if (!is.logical(x) || length(x) != 1L || is.na(x)) stop_argument(name, "TRUE or FALSE", x)
+  x
+}
+
+as_py_string <- function(x, name, choices = NULL, null_ok = FALSE) {
+  if (is.null(x) && null_ok) return(NULL)
+  if (!is.character(x) || length(x) != 1L || is.na(x) || !nzchar(x)) stop_argument(name, "a string", x)
+  if (!is.null(choices) && !x %in% choices) {
+    stop_argument(name, paste0("one of ", paste0('"', choices, '"', collapse = ", ")), x)
+  }
+  x
+}
+
+as_py_path <- function(x, name) path.expand(as_py_string(x, name))
+
+as_py_date <- function(x, name, null_ok = TRUE) {
+  if (is.null(x) && null_ok) return(NULL)
+  dates <- tryCatch(as.Date(x), error = function(e) NA)
+  if (length(dates) == 0L || anyNA(dates)) stop_argument(name, "dates such as \"2020-01-31\"", x)
+  format(dates, "%Y-%m-%d")
+}
+
+# Rows of a data.frame chosen by 1-based row numbers, checked against its length.
+as_row_numbers <- function(x, name, n) {
+  if (!is.numeric(x) || !length(x) || anyNA(x) || any(x != trunc(x)) || any(x < 1 | x > n)) {
+    stop_argument(name, sprintf("row numbers between 1 and %d", n), x)
+  }
+  as.integer(x)
+}
+
+# Prices for Python: a CSV path stays a path; a data.frame (or xts) becomes a frame whose dates
+# are ISO strings, so Python parses and checks them like a CSV's, naming the row of a bad one.
+as_py_prices <- function(x, name) {
+  if (is.character(x)) return(as_py_path(x, name))
+  if (inherits(x, "xts") || inherits(x, "zoo")) x <- zoo_to_frame(x)
+  if (!is.data.frame(x)) stop_argument(name, "a data.frame, an xts object or a CSV path", class(x)[[1]])
+  names(x) <- tolower(names(x))
+  if (!"date" %in% names(x) && !identical(rownames(x), as.character(seq_len(nrow(x))))) {
+    x <- cbind(date = rownames(x), x, stringsAsFactors = FALSE) # quantmod-style dates as row names
+  }
+  for (column in names(x)) {
+    if (inherits(x[[column]], c("Date", "POSIXt"))) x[[column]] <- format(x[[column]], "%Y-%m-%d")
+  }
+  rownames(x) <- NULL
+  python_api() # picks the project's Python before reticulate would start another
+  reticulate::r_to_py(x)
+}
+
+zoo_to_frame <- function(x) {
+  frame <- as.data.frame(zoo::coredata(x))
+  names(frame) <- sub("^[^.]*\\.", "", tolower(names(frame))) # AAPL.Close -> close
+  names(frame) <- sub("^adjusted$", "adj_close", names(frame))
+  cbind(date = as.Date(zoo::index(x)), frame)
+}

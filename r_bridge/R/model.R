@@ -1,0 +1,236 @@
+#' Fit a stock-direction model
+#'
+#' Computes technical features from the prices (each date sees only its own past), labels each
+#' date with the direction of the next `horizon` days, splits the dates chronologically into
+#' train, validation and test parts with a purge gap, and trains the network with early
+#' stopping on the validation part. Four naive baselines are fitted beside it, and the test
+#' metrics of all of them are kept in the model.
+#'
+#' @param prices A data.frame (a `date` column and lower-case `open`, `high`, `low`, `close`,
+#'   `volume`; see [pa_load_prices()]), an xts object or a CSV path.
+#' @param model `"dnn"` (three Dense layers), `"lstm"` or `"gru"` (windows of past days).
+#' @param horizon Days ahead of the direction label.
+#' @param window Days per input window of `"lstm"` and `"gru"`; ignored for `"dnn"`.
+#' @param epochs Maximum passes over the training part (early stopping may stop sooner).
+#' @param cost_fp The cost of a false positive in false negatives (alpha), or `NULL` for equal
+#'   costs. Trains with the cost-weighted loss, or with `tune_threshold = TRUE` moves the
+#'   decision threshold instead.
+#' @param tune_threshold Tune the decision threshold on the validation part.
+#' @param seed An integer for reproducible training, or `NULL`.
+#' @param ... Further settings of the Python model (e.g. `hidden_units = c(64, 32)`,
+#'   `batch_size = 32`, `learning_rate = 0.001`, `patience = 5`) and of the split
+#'   (`validation`, `test`, `gap`, `dead_zone`).
+#' @return A `pa_model`: print it, `summary()` it, `plot()` its training history, `predict()`
+#'   with it, and `pa_save()` it.
+#' @export
+#' @examples
+#' \donttest{
+#' prices <- pa_synthetic_prices()
+#' model <- pa_fit(prices, epochs = 3, seed = 1)
+#' model
+#' }
+pa_fit <- function(prices, model = "dnn", horizon = 1, window = 20, epochs = 50, cost_fp = NULL,
+                   tune_threshold = FALSE, seed = NULL, ...) {
+  model <- as_py_string(model, "model", c("dnn", "lstm", "gru"))
+  extra <- list(...)
+  split_names <- c("validation", "test", "gap", "dead_zone")
+  fitted <- call_python(
+    "fit",
+    prices = as_py_prices(prices, "prices"),
+    model = model,
+    horizon = as_py_integer(horizon, "horizon", 1L),
+    window = if (model == "dnn") NULL else as_py_integer(window, "window", 1L),
+    epochs = as_py_integer(epochs, "epochs", 1L),
+    cost_fp = as_py_number(cost_fp, "cost_fp", null_ok = TRUE),
+    tune_threshold = as_py_flag(tune_threshold, "tune_threshold"),
+    seed = as_py_integer(seed, "seed", 0L, null_ok = TRUE),
+    validation = as_py_number(extra$validation %||% 0.15, "validation"),
+    test = as_py_number(extra$test %||% 0.15, "test"),
+    gap = as_py_integer(extra$gap, "gap", 0L, null_ok = TRUE),
+    dead_zone = as_py_number(extra$dead_zone %||% 0, "dead_zone"),
+    model_params = model_params(extra[setdiff(names(extra), split_names)])
+  )
+  new_model(fitted)
+}
+
+# Extra model settings: whole numbers become integers, vectors become lists.
+model_params <- function(params) {
+  if (length(params) && (is.null(names(params)) || any(!nzchar(names(params))))) {
+    stop_argument("...", "named model settings such as batch_size = 64", params)
+  }
+  lapply(params, function(value) {
+    if (is.numeric(value) && all(value == trunc(value))) value <- as.integer(value)
+    if (length(value) > 1L) as.list(value) else value
+  })
+}
+
+`%||%` <- function(x, y) if (is.null(x)) y else x
+
+new_model <- function(py) {
+  info <- call_python("summary", py)
+  info$metrics <- metrics_frame(info$metrics)
+  structure(list(py = py, info = info), class = "pa_model")
+}
+
+#' Load a model bundle
+#'
+#' Loads a bundle saved by [pa_save()] or by Python (`TrainingResult.save`, `pyanalytics train
+#' --out`). Every file is checked against the bundle's SHA-256 manifest and the network is
+#' loaded in Keras safe mode; nothing is unpickled.
+#'
+#' @param path The bundle directory.
+#' @return A `pa_model`.
+#' @export
+#' @examples
+#' \donttest{
+#' model <- pa_fit(pa_synthetic_prices(), epochs = 3, seed = 1)
+#' path <- pa_save(model, file.path(tempdir(), "dnn-bundle"))
+#' same <- pa_load(path)
+#' }
+pa_load <- function(path) {
+  new_model(call_python("load", as_py_path(path, "path")))
+}
+
+#' Save a model as a bundle
+#'
+#' Writes the model as a bundle directory that Python and R load alike, atomically: a failed
+#' save leaves nothing behind, and an existing bundle at `path` is replaced.
+#'
+#' @param model A `pa_model`.
+#' @param path The bundle directory to write.
+#' @return `path`, invisibly.
+#' @export
+#' @examples
+#' \donttest{
+#' model <- pa_fit(pa_synthetic_prices(), epochs = 3, seed = 1)
+#' pa_save(model, file.path(tempdir(), "dnn-bundle"))
+#' }
+pa_save <- function(model, path) {
+  check_model(model)
+  invisible(call_python("save", model$py, as_py_path(path, "path")))
+}
+
+check_model <- function(model) {
+  if (!inherits(model, "pa_model")) stop_argument("model", "a model from pa_fit() or pa_load()", class(model)[[1]])
+}
+
+#' Predict the direction with a model
+#'
+#' @param object A `pa_model`.
+#' @param newdata Prices (data.frame, xts or CSV path) whose history covers the feature warm-up
+#'   (and, for LSTM/GRU, one window).
+#' @param type `"prob"`: `signal` is 1 for up and 0 for down; `"class"`: `signal` is a factor
+#'   with levels `down`, `up`.
+#' @param last Only the most recent `last` dates, or `NULL` for every date with complete inputs.
+#' @param ... Unused.
+#' @return A data.frame with columns `date`, `prob_up` and `signal` (the model's threshold applied).
+#' @export
+#' @examples
+#' \donttest{
+#' prices <- pa_synthetic_prices()
+#' model <- pa_fit(prices, epochs = 3, seed = 1)
+#' tail(predict(model, prices, last = 5))
+#' }
+predict.pa_model <- function(object, newdata, type = c("prob", "class"), last = NULL, ...) {
+  type <- match.arg(type)
+  predictions <- frame_from_columns(call_python(
+    "predict", object$py, as_py_prices(newdata, "newdata"), as_py_integer(last, "last", 1L, null_ok = TRUE)
+  ))
+  if (type == "class") predictions$signal <- factor(c("down", "up")[predictions$signal + 1L], c("down", "up"))
+  predictions
+}
+
+#' Evaluate a model next to its baselines
+#'
+#' Scores the model and its saved naive baselines (majority class, always up, previous
+#' direction, logistic regression) on the labelled dates of `newdata` from `since` on. By
+#' default `since` is the first date of the model's own test part, so scoring the training
+#' prices reproduces the test metrics and never scores dates the model learned from.
+#'
+#' @param model A `pa_model`.
+#' @param newdata Prices (data.frame, xts or CSV path).
+#' @param since The first date to score, or `NULL`.
+#' @return A `pa_metrics` data.frame: one row per model (the model's first), one column per
+#'   metric (`accuracy`, `precision`, `recall`, `f1`, `roc_auc`, `brier`, `expected_cost`) and
+#'   the confusion counts.
+#' @export
+#' @examples
+#' \donttest{
+#' prices <- pa_synthetic_prices()
+#' model <- pa_fit(prices, epochs = 3, seed = 1)
+#' pa_evaluate(model, prices)
+#' }
+pa_evaluate <- function(model, newdata, since = NULL) {
+  check_model(model)
+  metrics_frame(call_python("evaluate", model$py, as_py_prices(newdata, "newdata"), as_py_date(since, "since")))
+}
+
+#' @export
+print.pa_model <- function(x, ...) {
+  info <- x$info
+  test <- info$periods$test
+  cat(sprintf("<pa_model> %s, horizon %d day(s)%s, threshold %.3f%s\n", info$model, info$horizon,
+              if (is.null(info$window)) "" else sprintf(", window %d days", info$window),
+              info$threshold, if (info$alpha != 1) sprintf(", false positive costs %g", info$alpha) else ""))
+  cat(sprintf("test part %s .. %s (%d dates): %s\n", test$start, test$end, test$rows, verdict(info$metrics)))
+  if (!is.null(info$path)) cat(sprintf("bundle: %s\n", info$path))
+  invisible(x)
+}
+
+verdict <- function(metrics) {
+  own <- metrics$roc_auc[[1]]
+  rivals <- metrics[-1, ]
+  rivals <- rivals[!is.na(rivals$roc_auc), ]
+  if (!nrow(rivals)) return(sprintf("ROC AUC %.3f", own))
+  best <- rivals[which.max(rivals$roc_auc), ]
+  sprintf("ROC AUC %.3f vs best baseline %s %.3f", own, best$model, best$roc_auc)
+}
+
+#' @export
+summary.pa_model <- function(object, ...) {
+  structure(object$info, class = "summary.pa_model")
+}
+
+#' @export
+print.summary.pa_model <- function(x, ...) {
+  cat(sprintf("pyanalytics %s model, horizon %d, threshold %.3f, seed %s\n", x$model, x$horizon,
+              x$threshold, if (is.null(x$seed)) "none" else x$seed))
+  for (part in names(x$periods)) {
+    p <- x$periods[[part]]
+    cat(sprintf("  %-10s %s .. %s  %5d dates\n", part, p$start, p$end, p$rows))
+  }
+  cat(sprintf("features: %s\n", paste(x$features, collapse = ", ")))
+  cat("test metrics, next to the naive baselines:\n")
+  print(x$metrics)
+  invisible(x)
+}
+
+#' @export
+print.pa_metrics <- function(x, digits = 3, ...) {
+  print.data.frame(x, digits = digits, row.names = FALSE, ...)
+  invisible(x)
+}
+
+#' @export
+as.data.frame.pa_model <- function(x, ...) {
+  as.data.frame(unclass(x$info$metrics))
+}
+
+#' Plot a model's training history
+#'
+#' Training and validation loss per epoch; the dashed line marks the epoch whose weights early
+#' stopping kept.
+#'
+#' @param x A `pa_model`.
+#' @param ... Passed to [graphics::matplot()].
+#' @return `x`, invisibly.
+#' @export
+plot.pa_model <- function(x, ...) {
+  history <- frame_from_columns(call_python("history", x$py))
+  losses <- history[grepl("loss$", names(history))]
+  graphics::matplot(history$epoch, losses, type = "l", lty = 1, lwd = 2, col = c("#1f77b4", "#ff7f0e"),
+                    xlab = "epoch", ylab = "loss", main = sprintf("%s training history", x$info$model), ...)
+  if (!is.null(x$info$best_epoch)) graphics::abline(v = x$info$best_epoch, lty = 2, col = "grey40")
+  graphics::legend("topright", legend = names(losses), col = c("#1f77b4", "#ff7f0e"), lwd = 2, bty = "n")
+  invisible(x)
+}

@@ -1,0 +1,4 @@
+library(testthat)
+library(pyanalytics)
+
+test_check("pyanalytics")

@@ -1,0 +1,74 @@
+"""The Python side of the R package: what reticulate sends in and gets back."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pyanalytics.bundle import Bundle, load_bundle, save_bundle
+from pyanalytics.errors import BundleError, ParameterError
+from pyanalytics.interop import r_api
+
+
+def test_columns_are_r_ready_vectors():
+    frame = pd.DataFrame(
+        {"n": [1, 2], "x": [0.5, np.nan], "flag": [True, False], "s": ["a", None]},
+        index=pd.DatetimeIndex(["2024-01-02", "2024-01-03"], name="date"),
+    )
+    columns = r_api.columns(frame)
+    assert list(columns) == ["date", "n", "x", "flag", "s"]
+    assert columns["date"].dtype == "datetime64[ns]"
+    assert columns["n"].dtype == np.int32  # an R integer, not a double
+    assert columns["flag"].dtype == bool
+    assert columns["s"].tolist() == ["a", None]
+    assert np.isnan(columns["x"][1])
+
+
+def test_large_integers_stay_doubles_for_r():
+    assert r_api.columns(pd.DataFrame({"volume": [2**40]}))["volume"].dtype == np.int64
+
+
+def test_in_memory_bundle_predicts_exactly_as_the_saved_one(strong_result, strong_bundle_dir, strong_market):
+    in_memory = r_api.predict(strong_result, strong_market, last=50.0)  # R sends doubles
+    loaded = r_api.predict(r_api.load(str(strong_bundle_dir)), strong_market, last=50)
+    for name in ("date", "prob_up", "signal"):
+        np.testing.assert_array_equal(in_memory[name], loaded[name])
+    assert r_api.summary(strong_result)["periods"] == r_api.summary(load_bundle(strong_bundle_dir))["periods"]
+
+
+def test_a_loaded_bundle_is_copied_whole_and_verified(strong_bundle_dir, tmp_path):
+    copy = tmp_path / "copy"
+    assert r_api.save(r_api.load(str(strong_bundle_dir)), str(copy)) == str(copy)
+    assert sorted(p.name for p in copy.iterdir()) == sorted(p.name for p in strong_bundle_dir.iterdir())
+    assert load_bundle(copy).metadata == load_bundle(strong_bundle_dir).metadata
+    bundle = load_bundle(copy)
+    assert save_bundle(bundle, copy) == copy  # onto itself: nothing to do
+    (copy / "preprocessing.json").write_text("{}")
+    with pytest.raises(BundleError, match="preprocessing.json does not match"):
+        save_bundle(bundle, tmp_path / "second")
+    assert not (tmp_path / "second").exists()
+
+
+def test_an_in_memory_bundle_has_no_files_to_copy(strong_result, tmp_path):
+    with pytest.raises(BundleError, match="save its TrainingResult"):
+        save_bundle(Bundle.from_result(strong_result), tmp_path / "x")
+
+
+def test_evaluate_gives_one_row_per_model_with_the_model_first(strong_result, strong_market):
+    metrics = r_api.evaluate(strong_result, strong_market)
+    assert metrics["model"][0] == "dnn"
+    assert set(metrics["model"]) == set(strong_result.metrics)
+    assert metrics["roc_auc"][0] == pytest.approx(strong_result.metrics["dnn"]["roc_auc"])
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: r_api.load_prices(42.0), "x: expected a data.frame of prices or a CSV path"),
+        (lambda: r_api.fit(pd.DataFrame(), epochs="ten"), "epochs: expected an integer >= 1, got 'ten'"),
+        (lambda: r_api.save(object(), "/tmp/x"), "model: expected a model from pa_fit"),
+        (lambda: r_api.load(""), "path: expected a file path"),
+    ],
+)
+def test_bad_arguments_name_themselves(call, message):
+    with pytest.raises(ParameterError, match=message):
+        call()
