@@ -53,15 +53,16 @@ pa_fit <- function(prices, model = "dnn", horizon = 1, window = 20, epochs = 50,
   new_model(fitted)
 }
 
-# Extra model settings: whole numbers become integers, vectors become lists.
+# Extra model settings: whole numbers become integers; layer sizes (`units`, `hidden_units`)
+# and other vectors become lists, since R cannot tell a one-layer vector from a number.
 model_params <- function(params) {
   if (length(params) && (is.null(names(params)) || any(!nzchar(names(params))))) {
     stop_argument("...", "named model settings such as batch_size = 64", params)
   }
-  lapply(params, function(value) {
+  Map(function(value, name) {
     if (is.numeric(value) && all(value == trunc(value))) value <- as.integer(value)
-    if (length(value) > 1L) as.list(value) else value
-  })
+    if (length(value) > 1L || grepl("units$", name)) as.list(value) else value
+  }, params, names(params))
 }
 
 `%||%` <- function(x, y) if (is.null(x)) y else x
