@@ -30,10 +30,6 @@ CALLS = 1000
 TAIL = 300
 
 
-
-
-
-
 def main() -> None:
     prices, label = load_market()
     result = train_direction_model(prices, model_params={"epochs": EPOCHS})
