@@ -79,12 +79,11 @@ def fit(
     model_params: dict | None = None,
 ):
     """Train a direction model (see ``train_direction_model``); returns the TrainingResult."""
-    from pyanalytics.features import FeatureSpec
     from pyanalytics.training import train_direction_model
 
     params = {"epochs": check_int("epochs", epochs, minimum=1), **(model_params or {})}
     return train_direction_model(
-        _prices(prices, "prices", FeatureSpec().required_columns),
+        _prices(prices, "prices", _default_spec().required_columns),
         model=model,
         horizon=horizon,
         window=window,
@@ -192,6 +191,74 @@ def report(model, prices, path: str, methods=("shap", "lime"), seed=0) -> str:
         for m in methods
     }
     return str(write_report(_path("file", path), bundle, prices=data, explanations=explanations))
+
+
+def backtest(model, prices, mode: str = "long_flat", cost_bps=0.0, slippage_bps=0.0, holding=None,
+             since=None) -> dict:
+    """Trade the model's out-of-sample signals on ``prices`` beside buy-and-hold.
+
+    Returns ``{"summary": settings and statistics, "daily": columns of the daily record}``.
+    """
+    from pyanalytics.evaluation.backtest import backtest as run_backtest
+    from pyanalytics.evaluation.backtest import signals_from_bundle
+
+    bundle = _bundle(model)
+    data = _prices(prices, "newdata", bundle.spec.required_columns)
+    result = run_backtest(
+        signals_from_bundle(bundle, data, since=since),
+        data,
+        mode=mode,
+        holding=bundle.horizon if holding is None else holding,
+        cost_bps=cost_bps,
+        slippage_bps=slippage_bps,
+    )
+    return {"summary": result.summary(), "daily": columns(result.daily)}
+
+
+def walk_forward(prices, model: str = "dnn", folds=5, window_mode: str = "expanding", train_size=None,
+                 horizon=1, window=None, epochs=50, seed=0, mode: str = "long_flat", cost_bps=None,
+                 explain: bool = False, model_params: dict | None = None) -> dict:
+    """Walk-forward retraining of one ticker (see ``pyanalytics.walk_forward.walk_forward``).
+
+    Returns the summary, and as columns the stitched predictions, the folds, the overall
+    metrics of the model and its baselines, the backtest's daily record and, with ``explain``,
+    the global importance per fold.
+    """
+    from pyanalytics.walk_forward import DEFAULT_COST_BPS
+    from pyanalytics.walk_forward import walk_forward as run_walk_forward
+
+    result = run_walk_forward(
+        _prices(prices, "prices", _default_spec().required_columns),
+        model=model,
+        folds=folds,
+        window_mode=window_mode,
+        train_size=train_size,
+        horizon=horizon,
+        window=window,
+        seed=check_seed("seed", seed),
+        mode=mode,
+        cost_bps=DEFAULT_COST_BPS if cost_bps is None else cost_bps,
+        explain=_flag("explain", explain),
+        model_params={"epochs": check_int("epochs", epochs, minimum=1), **(model_params or {})},
+    )
+    from pyanalytics.jsonio import json_safe
+
+    importance = result.importance
+    return {
+        "summary": result.summary(),
+        "summary_row": json_safe(result.summary_row()),
+        "predictions": columns(result.predictions),
+        "folds": columns(result.folds),
+        "metrics": metrics_columns(result.metrics),
+        "daily": columns(result.backtest.daily),
+        "importance": None if importance is None else columns(importance.rename_axis("fold")),
+    }
+
+
+def _default_spec():
+    from pyanalytics.features import FeatureSpec
+
+    return FeatureSpec()
 
 
 def _checked(model):

@@ -1,0 +1,190 @@
+#' Backtest a model's signals against buy-and-hold
+#'
+#' Trades the model's out-of-sample calls on `newdata`: each signal is decided at the close of
+#' a date and earns the return to the next price date (never that day's own return). Costs
+#' and slippage are charged in basis points per unit of turnover; buy-and-hold on the same days
+#' pays its one entry cost.
+#'
+#' @param model A `pa_model`.
+#' @param newdata Prices (data.frame, xts or CSV path).
+#' @param mode `"long_flat"` (long on up, else flat) or `"long_short"` (long on up, short on down).
+#' @param cost_bps Commission in basis points per unit of turnover.
+#' @param slippage_bps Slippage in basis points per unit of turnover.
+#' @param holding Days each signal is held, in overlapping tranches (default: the model's horizon).
+#' @param since The first signal date (default: the start of the model's own test part).
+#' @return A `pa_backtest`: `$stats` (a data.frame of statistics, strategy beside buy-and-hold),
+#'   `$daily` (positions, returns, costs, equity and drawdown per day) and `$settings`.
+#'   `plot()` draws the equity curves and drawdowns; `as.data.frame()` gives `$daily`.
+#' @export
+#' @examples
+#' \donttest{
+#' prices <- pa_synthetic_prices(1500, signal_strength = 2, seed = 1)
+#' model <- pa_fit(prices, epochs = 3, seed = 1)
+#' result <- pa_backtest(model, prices, mode = "long_short", cost_bps = 5)
+#' result
+#' plot(result)
+#' }
+pa_backtest <- function(model, newdata, mode = c("long_flat", "long_short"), cost_bps = 0, slippage_bps = 0,
+                        holding = NULL, since = NULL) {
+  check_model(model)
+  mode <- match.arg(mode)
+  result <- call_python(
+    "backtest", model$py, as_py_prices(newdata, "newdata"), mode,
+    cost_bps = as_py_number(cost_bps, "cost_bps"), slippage_bps = as_py_number(slippage_bps, "slippage_bps"),
+    holding = as_py_integer(holding, "holding", 1L, null_ok = TRUE), since = as_py_date(since, "since")
+  )
+  new_backtest(result$summary, frame_from_columns(result$daily))
+}
+
+new_backtest <- function(summary, daily) {
+  statistics <- names(summary$strategy)
+  value <- function(side) vapply(statistics, function(s) format_stat(summary[[side]][[s]]), "")
+  stats <- data.frame(statistic = statistics, strategy = value("strategy"), buy_and_hold = value("buy_and_hold"),
+                      row.names = NULL)
+  settings <- summary[c("mode", "holding", "cost_bps", "slippage_bps", "sharpe_t")]
+  structure(list(stats = stats, daily = daily, settings = settings, raw = summary), class = "pa_backtest")
+}
+
+format_stat <- function(x) {
+  if (is.null(x)) return(NA_character_)
+  if (is.numeric(x) && x != round(x)) return(formatC(x, digits = 4, format = "fg"))
+  as.character(x)
+}
+
+#' @export
+print.pa_backtest <- function(x, ...) {
+  s <- x$settings
+  cat(sprintf("<pa_backtest> %s, held %d day(s), costs %g + slippage %g bps per unit of turnover\n",
+              s$mode, s$holding, s$cost_bps, s$slippage_bps))
+  print(x$stats, row.names = FALSE, right = FALSE)
+  cat(sprintf("Sharpe t-statistic %.2f (above about 2 the edge is unlikely to be luck)\n", s$sharpe_t))
+  invisible(x)
+}
+
+#' @export
+as.data.frame.pa_backtest <- function(x, ...) x$daily
+
+#' Plot a backtest: equity against buy-and-hold, and the drawdowns
+#'
+#' @param x A `pa_backtest` (or the `$backtest` of a `pa_walk_forward`).
+#' @param ... Unused.
+#' @return `x`, invisibly.
+#' @export
+plot.pa_backtest <- function(x, ...) {
+  daily <- x$daily
+  old <- graphics::par(mfrow = c(2, 1), mar = c(3, 4, 2, 1))
+  on.exit(graphics::par(old))
+  colours <- c(strategy = "#3b5bdb", buy_and_hold = "grey45")
+  graphics::matplot(daily$date, cbind(daily$equity, daily$benchmark_equity), type = "l", lty = 1, lwd = 2,
+                    col = colours, log = "y", xaxt = "n", xlab = "", ylab = "growth of 1",
+                    main = sprintf("%s strategy against buy-and-hold", x$settings$mode))
+  graphics::axis.Date(1, daily$date)
+  graphics::legend("topleft", legend = c("strategy", "buy and hold"), col = colours, lwd = 2, bty = "n")
+  graphics::matplot(daily$date, 100 * cbind(daily$drawdown, daily$benchmark_drawdown), type = "l", lty = 1,
+                    col = colours, xaxt = "n", xlab = "", ylab = "drawdown (%)", main = "drawdown")
+  graphics::axis.Date(1, daily$date)
+  invisible(x)
+}
+
+#' Walk-forward evaluation: retrain on each fold, predict the next block, backtest the whole
+#'
+#' The labelled dates are cut into `folds` consecutive test blocks. For each block the model
+#' and its baselines are fitted on earlier dates only (all of them, or the last `train_size`
+#' with `window = "rolling"`), ending a purge gap before the block, with early stopping on the
+#' end of that training period. The out-of-sample predictions are stitched into one series,
+#' scored next to the baselines and traded against buy-and-hold.
+#'
+#' @param prices Prices (data.frame, xts or CSV path), or a named list of them for several
+#'   tickers (each evaluated on its own history).
+#' @param model `"dnn"`, `"lstm"` or `"gru"`.
+#' @param folds Number of test blocks.
+#' @param window `"expanding"` or `"rolling"` training windows.
+#' @param train_size Training rows of a rolling window.
+#' @param epochs Maximum epochs per fold.
+#' @param seed An integer seed, or `NULL`.
+#' @param mode `"long_flat"` or `"long_short"`.
+#' @param cost_bps Costs in basis points per unit of turnover (default 5).
+#' @param explain Also compute SHAP global importance per fold (does the explanation drift?).
+#' @param horizon Days ahead of the direction label.
+#' @param sequence_window Days per input window of `"lstm"` and `"gru"`.
+#' @param ... Further settings of the Python model (e.g. `hidden_units = c(32, 16)`).
+#' @return A `pa_walk_forward` (`$folds`, `$metrics`, `$predictions`, `$backtest`,
+#'   `$importance`, `$summary`), or for a list of tickers a `pa_walk_forward_list` with one
+#'   summary row per ticker in `$summary` and each ticker's result in `$results`.
+#' @export
+#' @examples
+#' \donttest{
+#' prices <- pa_synthetic_prices(1500, signal_strength = 2, seed = 1)
+#' result <- pa_walk_forward(prices, folds = 3, epochs = 3)
+#' result
+#' plot(result)
+#' }
+pa_walk_forward <- function(prices, model = "dnn", folds = 5, window = c("expanding", "rolling"), train_size = NULL,
+                            epochs = 50, seed = 0, mode = c("long_flat", "long_short"), cost_bps = 5,
+                            explain = FALSE, horizon = 1, sequence_window = 20, ...) {
+  window <- match.arg(window)
+  mode <- match.arg(mode)
+  model <- as_py_string(model, "model", c("dnn", "lstm", "gru"))
+  arguments <- list(
+    model = model, folds = as_py_integer(folds, "folds", 2L), window_mode = window,
+    train_size = as_py_integer(train_size, "train_size", 1L, null_ok = TRUE),
+    horizon = as_py_integer(horizon, "horizon", 1L),
+    window = if (model == "dnn") NULL else as_py_integer(sequence_window, "sequence_window", 1L),
+    epochs = as_py_integer(epochs, "epochs", 1L), seed = as_py_integer(seed, "seed", 0L, null_ok = TRUE),
+    mode = mode, cost_bps = as_py_number(cost_bps, "cost_bps"), explain = as_py_flag(explain, "explain"),
+    model_params = model_params(list(...))
+  )
+  if (is.list(prices) && !is.data.frame(prices)) {
+    if (is.null(names(prices)) || any(!nzchar(names(prices)))) stop_argument("prices", "a named list of prices", prices)
+    results <- lapply(names(prices), function(ticker) {
+      tryCatch(run_walk_forward(prices[[ticker]], arguments, ticker), pa_error = function(error) {
+        stop(pa_error(sprintf("%s: %s", ticker, conditionMessage(error)), class(error)[[1]]))
+      })
+    })
+    names(results) <- names(prices)
+    summary <- do.call(rbind, lapply(names(results), function(t) cbind(ticker = t, results[[t]]$summary_row)))
+    return(structure(list(summary = summary, results = results), class = "pa_walk_forward_list"))
+  }
+  run_walk_forward(prices, arguments, "prices")
+}
+
+run_walk_forward <- function(prices, arguments, name) {
+  result <- do.call(call_python, c(list("walk_forward", as_py_prices(prices, name)), arguments))
+  summary <- result$summary
+  backtest <- new_backtest(summary$backtest, frame_from_columns(result$daily))
+  summary_row <- as.data.frame(lapply(result$summary_row, function(value) value %||% NA))
+  structure(list(
+    folds = frame_from_columns(result$folds), metrics = metrics_frame(result$metrics),
+    predictions = frame_from_columns(result$predictions), backtest = backtest,
+    importance = if (is.null(result$importance)) NULL else frame_from_columns(result$importance),
+    summary_row = summary_row, summary = summary
+  ), class = "pa_walk_forward")
+}
+
+#' @export
+print.pa_walk_forward <- function(x, ...) {
+  row <- x$summary_row
+  cat(sprintf("<pa_walk_forward> %s, %d folds, out-of-sample %s .. %s (%d dates)\n", row$model, row$n_folds,
+              row$start, row$end, nrow(x$predictions)))
+  cat(sprintf("ROC AUC %.3f vs best baseline %s %.3f\n", row$model_auc, row$best_baseline, row$best_baseline_auc))
+  print(x$folds[, c("fold", "test_start", "test_end", "n_train", "n_test", "roc_auc", "best_baseline_auc",
+                    "strategy_return", "buy_and_hold_return")], digits = 3, row.names = FALSE)
+  print(x$backtest)
+  invisible(x)
+}
+
+#' @export
+print.pa_walk_forward_list <- function(x, ...) {
+  cat(sprintf("<pa_walk_forward_list> %d tickers\n", nrow(x$summary)))
+  print(x$summary, digits = 3, row.names = FALSE)
+  invisible(x)
+}
+
+#' @export
+as.data.frame.pa_walk_forward <- function(x, ...) x$predictions
+
+#' @export
+as.data.frame.pa_walk_forward_list <- function(x, ...) x$summary
+
+#' @export
+plot.pa_walk_forward <- function(x, ...) plot(x$backtest, ...)

@@ -1,0 +1,41 @@
+test_that("pa_backtest trades the model's out-of-sample signals beside buy-and-hold", {
+  skip_without_python()
+  model <- small_model()
+  result <- pa_backtest(model, market(), mode = "long_short", cost_bps = 5)
+  expect_s3_class(result, "pa_backtest")
+  daily <- as.data.frame(result)
+  expect_s3_class(daily$date, "Date")
+  expect_gte(min(daily$date), as.Date(model$info$periods$test$start))
+  # Net return = position x next return - costs on turnover; equity compounds it.
+  expect_equal(daily$strategy_return, daily$position * daily$asset_return - daily$turnover * 5 / 1e4)
+  expect_equal(daily$equity, cumprod(1 + daily$strategy_return))
+  expect_true(all(daily$position %in% c(-1, 1)))
+  stats <- result$stats
+  expect_identical(stats$statistic[1:3], c("total_return", "annual_return", "annual_volatility"))
+  expect_equal(as.numeric(stats$strategy[stats$statistic == "total_return"]), utils::tail(daily$equity, 1) - 1,
+               tolerance = 1e-3)
+  expect_output(print(result), "<pa_backtest> long_short, held 1 day\\(s\\), costs 5")
+  file <- tempfile(fileext = ".pdf")
+  grDevices::pdf(file)
+  expect_invisible(plot(result))
+  grDevices::dev.off()
+  expect_error(pa_backtest(model, market(), cost_bps = "5"), "cost_bps: expected a number")
+})
+
+test_that("pa_walk_forward retrains per fold and stitches out-of-sample predictions", {
+  skip_without_python()
+  result <- pa_walk_forward(market(), folds = 3, epochs = 2, seed = 1, hidden_units = c(16, 8))
+  expect_s3_class(result, "pa_walk_forward")
+  folds <- result$folds
+  expect_identical(folds$fold, 1:3)
+  expect_true(all(folds$train_end < folds$test_start))
+  expect_true(all(utils::head(folds$test_end, -1) < utils::tail(folds$test_start, -1)))
+  expect_identical(nrow(result$predictions), sum(folds$n_test))
+  expect_identical(result$metrics$model[[1]], "dnn")
+  expect_output(print(result), "<pa_walk_forward> dnn, 3 folds")
+  several <- pa_walk_forward(list(first = market(), second = pa_synthetic_prices(900, seed = 4)), folds = 2, epochs = 1)
+  expect_s3_class(several, "pa_walk_forward_list")
+  expect_identical(several$summary$ticker, c("first", "second"))
+  expect_error(pa_walk_forward(list(market()), folds = 2), "prices: expected a named list of prices")
+  expect_error(pa_walk_forward(market(), folds = 1), "folds: expected an integer >= 2")
+})
