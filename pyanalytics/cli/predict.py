@@ -10,7 +10,7 @@ from pyanalytics.cli.common import BundleOption, DataOption, JsonOption, print_j
 def predict(
     model: BundleOption,
     data: DataOption,
-    last: Annotated[int | None, typer.Option("--last", min=1, help="Only the most recent N dates [default: every date].", show_default=False)] = None,
+    last: Annotated[int | None, typer.Option("--last", min=1, help="Only the most recent N dates (default: every date).", show_default=False)] = None,
     as_json: JsonOption = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV (date,prob_up,signal).")] = False,
 ) -> None:

@@ -46,7 +46,7 @@ def train(
     out: Annotated[Path, typer.Option("--out", help="Directory to write the model bundle to.")],
     model: Annotated[ModelName, typer.Option("--model", help="dnn: one day's features; lstm/gru: windows of days.")] = "dnn",
     window: Annotated[
-        int | None, typer.Option("--window", min=1, help="Days per window for lstm/gru [default: 20].")
+        int | None, typer.Option("--window", min=1, help="Days per window for lstm/gru (default: 20).")
     ] = None,
     horizon: Annotated[int, typer.Option("--horizon", min=1, help="Days ahead of the direction label.")] = 1,
     dead_zone: Annotated[
