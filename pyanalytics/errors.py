@@ -20,3 +20,11 @@ class NotFittedError(PyAnalyticsError, AttributeError):
 
 class BundleError(PyAnalyticsError, OSError):
     """A model bundle that cannot be written or safely loaded."""
+
+
+class FoldError(PyAnalyticsError, RuntimeError):
+    """A walk-forward fold that failed; the message names the fold, its dates and the cause."""
+
+
+class RBridgeError(PyAnalyticsError, RuntimeError):
+    """R or rpy2 missing, or an R function that failed when called through the rpy2 bridge."""
