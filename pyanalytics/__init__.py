@@ -42,13 +42,25 @@ _PUBLIC = {
     "GRUClassifier": "pyanalytics.models",
     "classification_metrics": "pyanalytics.evaluation",
     "metrics_table": "pyanalytics.evaluation",
+    "backtest": "pyanalytics.evaluation",
+    "BacktestResult": "pyanalytics.evaluation",
+    "signals_from_bundle": "pyanalytics.evaluation",
+    "walk_forward": "pyanalytics.walk_forward",
+    "walk_forward_many": "pyanalytics.walk_forward",
+    "write_walk_forward_report": "pyanalytics.reports",
 }
 
 __all__ = [*_PUBLIC, "__version__"]
 
 
 def __getattr__(name: str):
-    """Import the public API on first use, so ``import pyanalytics`` stays fast."""
+    """Import the public API on first use, so ``import pyanalytics`` stays fast.
+
+    The value is kept as the package's attribute: importing a submodule binds it here under its
+    own name, which would otherwise hide a function of that name (``walk_forward``, ``explain``).
+    """
     if name in _PUBLIC:
-        return getattr(import_module(_PUBLIC[name]), name)
+        value = getattr(import_module(_PUBLIC[name]), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'pyanalytics' has no attribute {name!r}")

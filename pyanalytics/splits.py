@@ -2,7 +2,8 @@
 
 A label at row t looks ``horizon`` rows ahead, so the last training labels overlap the first
 rows of the next part unless some rows are dropped between them. Every splitter here removes a
-purge gap of ``gap`` rows (at least the horizon) between consecutive parts.
+purge gap of ``gap`` rows (at least the horizon) between consecutive parts; the walk-forward
+splitter can drop an ``embargo`` of further rows before each test block.
 """
 
 from dataclasses import dataclass
@@ -42,7 +43,7 @@ def chronological_split(
     Args:
         n_rows: number of labelled rows, oldest first.
         validation: fraction of the rows for the validation part (may be 0).
-        test: fraction of the rows for the test part.
+        test: fraction of the rows for the test part (may be 0: a train/validation split).
         gap: rows dropped between consecutive parts; use at least the label horizon.
 
     Returns:
@@ -66,7 +67,7 @@ def chronological_split(
     n_val = int(round(n_rows * validation))
     n_gaps = gap * (int(n_val > 0) + int(n_test > 0))
     n_train = n_rows - n_test - n_val - n_gaps
-    sizes = {"train": n_train, "validation": n_val if validation else None, "test": n_test}
+    sizes = {"train": n_train, "validation": n_val if validation else None, "test": n_test if test else None}
     for name, size in sizes.items():
         if size is None or size >= MIN_ROWS_PER_PART:
             continue
@@ -89,12 +90,25 @@ class WalkForward:
     A thin layer over scikit-learn's ``TimeSeriesSplit`` (which already knows the gap and the
     rolling window) that checks its arguments and names them in errors.
 
+    An embargo usually drops rows *after* a test block from later training, because in k-fold
+    cross-validation training data can follow the test block. Walk-forward training never comes
+    after the block it is tested on, so here the embargo is extra rows dropped after the purge
+    gap, before each test block: training ends ``gap + embargo`` rows before the test block
+    starts. Use it when features remember further back than labels look ahead (a 20-day
+    indicator shares 19 days of prices with its neighbours).
+
     Args:
         n_folds: number of test blocks.
         window: ``"expanding"`` keeps all past rows; ``"rolling"`` keeps the last ``train_size``.
-        gap: rows dropped between each training window and its test block (>= horizon).
+        gap: purge gap: rows dropped between each training window and its test block (>= horizon).
         train_size: rows in a rolling window (required for ``"rolling"``).
         test_size: rows per test block (default: what divides the data evenly).
+        embargo: further rows dropped after the gap, before each test block.
+
+    Example:
+        >>> train, test = list(WalkForward(n_folds=2, gap=2, embargo=3).split(30))[-1]
+        >>> int(train[-1]), int(test[0])
+        (14, 20)
     """
 
     n_folds: int = 5
@@ -102,6 +116,7 @@ class WalkForward:
     gap: int = 1
     train_size: int | None = None
     test_size: int | None = None
+    embargo: int = 0
 
     def __post_init__(self) -> None:
         if self.window not in ("expanding", "rolling"):
@@ -111,15 +126,17 @@ class WalkForward:
         # TimeSeriesSplit needs at least two splits and slices with the sizes, so store ints.
         object.__setattr__(self, "n_folds", check_int("n_folds", self.n_folds, minimum=2))
         object.__setattr__(self, "gap", check_int("gap", self.gap, minimum=0))
+        object.__setattr__(self, "embargo", check_int("embargo", self.embargo, minimum=0))
         for name in ("train_size", "test_size"):
             if getattr(self, name) is not None:
                 object.__setattr__(self, name, check_int(name, getattr(self, name), minimum=1))
 
     def split(self, n_rows: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Yield ``(train_positions, test_positions)`` for each fold, oldest first."""
+        separation = self.gap + self.embargo
         splitter = TimeSeriesSplit(
             n_splits=self.n_folds,
-            gap=self.gap,
+            gap=separation,
             test_size=self.test_size,
             max_train_size=self.train_size if self.window == "rolling" else None,
         )
@@ -128,5 +145,6 @@ class WalkForward:
         except ValueError as error:
             raise DataError(
                 f"prices: {n_rows} labelled rows are too few for {self.n_folds} walk-forward "
-                f"folds with a gap of {self.gap} ({error}). Use fewer folds or more history."
+                f"folds separated from their training rows by {separation} (gap {self.gap} + embargo "
+                f"{self.embargo}) ({error}). Use fewer folds or more history."
             ) from None

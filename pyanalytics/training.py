@@ -129,15 +129,19 @@ def score(estimator, model_name: str, baselines: dict, dataset: Dataset, rows, w
     return {name: classification_metrics(y, p, models[name].threshold_, alpha) for name, p in prob_up.items()}
 
 
-def _part_rows(dataset: Dataset, validation: float, test: float, gap: int, window: int | None) -> dict:
-    """Positions in ``dataset.X`` of each part's labelled dates whose inputs stay inside the part."""
-    labelled = np.flatnonzero(dataset.labelled)
-    split = chronological_split(len(labelled), validation=validation, test=test, gap=gap)
+def part_rows(parts: dict[str, np.ndarray], window: int | None) -> dict[str, np.ndarray]:
+    """Each part's rows (positions in ``dataset.X``) whose inputs stay inside the part.
+
+    A sequence model's window never reaches back across its part's first row, so no window
+    straddles a boundary or reads the purge gap. Empty parts are left out.
+
+    Raises:
+        DataError: a part keeps fewer than ``MIN_ROWS_PER_PART`` rows.
+    """
     rows = {}
-    for name, positions in split.parts().items():
-        if not len(positions):
+    for name, part in parts.items():
+        if not len(part):
             continue
-        part = labelled[positions]
         rows[name] = usable_rows(part, window, first_row=part[0])
         if len(rows[name]) < MIN_ROWS_PER_PART:
             raise DataError(
@@ -146,6 +150,73 @@ def _part_rows(dataset: Dataset, validation: float, test: float, gap: int, windo
                 "Supply a longer history or a shorter window."
             )
     return rows
+
+
+@dataclass(frozen=True)
+class ModelSetup:
+    """A direction model to fit and how, checked once; every fit in the package goes through it.
+
+    ``train_direction_model`` fits it on one chronological split and ``walk_forward`` on every
+    fold, so both fit the same way.
+
+    Args:
+        model: a key of ``pyanalytics.models.MODELS``: ``"dnn"``, ``"lstm"`` or ``"gru"``.
+        horizon: rows ahead for the direction label.
+        window: days per input window of ``"lstm"``/``"gru"`` (default 20); not for ``"dnn"``.
+        gap: purge gap in rows between parts (default: the horizon); at least ``horizon``.
+        cost_fp: a false positive costs ``cost_fp`` false negatives (alpha).
+        tune_threshold: tune the decision threshold on the validation rows instead.
+        seed: seed of the model's random steps (None: not reproducible).
+        model_params: extra keyword arguments of the model class (e.g. ``epochs``).
+    """
+
+    model: str = "dnn"
+    horizon: int = 1
+    window: int | None = None
+    gap: int | None = None
+    cost_fp: float | None = None
+    tune_threshold: bool = False
+    seed: int | None = 0
+    model_params: dict | None = None
+    alpha: float = field(init=False, repr=False)  # cost_fp, or 1 without one
+
+    def __post_init__(self) -> None:
+        if self.model not in MODELS:
+            raise ParameterError(f"model: expected one of {', '.join(map(repr, MODELS))}, got {self.model!r}.")
+        horizon = check_int("horizon", self.horizon, minimum=1)
+        gap = horizon if self.gap is None else check_int("gap", self.gap, minimum=horizon)
+        window = check_window(self.window)
+        if self.model in SEQUENCE_MODELS:
+            window = window or DEFAULT_WINDOW
+        elif window is not None:
+            raise ParameterError(
+                f"window: the {self.model!r} model reads one day at a time; drop window or use 'lstm'/'gru'."
+            )
+        alpha = 1.0 if self.cost_fp is None else check_alpha(self.cost_fp, "cost_fp")
+        for name, value in (("horizon", horizon), ("gap", gap), ("window", window), ("alpha", alpha),
+                            ("model_params", dict(self.model_params or {}))):
+            object.__setattr__(self, name, value)
+
+    def fit(self, dataset: Dataset, rows: dict, on_epoch=None) -> tuple[object, dict]:
+        """Fit the model and every baseline on ``rows["train"]``; return ``(estimator, baselines)``.
+
+        The model stops early (and tunes its threshold) on ``rows["validation"]`` when present;
+        the baselines see the same training dates one day at a time. Other parts are not read.
+        """
+        y = dataset.y.to_numpy()
+        inputs = {
+            name: (model_inputs(dataset.X, rows[name], self.window), y[rows[name]].astype(np.int64))
+            for name in ("train", "validation")
+            if name in rows
+        }
+        params = {"seed": self.seed, "validation_gap": self.gap, "cost_fp": self.cost_fp,
+                  "tune_threshold": self.tune_threshold}
+        estimator = MODELS[self.model](**params, **self.model_params).fit(
+            *inputs["train"], validation_data=inputs.get("validation"), on_epoch=on_epoch
+        )
+        train_days = dataset.X.iloc[rows["train"]], y[rows["train"]].astype(np.int64)
+        baselines = {name: cls().fit(*train_days) for name, cls in BASELINES.items()}
+        return estimator, baselines
 
 
 def train_direction_model(
@@ -197,36 +268,22 @@ def train_direction_model(
         >>> sorted(result.metrics)
         ['always_up', 'dnn', 'logistic_regression', 'majority_class', 'previous_direction']
     """
-    if model not in MODELS:
-        raise ParameterError(f"model: expected one of {', '.join(map(repr, MODELS))}, got {model!r}.")
-    horizon = check_int("horizon", horizon, minimum=1)
-    gap = horizon if gap is None else check_int("gap", gap, minimum=horizon)
-    window = check_window(window)
-    if model in SEQUENCE_MODELS:
-        window = window or DEFAULT_WINDOW
-    elif window is not None:
-        raise ParameterError(f"window: the {model!r} model reads one day at a time; drop window or use 'lstm'/'gru'.")
-    alpha = 1.0 if cost_fp is None else check_alpha(cost_fp, "cost_fp")
-    dataset = build_dataset(prices, spec or FeatureSpec(), horizon, dead_zone)
-    rows = _part_rows(dataset, validation, test, gap, window)
-    y = dataset.y.to_numpy()
-    inputs = {name: (model_inputs(dataset.X, r, window), y[r].astype(np.int64)) for name, r in rows.items()}
-    params = {"seed": seed, "validation_gap": gap, "cost_fp": cost_fp, "tune_threshold": tune_threshold}
-    estimator = MODELS[model](**params, **(model_params or {})).fit(
-        *inputs["train"], validation_data=inputs.get("validation"), on_epoch=on_epoch
-    )
-    train_days = dataset.X.iloc[rows["train"]], y[rows["train"]].astype(np.int64)
-    baselines = {name: cls().fit(*train_days) for name, cls in BASELINES.items()}
+    setup = ModelSetup(model, horizon, window, gap, cost_fp, tune_threshold, seed, model_params)
+    dataset = build_dataset(prices, spec or FeatureSpec(), setup.horizon, dead_zone)
+    labelled = np.flatnonzero(dataset.labelled)
+    split = chronological_split(len(labelled), validation=validation, test=test, gap=setup.gap)
+    rows = part_rows({name: labelled[positions] for name, positions in split.parts().items()}, setup.window)
+    estimator, baselines = setup.fit(dataset, rows, on_epoch)
     return TrainingResult(
         model_name=model,
         estimator=estimator,
         baselines=baselines,
         dataset=dataset,
         rows=rows,
-        gap=gap,
-        window=window,
-        alpha=alpha,
-        metrics=score(estimator, model, baselines, dataset, rows["test"], window, alpha),
+        gap=setup.gap,
+        window=setup.window,
+        alpha=setup.alpha,
+        metrics=score(estimator, model, baselines, dataset, rows["test"], setup.window, setup.alpha),
         data_sha256=prices_sha256(prices),
         seed=seed,
     )

@@ -153,3 +153,32 @@ def test_walk_forward_with_too_few_rows_is_a_data_error():
 def test_walk_forward_bad_arguments_are_parameter_errors(kwargs, name):
     with pytest.raises(ParameterError, match=name):
         WalkForward(**kwargs)
+
+
+@pytest.mark.parametrize("window", ["expanding", "rolling"])
+@pytest.mark.parametrize("gap, embargo", [(1, 0), (1, 4), (3, 2)])
+def test_the_embargo_widens_the_separation_before_each_test_block(window, gap, embargo):
+    plain = _folds(WalkForward(n_folds=4, window=window, gap=gap, train_size=60), 400)
+    embargoed = _folds(WalkForward(n_folds=4, window=window, gap=gap, train_size=60, embargo=embargo), 400)
+    for (train, test), (plain_train, plain_test) in zip(embargoed, plain):
+        np.testing.assert_array_equal(test, plain_test)  # the same blocks are predicted
+        assert test[0] - train[-1] - 1 == gap + embargo
+        assert train.max() < test.min() and train[-1] == plain_train[-1] - embargo
+
+
+@pytest.mark.parametrize("embargo", [-1, 1.5, "2", None, True])
+def test_a_bad_embargo_is_a_parameter_error(embargo):
+    with pytest.raises(ParameterError, match="embargo"):
+        WalkForward(embargo=embargo)
+
+
+def test_the_embargo_is_named_when_the_data_is_too_short():
+    with pytest.raises(DataError, match=r"gap 2 \+ embargo 30"):
+        _folds(WalkForward(n_folds=4, gap=2, embargo=30), 60)
+
+
+def test_a_zero_test_fraction_splits_train_and_validation_only():
+    split = chronological_split(100, validation=0.2, test=0.0, gap=3)
+    assert len(split.test) == 0 and len(split.validation) == 20
+    assert split.validation[-1] == 99 and split.validation[0] - split.train[-1] - 1 == 3
+    assert len(split.train) == 77

@@ -99,3 +99,15 @@ def test_prices_fingerprint_follows_values_not_identity(strong_market):
 def test_bad_arguments_are_parameter_errors(strong_market, kwargs, name):
     with pytest.raises(ParameterError, match=f"^{name}"):
         train_direction_model(strong_market.iloc[:400], **kwargs)
+
+
+def test_model_setup_checks_its_options_once_and_fills_the_defaults():
+    from pyanalytics.training import DEFAULT_WINDOW, ModelSetup
+
+    lstm = ModelSetup("lstm", horizon=3.0)  # R sends whole numbers as doubles
+    assert (lstm.horizon, lstm.gap, lstm.window, lstm.alpha, lstm.model_params) == (3, 3, DEFAULT_WINDOW, 1.0, {})
+    assert ModelSetup("dnn", cost_fp=4, model_params={"epochs": 2}).alpha == 4.0
+    for kwargs, name in (({"model": "rnn"}, "model"), ({"gap": 0}, "gap"), ({"window": 5}, "window"),
+                         ({"cost_fp": 0}, "cost_fp")):
+        with pytest.raises(ParameterError, match=f"^{name}"):
+            ModelSetup(**kwargs)

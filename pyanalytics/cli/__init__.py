@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from pyanalytics.cli import demo, evaluate, explain, predict, report, train
+from pyanalytics.cli import backtest, demo, evaluate, explain, predict, report, train, walk_forward
 
 app = typer.Typer(
     name="pyanalytics",
@@ -20,6 +20,8 @@ app = typer.Typer(
 )
 app.command()(train.train)
 app.command()(evaluate.evaluate)
+app.command()(backtest.backtest)
+app.command(name="walk-forward")(walk_forward.walk_forward)
 app.command()(predict.predict)
 app.command()(explain.explain)
 app.command()(report.report)

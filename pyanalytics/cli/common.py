@@ -27,6 +27,9 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machine
 ModelName = Literal["dnn", "lstm", "gru"]
 EpochsOption = Annotated[int, typer.Option("--epochs", min=1, help="Maximum training epochs.")]
 SeedOption = Annotated[int, typer.Option("--seed", min=0, help="Seed of every random step.")]
+# pyanalytics.evaluation.backtest.DEFAULT_COST_BPS (a test keeps them equal); spelled out here so
+# that `--help` does not import scikit-learn.
+DEFAULT_COST_BPS = 5.0
 
 stdout = Console(highlight=False)
 stderr = Console(stderr=True, highlight=False)
@@ -93,13 +96,14 @@ def metrics_table(metrics: dict[str, dict], model_name: str, title: str) -> Tabl
 def verdict(metrics: dict[str, dict], model_name: str) -> str:
     """One honest sentence: does the model's ROC AUC beat the best baseline's?"""
     from pyanalytics.evaluation import best_baseline
+    from pyanalytics.evaluation.metrics import AUC_EDGE
 
     model_auc = metrics[model_name]["roc_auc"]
     best_name, best = best_baseline(metrics, model_name)
     if model_auc != model_auc or best_name is None:
         return "ROC AUC is undefined here: the evaluated rows hold a single direction."
     edge = model_auc - best
-    if abs(edge) < 0.02:
+    if abs(edge) < AUC_EDGE:
         judgement = "no real edge over the naive baselines"
     elif edge > 0:
         judgement = "better than every naive baseline"

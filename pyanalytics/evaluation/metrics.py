@@ -8,6 +8,7 @@ import pandas as pd
 from sklearn import metrics
 
 METRIC_NAMES = ("accuracy", "precision", "recall", "f1", "roc_auc", "brier", "expected_cost")
+AUC_EDGE = 0.02  # a ROC AUC margin over the best baseline smaller than this is no real edge
 
 
 def classification_metrics(y_true, prob_up, threshold: float = 0.5, alpha: float = 1.0) -> dict:
@@ -19,7 +20,8 @@ def classification_metrics(y_true, prob_up, threshold: float = 0.5, alpha: float
     Args:
         y_true: labels 0/1.
         prob_up: predicted probabilities of a rise.
-        threshold: probability at or above which the prediction is "up".
+        threshold: probability at or above which the prediction is "up" (or one per row, for
+            predictions stitched from models with different thresholds).
         alpha: cost of a false positive in false negatives, for ``expected_cost`` (the average
             cost per decision; with alpha 1 it is the error rate).
 

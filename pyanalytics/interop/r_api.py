@@ -193,14 +193,14 @@ def report(model, prices, path: str, methods=("shap", "lime"), seed=0) -> str:
     return str(write_report(_path("file", path), bundle, prices=data, explanations=explanations))
 
 
-def backtest(model, prices, mode: str = "long_flat", cost_bps=0.0, slippage_bps=0.0, holding=None,
+def backtest(model, prices, mode: str = "long_flat", cost_bps=None, slippage_bps=0.0, holding=None,
              since=None) -> dict:
     """Trade the model's out-of-sample signals on ``prices`` beside buy-and-hold.
 
     Returns ``{"summary": settings and statistics, "daily": columns of the daily record}``.
     """
+    from pyanalytics.evaluation.backtest import DEFAULT_COST_BPS, signals_from_bundle
     from pyanalytics.evaluation.backtest import backtest as run_backtest
-    from pyanalytics.evaluation.backtest import signals_from_bundle
 
     bundle = _bundle(model)
     data = _prices(prices, "newdata", bundle.spec.required_columns)
@@ -209,7 +209,7 @@ def backtest(model, prices, mode: str = "long_flat", cost_bps=0.0, slippage_bps=
         data,
         mode=mode,
         holding=bundle.horizon if holding is None else holding,
-        cost_bps=cost_bps,
+        cost_bps=DEFAULT_COST_BPS if cost_bps is None else cost_bps,
         slippage_bps=slippage_bps,
     )
     return {"summary": result.summary(), "daily": columns(result.daily)}
@@ -224,7 +224,7 @@ def walk_forward(prices, model: str = "dnn", folds=5, window_mode: str = "expand
     metrics of the model and its baselines, the backtest's daily record and, with ``explain``,
     the global importance per fold.
     """
-    from pyanalytics.walk_forward import DEFAULT_COST_BPS
+    from pyanalytics.evaluation.backtest import DEFAULT_COST_BPS
     from pyanalytics.walk_forward import walk_forward as run_walk_forward
 
     result = run_walk_forward(

@@ -59,7 +59,7 @@ def format_signed(value, digits: int = 3) -> str:
     return text if text == "–" or text.startswith("-") else f"+{text}"
 
 
-def _environment():
+def environment():
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     env = Environment(
@@ -334,7 +334,7 @@ def _chunks(data: ReportData, image_format: str):
     if image_format not in plots.FORMATS:
         raise ParameterError(f"image_format: expected one of {plots.FORMATS}, got {image_format!r}.")
     context = _context(data, image_format)
-    return _environment().get_template(TEMPLATE).generate(**context)
+    return environment().get_template(TEMPLATE).generate(**context)
 
 
 def write_report(
@@ -366,12 +366,26 @@ def write_report(
     Example:
         >>> write_report("report.html", result, explanations={"shap": shap_result})  # doctest: +SKIP
     """
+    target = report_path(path)
+    data = gather_report_data(source, prices=prices, explanations=explanations, since=since, title=title,
+                       cases=cases, top_features=top_features)
+    return write_atomically(target, _chunks(data, image_format))  # every figure is drawn before any file exists
+
+
+def report_path(path) -> Path:
+    """``path`` as a Path, refused when it is a directory."""
     target = Path(path)
     if target.is_dir():
         raise ParameterError(f"path: {str(target)!r} is a directory; pass a file name such as report.html.")
-    data = gather_report_data(source, prices=prices, explanations=explanations, since=since, title=title,
-                       cases=cases, top_features=top_features)
-    chunks = _chunks(data, image_format)  # draws every figure before any file exists
+    return target
+
+
+def write_atomically(target: Path, chunks) -> Path:
+    """Write the text ``chunks`` to ``target`` through a temporary file beside it, renamed into place.
+
+    A failure while writing (a template error halfway through the page, a full disk) removes the
+    temporary file and leaves an existing ``target`` as it was.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:

@@ -233,3 +233,72 @@ def probability_chart(prob_up: np.ndarray, y_true: np.ndarray, threshold: float,
         ax.yaxis.get_major_locator().set_params(integer=True)
         ax.legend(loc="lower center", ncols=3, bbox_to_anchor=(0.5, 1.0))
         return _data_uri(figure, fmt)
+
+
+def _date_axis(ax) -> None:
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=9)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
+def equity_chart(daily: pd.DataFrame, fold_starts=(), *, fmt: str = "svg") -> str:
+    """Growth of 1 for the strategy and buy-and-hold (log scale), each fold's first test date marked.
+
+    ``daily`` holds ``equity`` and ``benchmark_equity`` indexed by date.
+    """
+    from matplotlib.ticker import LogFormatter
+
+    with _figure(3.0) as figure:
+        ax = figure.add_subplot()
+        for number, start in enumerate(fold_starts, start=1):
+            ax.axvline(start, color=MUTED, lw=0.7, ls=":", zorder=1)
+            ax.text(start, 1.0, f" fold {number}", transform=ax.get_xaxis_transform(), fontsize=7.5,
+                    color=MUTED, va="top", ha="left")
+        ax.plot(daily.index, daily["benchmark_equity"], color=BASELINE, lw=1.3, label="buy and hold", zorder=2)
+        ax.plot(daily.index, daily["equity"], color=MODEL, lw=1.6, label="strategy (after costs)", zorder=3)
+        ax.axhline(1.0, color=INK, lw=0.6, zorder=1)
+        ax.set_yscale("log")
+        for axis_format in (ax.yaxis.set_major_formatter, ax.yaxis.set_minor_formatter):
+            axis_format(LogFormatter(labelOnlyBase=False))  # 2, 5, 20 rather than 2×10⁰
+        ax.set_ylabel("growth of 1 (log scale)")
+        _date_axis(ax)
+        ax.legend(loc="upper left")
+        return _data_uri(figure, fmt)
+
+
+def drawdown_chart(daily: pd.DataFrame, *, fmt: str = "svg") -> str:
+    """Drawdown below the running peak: the strategy filled, buy-and-hold as a line."""
+    with _figure(2.2) as figure:
+        ax = figure.add_subplot()
+        ax.fill_between(daily.index, daily["drawdown"], 0.0, color=MODEL, alpha=0.35, lw=0, label="strategy")
+        ax.plot(daily.index, daily["benchmark_drawdown"], color=BASELINE, lw=1.0, label="buy and hold")
+        ax.set_ylim(min(float(daily[["drawdown", "benchmark_drawdown"]].min().min()), -0.01) * 1.05, 0.0)
+        ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
+        ax.set_ylabel("below the peak")
+        _date_axis(ax)
+        ax.legend(loc="lower left", ncols=2)
+        return _data_uri(figure, fmt)
+
+
+def importance_heatmap(importance: pd.DataFrame, fold_labels: list[str], *, top: int = 15, fmt: str = "svg") -> str:
+    """Each feature's share of each fold's total importance: features down, folds across.
+
+    ``importance`` has one row per fold and one column per feature, most important first.
+    """
+    shares = importance.div(importance.sum(axis=1), axis=0).T.head(top)
+    with _figure(0.9 + 0.24 * len(shares)) as figure:
+        ax = figure.add_subplot()
+        values = shares.to_numpy(dtype=float)
+        image = ax.imshow(values, cmap="Blues", aspect="auto", vmin=0.0, vmax=max(float(np.nanmax(values)), 1e-9))
+        for (row, column), value in np.ndenumerate(values):
+            dark = value > 0.6 * image.norm.vmax
+            ax.text(column, row, f"{value:.0%}", ha="center", va="center", fontsize=7.5,
+                    color="#ffffff" if dark else INK)
+        ax.set_yticks(np.arange(len(shares)), [_short(f) for f in shares.index])
+        ax.set_xticks(np.arange(shares.shape[1]), fold_labels)
+        ax.tick_params(axis="x", labelsize=7.5)
+        ax.grid(False)
+        ax.set_title("share of the fold's total mean |SHAP|")
+        return _data_uri(figure, fmt)

@@ -90,3 +90,13 @@ def test_the_console_check_catches_a_network_request_the_report_forbids(chromium
     page.write_text(report.replace("</main>", '<img src="https://example.invalid/pixel.png" alt=""></main>'))
     console = open_in_chromium(chromium, page, tmp_path / "fetching.png", tmp_path)
     assert any("Content Security Policy" in line and "example.invalid" in line for line in console), console
+
+
+def test_the_walk_forward_report_loads_without_console_errors(chromium, walk_forward_results, tmp_path):
+    from pyanalytics.reports import write_walk_forward_report
+
+    page = write_walk_forward_report(tmp_path / "walk_forward.html", walk_forward_results)
+    screenshot = tmp_path / "walk_forward.png"
+    assert open_in_chromium(chromium, page, screenshot, tmp_path) == []
+    assert png_size(screenshot) == (WIDTH, HEIGHT)
+    assert screenshot.stat().st_size > 100_000

@@ -1,0 +1,174 @@
+"""`pyanalytics walk-forward`: retrain on each fold, stitch the out-of-sample predictions, backtest them."""
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+from rich import box
+from rich.console import Console
+from rich.measure import Measurement
+from rich.table import Table
+
+from pyanalytics.cli.backtest import backtest_verdict
+from pyanalytics.cli.common import (
+    DEFAULT_COST_BPS,
+    EpochsOption,
+    JsonOption,
+    ModelName,
+    SeedOption,
+    print_json,
+    progress_bar,
+    stdout,
+    verdict,
+)
+
+def ticker_names(paths: list[Path]) -> list[str]:
+    """``AAPL.csv`` -> ``AAPL``; the whole path where two files share a name."""
+    stems = [p.stem for p in paths]
+    return stems if len(set(stems)) == len(stems) else [str(p) for p in paths]
+
+
+@contextmanager
+def fold_progress(names: list[str], folds: int, enabled: bool):
+    """Yield ``(on_fold, on_epoch)`` callbacks drawing one bar over every ticker's folds, or Nones."""
+    with progress_bar("walk-forward: fold", enabled) as update:
+        if update is None:
+            yield None, None
+            return
+        total = len(names) * folds
+        done = [0]
+        update(0, total, f"{names[0]} fold 1/{folds}")
+
+        def on_fold(name: str, fold: int, n_folds: int, row: dict) -> None:
+            done[0] += 1
+            update(done[0], total, f"{name} fold {fold}/{n_folds}: AUC {row['roc_auc']:.3f}")
+
+        def on_epoch(epoch: int, max_epochs: int, logs: dict) -> None:
+            name, fold = names[min(done[0] // folds, len(names) - 1)], done[0] % folds + 1
+            update(done[0], total, f"{name} fold {fold}/{folds}: epoch {epoch}/{max_epochs}")
+
+        yield on_fold, on_epoch
+
+
+def _percent(value) -> str:
+    return "n/a" if value is None or value != value else f"{value:.1%}"
+
+
+def _number(value, digits: int = 3) -> str:
+    return "n/a" if value is None or value != value else f"{value:.{digits}f}"
+
+
+def print_table(table: Table) -> None:
+    """Print a table at its natural width: never cut to 80 columns when stdout is not a terminal."""
+    natural = Measurement.get(stdout, stdout.options.update_width(10_000), table).maximum
+    console = stdout if natural <= stdout.width else Console(highlight=False, width=natural)
+    console.print(table)
+
+
+def folds_table(name: str, result) -> Table:
+    """One row per fold: the dates it learned from (training and early stopping) and was tested on,
+    sizes, AUC against the best baseline, trading returns."""
+    import pandas as pd
+
+    table = Table(title=f"{name}: per fold", title_justify="left", box=box.SIMPLE_HEAD)
+    for header in ("fold", "learned from", "tested on", "train", "test", "epoch", "AUC", "best baseline", "strategy",
+                   "buy & hold"):
+        table.add_column(header, justify="left" if header in ("learned from", "tested on", "best baseline") else "right")
+    for f in result.folds.itertuples():
+        learned_to = f.validation_end if pd.notna(f.validation_end) else f.train_end
+        table.add_row(
+            str(f.fold), f"{f.train_start.date()} .. {learned_to.date()}", f"{f.test_start.date()} .. {f.test_end.date()}",
+            f"{f.n_train:,}", f"{f.n_test:,}", str(f.best_epoch), _number(f.roc_auc),
+            f"{f.best_baseline} {_number(f.best_baseline_auc)}", _percent(f.strategy_return),
+            _percent(f.buy_and_hold_return),
+        )
+    return table
+
+
+def summary_table(multi, mode: str, cost_bps: float) -> Table:
+    """One row per ticker: out-of-sample period, AUCs, strategy against buy-and-hold."""
+    table = Table(title=f"Walk-forward summary ({mode}, {cost_bps:g} bp per unit of turnover)", title_justify="left",
+                  box=box.SIMPLE_HEAD)
+    for header in ("ticker", "out of sample", "folds", "model AUC", "best baseline", "Sharpe", "annual", "max DD",
+                   "B&H Sharpe", "B&H annual", "B&H max DD"):
+        table.add_column(header, justify="left" if header in ("ticker", "out of sample", "best baseline") else "right")
+    for row in multi.summary_table().itertuples():
+        table.add_row(
+            row.ticker, f"{row.start} .. {row.end}", str(row.n_folds), _number(row.model_auc),
+            f"{row.best_baseline} {_number(row.best_baseline_auc)}",
+            _number(row.strategy_sharpe, 2), _percent(row.strategy_annual_return), _percent(row.strategy_max_drawdown),
+            _number(row.buy_and_hold_sharpe, 2), _percent(row.buy_and_hold_annual_return),
+            _percent(row.buy_and_hold_max_drawdown),
+        )
+    return table
+
+
+def render(multi, mode: str, cost_bps: float) -> None:
+    """Per ticker the folds and a verdict, then the summary table and the equal-weight portfolio."""
+    for name, result in multi.results.items():
+        print_table(folds_table(name, result))
+        stdout.print(f"{name}: {verdict(result.metrics, result.model_name)}")
+        stdout.print(f"{name}: {backtest_verdict(result.backtest)}\n")
+    print_table(summary_table(multi, mode, cost_bps))
+    if len(multi.results) > 1:
+        _, stats = multi.portfolio()
+        strategy, hold = stats["strategy"], stats["buy_and_hold"]
+        stdout.print(
+            f"Equal-weight portfolio on the {strategy['n_days']:,} common days ({strategy['start']} .. {strategy['end']}): "
+            f"Sharpe {_number(strategy['sharpe'], 2)}, annual {_percent(strategy['annual_return'])}, max DD "
+            f"{_percent(strategy['max_drawdown'])}; buy and hold {_number(hold['sharpe'], 2)}, "
+            f"{_percent(hold['annual_return'])}, {_percent(hold['max_drawdown'])}."
+        )
+
+
+def walk_forward(
+    data: Annotated[
+        list[Path],
+        typer.Option("--data", help="Daily prices CSV, Yahoo-style; repeat for several tickers.", show_default=False),
+    ],
+    model: Annotated[ModelName, typer.Option("--model", help="dnn: one day's features; lstm/gru: windows of days.")] = "dnn",
+    folds: Annotated[int, typer.Option("--folds", min=2, help="Test blocks, each predicted by a model retrained on its past.")] = 5,
+    window: Annotated[
+        Literal["expanding", "rolling"],
+        typer.Option("--window", help="Train on all the past (expanding) or the last --train-size rows (rolling)."),
+    ] = "expanding",
+    train_size: Annotated[
+        int | None, typer.Option("--train-size", min=1, help="Labelled rows per rolling training window.")
+    ] = None,
+    epochs: EpochsOption = 50,
+    mode: Annotated[
+        Literal["long_flat", "long_short"], typer.Option("--mode", help="Positions on a 'down' signal: flat or short.")
+    ] = "long_flat",
+    cost_bps: Annotated[
+        float, typer.Option("--cost-bps", min=0.0, help="Transaction cost in basis points per unit of turnover.")
+    ] = DEFAULT_COST_BPS,
+    seed: SeedOption = 0,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Explain each fold's model with SHAP (importance per fold in the report).")
+    ] = False,
+    report: Annotated[Path | None, typer.Option("--report", help="Also write an HTML report here.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Walk-forward evaluation: retrain per fold, stitch out-of-sample predictions, backtest them."""
+    from pyanalytics.data import load_prices
+    from pyanalytics.walk_forward import walk_forward_many
+
+    names = ticker_names(data)
+    prices = {name: load_prices(path) for name, path in zip(names, data)}
+    with fold_progress(names, folds, not as_json) as (on_fold, on_epoch):
+        multi = walk_forward_many(
+            prices, model=model, folds=folds, window_mode=window, train_size=train_size, seed=seed,
+            model_params={"epochs": epochs}, mode=mode, cost_bps=cost_bps, explain=explain, on_fold=on_fold,
+            on_epoch=on_epoch,
+        )
+    if report is not None:
+        from pyanalytics.reports import write_walk_forward_report
+
+        report = write_walk_forward_report(report, multi)
+    if as_json:
+        print_json({**multi.summary(), "report": None if report is None else str(report)})
+        return
+    render(multi, mode, cost_bps)
+    if report is not None:
+        stdout.print(f"Report written to {report}")

@@ -1,0 +1,84 @@
+"""`pyanalytics backtest`: the table and verdict, the JSON shape, notes and usage errors."""
+
+import json
+from contextlib import redirect_stderr, redirect_stdout
+from io import StringIO
+
+import pytest
+
+from pyanalytics.cli import main
+from pyanalytics.evaluation.backtest import STAT_NAMES, backtest, signals_from_bundle
+
+pytestmark = pytest.mark.slow
+
+
+def invoke(*args):
+    """Run ``pyanalytics ARGS`` in this process; return (exit code, stdout, stderr)."""
+    out, err = StringIO(), StringIO()
+    with redirect_stdout(out), redirect_stderr(err), pytest.raises(SystemExit) as exited:
+        main([str(a) for a in args])
+    return exited.value.code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def strong_csv(strong_market, tmp_path_factory):
+    """The market the strong bundle was trained on, as a Yahoo-style CSV."""
+    path = tmp_path_factory.mktemp("data") / "STRONG.csv"
+    frame = strong_market.rename(columns={"adj_close": "Adj Close"}).rename(columns=str.title)
+    frame.rename_axis("Date").to_csv(path)
+    return path
+
+
+def test_json_matches_the_library_on_the_out_of_sample_dates(strong_bundle_dir, strong_csv):
+    from pyanalytics.bundle import load_bundle
+    from pyanalytics.data import load_prices
+
+    code, out, err = invoke("backtest", "--model", strong_bundle_dir, "--data", strong_csv, "--mode", "long_short",
+                            "--cost-bps", 3, "--slippage-bps", 1, "--json")
+    assert code == 0 and err == ""
+    summary = json.loads(out)
+    assert summary["out_of_sample"] is True and summary["mode"] == "long_short"
+    assert summary["holding"] == summary["horizon"] == 1
+    assert (summary["cost_bps"], summary["slippage_bps"]) == (3.0, 1.0)
+    assert set(summary["strategy"]) == set(summary["buy_and_hold"]) == set(STAT_NAMES)
+    bundle = load_bundle(strong_bundle_dir)
+    assert summary["strategy"]["start"] == bundle.metadata["out_of_sample_from"]
+    prices = load_prices(strong_csv)
+    expected = backtest(signals_from_bundle(bundle, prices), prices, mode="long_short", cost_bps=3, slippage_bps=1)
+    assert summary["strategy"]["total_return"] == pytest.approx(expected.stats["total_return"], rel=1e-12)
+    # the planted signal survives small costs
+    assert summary["sharpe_t"] > 2 and "significantly profitable" in summary["verdict"]
+
+
+def test_table_and_verdict(strong_bundle_dir, strong_csv):
+    code, out, err = invoke("backtest", "--model", strong_bundle_dir, "--data", strong_csv, "--holding", 2)
+    assert code == 0 and err == ""
+    assert "buy and hold" in out and "max_drawdown_start" in out and "held 2 day(s)" in out
+    assert "Sharpe" in out and "\x1b[" not in out
+
+
+def test_an_earlier_since_is_noted_and_marked(strong_bundle_dir, strong_csv, strong_market):
+    since = strong_market.index[500].date().isoformat()
+    code, out, err = invoke("backtest", "--model", strong_bundle_dir, "--data", strong_csv, "--since", since, "--json")
+    assert code == 0 and "before the model's test part" in err
+    summary = json.loads(out)
+    assert summary["out_of_sample"] is False and summary["strategy"]["start"] >= since
+
+
+def test_runs_on_real_prices(strong_bundle_dir, aapl_path):
+    code, out, _ = invoke("backtest", "--model", strong_bundle_dir, "--data", aapl_path, "--json")
+    assert code == 0 and json.loads(out)["strategy"]["n_days"] > 100
+
+
+@pytest.mark.parametrize(
+    ("args", "expected_code", "expected"),
+    [
+        (["--mode", "short"], 2, "--mode"),
+        (["--cost-bps", "-1"], 2, "--cost-bps"),
+        (["--holding", "0"], 2, "--holding"),
+        (["--since", "2090-01-01"], 1, "2090-01-01"),
+    ],
+)
+def test_bad_options(strong_bundle_dir, strong_csv, args, expected_code, expected):
+    code, _, err = invoke("backtest", "--model", strong_bundle_dir, "--data", strong_csv, *args)
+    assert code == expected_code and expected in err

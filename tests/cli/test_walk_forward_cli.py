@@ -1,0 +1,104 @@
+"""`pyanalytics walk-forward`: tables or JSON per ticker, a report on request, one-line errors naming the fold."""
+
+import json
+
+import pytest
+
+from pyanalytics.cli import main
+from pyanalytics.data import synthetic_market
+
+pytestmark = pytest.mark.slow
+FAST = ("--folds", "2", "--epochs", "2")
+
+
+def invoke(*args):
+    from contextlib import redirect_stderr, redirect_stdout
+    from io import StringIO
+
+    out, err = StringIO(), StringIO()
+    with redirect_stdout(out), redirect_stderr(err), pytest.raises(SystemExit) as exited:
+        main([str(a) for a in args])
+    return exited.value.code, out.getvalue(), err.getvalue()
+
+
+def _csv(path, frame):
+    frame.rename(columns={"adj_close": "Adj Close"}).rename(columns=str.title).rename_axis("Date").to_csv(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def csvs(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("data")
+    return (_csv(folder / "AAA.csv", synthetic_market(900, signal_strength=2.0, seed=3)),
+            _csv(folder / "BBB.csv", synthetic_market(800, signal_strength=0.5, seed=4, start="2000-03-01")))
+
+
+@pytest.fixture(scope="module")
+def json_run(csvs, tmp_path_factory):
+    report = tmp_path_factory.mktemp("report") / "wf.html"
+    code, out, err = invoke("walk-forward", "--data", csvs[0], "--data", csvs[1], *FAST, "--mode", "long_short",
+                            "--cost-bps", "2", "--report", report, "--json")
+    return code, json.loads(out), err, report
+
+
+def test_json_has_every_ticker_the_summary_and_the_portfolio(json_run):
+    code, summary, err, report = json_run
+    assert code == 0 and err == ""
+    assert list(summary["tickers"]) == ["AAA", "BBB"]
+    assert [row["ticker"] for row in summary["summary"]] == ["AAA", "BBB"]
+    aaa = summary["tickers"]["AAA"]
+    assert aaa["n_folds"] == len(aaa["folds"]) == 2 and aaa["folds"][0]["fold"] == 1
+    assert aaa["mode"] == "long_short" and aaa["cost_bps"] == 2.0 and aaa["model_params"] == {"epochs": 2}
+    assert aaa["backtest"]["strategy"]["sharpe"] == summary["summary"][0]["strategy_sharpe"]
+    assert summary["portfolio"]["strategy"]["n_days"] > 0
+    assert summary["report"] == str(report) and report.is_file()
+
+
+def test_human_output_shows_the_fold_tables_the_verdicts_and_the_summary(csvs):
+    code, out, err = invoke("walk-forward", "--data", csvs[0], *FAST, "--window", "rolling", "--train-size", 300)
+    assert code == 0 and err == ""  # no progress bar off a terminal
+    assert "AAA: per fold" in out and "Walk-forward summary (long_flat, 5 bp" in out
+    assert "AAA: dnn ROC AUC" in out and "AAA: long_flat after costs: Sharpe" in out
+    assert "Equal-weight portfolio" not in out and "\x1b[" not in out
+
+
+def test_a_failing_fold_is_one_line_naming_ticker_and_fold_and_writes_no_report(csvs, tmp_path):
+    report = tmp_path / "wf.html"
+    code, out, err = invoke("walk-forward", "--data", csvs[0], *FAST, "--window", "rolling", "--train-size", 30,
+                            "--report", report)
+    assert code == 1 and out == ""
+    assert err.startswith("error: AAA: fold 1 of 2 (train ") and "validation part" in err and err.count("\n") == 1
+    assert not report.exists() and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "expected_code", "expected"),
+    [
+        (["--window", "rolling"], 1, "train_size"),
+        (["--window", "sliding"], 2, "--window"),
+        (["--folds", "1"], 2, "--folds"),
+        (["--mode", "short"], 2, "--mode"),
+    ],
+)
+def test_bad_options(csvs, args, expected_code, expected):
+    code, _, err = invoke("walk-forward", "--data", csvs[0], *args)
+    assert code == expected_code and expected in err
+
+
+def test_ticker_names_come_from_the_files():
+    from pathlib import Path
+
+    from pyanalytics.cli.walk_forward import ticker_names
+
+    assert ticker_names([Path("a/AAPL.csv"), Path("b/MSFT.csv")]) == ["AAPL", "MSFT"]
+    assert ticker_names([Path("a/X.csv"), Path("b/X.csv")]) == ["a/X.csv", "b/X.csv"]
+
+
+def test_the_default_cost_is_the_librarys():
+    import inspect
+
+    from pyanalytics.cli.common import DEFAULT_COST_BPS
+    from pyanalytics.evaluation.backtest import DEFAULT_COST_BPS as LIBRARY_DEFAULT
+    from pyanalytics.walk_forward import walk_forward
+
+    assert DEFAULT_COST_BPS == LIBRARY_DEFAULT == inspect.signature(walk_forward).parameters["cost_bps"].default

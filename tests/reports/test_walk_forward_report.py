@@ -1,0 +1,99 @@
+"""write_walk_forward_report: equity, drawdown, folds and importance per fold, escaped and written atomically."""
+
+import os
+import re
+
+import pytest
+
+from pyanalytics.errors import ParameterError
+from pyanalytics.reports import plots, render_walk_forward_report, write_walk_forward_report
+
+EVIL = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def page(walk_forward_results, tmp_path_factory):
+    path = write_walk_forward_report(tmp_path_factory.mktemp("wf") / "walk_forward.html", walk_forward_results,
+                                     title="Apple & Microsoft")
+    return path.read_text(encoding="utf-8")
+
+
+def _section(page: str, section_id: str) -> str:
+    start = page.index(f'<section id="{section_id}"')
+    end = page.find("<section", start + 1)
+    return page[start:end if end != -1 else None]
+
+
+def test_every_ticker_gets_equity_drawdown_folds_and_metrics(page, walk_forward_results):
+    assert '<section id="summary"' in page and '<section id="setup"' in page
+    for number, result in enumerate(walk_forward_results.results.values(), start=1):
+        section = _section(page, f"ticker-{number}")
+        for heading in ("Equity against buy-and-hold", "Drawdown", "Trading the out-of-sample signals", "Per fold",
+                        "All out-of-sample dates"):
+            assert f">{heading}</h3>" in section
+        assert len(re.findall(r"<img src=\"data:image/svg\+xml;base64,", section)) >= 2
+        fold_rows = re.findall(r"<tr><td class=\"num\">(\d+)</td><td class=\"date\">", section)
+        assert fold_rows == [str(f) for f in result.folds["fold"]]
+        for auc in result.folds["roc_auc"]:
+            assert f">{auc:.3f}</td>" in section
+        assert f"{result.backtest.stats['sharpe']:.2f}" in section
+        for name in result.metrics:
+            assert f'<span class="name">{name}</span>' in section
+
+
+def test_importance_per_fold_is_shown_only_where_folds_were_explained(page, walk_forward_results):
+    explained, plain = (_section(page, f"ticker-{n}") for n in (1, 2))
+    assert ">Global importance per fold</h3>" in explained and ">Global importance per fold</h3>" not in plain
+    importance = next(iter(walk_forward_results.results.values())).importance
+    assert explained.count("<tr><td>1 → 2</td>") == 1  # the ranking agreement of consecutive folds
+    assert f'<td class="name">{importance.loc[1].idxmax()}</td>' in explained
+
+
+def test_the_summary_has_one_row_per_ticker_and_the_portfolio(page, walk_forward_results):
+    summary = _section(page, "summary")
+    assert summary.count('<a href="#ticker-') == len(walk_forward_results.results)
+    assert "Equal-weight portfolio of the strategies" in summary
+    _, stats = walk_forward_results.portfolio()
+    assert f"{stats['strategy']['sharpe']:.2f}" in summary
+
+
+def test_a_single_result_has_its_verdicts_in_the_header_and_no_summary(walk_forward_results):
+    result = walk_forward_results.results["MSFT & co"]
+    single = render_walk_forward_report(result)
+    header = single[single.index("<header"):single.index("</header>")]
+    assert header.count('class="verdict ') == 2 and "Out-of-sample AUC" in header
+    assert 'id="summary"' not in single and 'id="ticker-1"' in single
+    assert f"{result.metrics['dnn']['roc_auc']:.3f}" in header
+
+
+def test_names_are_escaped_and_the_page_is_self_contained(page):
+    assert EVIL not in page and "<script" not in page.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "MSFT &amp; co" in page
+    assert "Apple &amp; Microsoft" in page
+    lowered = page.lower()
+    assert "http://" not in lowered and "https://" not in lowered and "url(" not in lowered
+    assert all(href.startswith("#ticker-") or href == "#summary" or href == "#setup"
+               for href in re.findall(r'href="([^"]*)"', page))
+    assert "default-src 'none'; img-src data:" in page
+
+
+def test_a_failure_while_drawing_leaves_no_file(walk_forward_results, tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("drawing failed")
+
+    monkeypatch.setattr(plots, "drawdown_chart", broken)
+    with pytest.raises(RuntimeError, match="drawing failed"):
+        write_walk_forward_report(tmp_path / "wf.html", walk_forward_results)
+    assert os.listdir(tmp_path) == []
+
+
+def test_sources_and_formats_are_checked(walk_forward_results, tmp_path):
+    with pytest.raises(ParameterError, match="expected a WalkForwardResult"):
+        write_walk_forward_report(tmp_path / "wf.html", {"AAPL": "not a result"})
+    with pytest.raises(ParameterError, match="image_format"):
+        write_walk_forward_report(tmp_path / "wf.html", walk_forward_results, image_format="gif")
+    with pytest.raises(ParameterError, match="is a directory"):
+        write_walk_forward_report(tmp_path, walk_forward_results)
+    assert os.listdir(tmp_path) == []
+    page = write_walk_forward_report(tmp_path / "wf.html", walk_forward_results.results, image_format="png")
+    assert re.findall(r'<img src="data:image/png;base64,', page.read_text())

@@ -1,0 +1,337 @@
+"""walk_forward: every fold learns from its past only, predictions are stitched, scored and traded."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pyanalytics import jsonio
+from pyanalytics.data import random_walk, synthetic_market
+from pyanalytics.errors import DataError, FoldError, ParameterError
+from pyanalytics.features import build_dataset
+from pyanalytics.models import BASELINES, LSTMClassifier
+from pyanalytics.models.base import DirectionClassifier
+from pyanalytics.splits import WalkForward, chronological_split
+from pyanalytics.training import ModelSetup
+from pyanalytics.walk_forward import (
+    EXPLAIN_DATES,
+    MultiWalkForwardResult,
+    WalkForwardResult,
+    walk_forward,
+    walk_forward_many,
+)
+
+SMALL = {"hidden_units": (16, 8), "epochs": 5, "patience": 2, "learning_rate": 0.005}
+GAP, EMBARGO = 2, 3
+
+
+def _spied_run(prices, **options):
+    """walk_forward with every fit (model and baselines) recorded, split into folds by on_fold."""
+    calls, boundaries, progress = [], [], []
+    real_fit = DirectionClassifier.fit
+
+    def spy_fit(self, X, y, **kwargs):
+        validation = kwargs.get("validation_data")
+        calls.append({"model": type(self).__name__, "X": X, "validation": None if validation is None else validation[0]})
+        return real_fit(self, X, y, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DirectionClassifier, "fit", spy_fit)
+        result = walk_forward(prices, on_fold=lambda *args: (boundaries.append(len(calls)), progress.append(args)),
+                              **options)
+    per_fold = [calls[start:end] for start, end in zip([0, *boundaries], boundaries)]
+    return result, per_fold, progress
+
+
+@pytest.fixture(scope="module")
+def strong_prices():
+    return synthetic_market(2000, signal_strength=2.0, seed=11)
+
+
+@pytest.fixture(scope="module")
+def strong_run(strong_prices):
+    """A DNN on a planted signal with a wide purge gap and an embargo, every fit spied on."""
+    return _spied_run(strong_prices, folds=3, gap=GAP, embargo=EMBARGO, seed=0, model_params=SMALL, explain=True)
+
+
+@pytest.fixture(scope="module")
+def walk_run():
+    """A long/short DNN after costs on a pure random walk."""
+    return walk_forward(random_walk(3000, seed=12), folds=3, mode="long_short", cost_bps=5.0, seed=0,
+                        model_params=SMALL)
+
+
+def _labelled_dates(prices, horizon=1):
+    data = build_dataset(prices, horizon=horizon)
+    return data.X.index[data.labelled]
+
+
+# -- honesty ----------------------------------------------------------------------------------
+
+
+def test_on_a_random_walk_nothing_is_found_and_trading_it_earns_nothing_significant(walk_run):
+    assert 0.44 <= walk_run.metrics["dnn"]["roc_auc"] <= 0.56
+    stats = walk_run.backtest.stats
+    years = stats["n_days"] / 252
+    assert walk_run.backtest.mode == "long_short" and walk_run.backtest.cost_bps == 5.0
+    assert stats["sharpe"] * math.sqrt(years) < 2  # the Sharpe ratio's t-statistic
+
+
+def test_a_planted_signal_is_found_out_of_sample(strong_run):
+    result, _, _ = strong_run
+    assert result.metrics["dnn"]["roc_auc"] >= 0.8
+    assert (result.folds["roc_auc"] >= 0.7).all()
+    assert result.backtest.stats["sharpe"] > result.backtest.benchmark["sharpe"]
+
+
+def test_no_fold_learns_from_a_date_inside_or_after_its_block_and_gap_plus_embargo_holds(strong_run, strong_prices):
+    result, per_fold, _ = strong_run
+    labelled = _labelled_dates(strong_prices)
+    position = pd.Series(np.arange(len(labelled)), index=labelled)
+    assert len(per_fold) == len(result.folds) == 3
+    for fold, calls in zip(result.folds.itertuples(), per_fold):
+        assert [c["model"] for c in calls] == ["DNNClassifier", *(cls.__name__ for cls in BASELINES.values())]
+        first_test = position[fold.test_start]
+        seen = [c["X"].index for c in calls] + [c["validation"].index for c in calls if c["validation"] is not None]
+        last_seen = max(position[dates].max() for dates in seen)
+        assert max(dates.max() for dates in seen) < fold.test_start
+        assert first_test - last_seen - 1 == GAP + EMBARGO  # exactly the rows dropped, no more
+        model = calls[0]
+        assert position[model["validation"].index[0]] - position[model["X"].index[-1]] - 1 == GAP  # purged carve-out
+        assert model["validation"].index[-1] == fold.validation_end and model["X"].index[-1] == fold.train_end
+        for baseline in calls[1:]:  # the baselines see the model's training dates, not validation
+            assert baseline["X"].index.equals(model["X"].index) and baseline["validation"] is None
+
+
+def test_a_rolling_window_keeps_its_length_and_moves_forward():
+    prices = synthetic_market(1400, signal_strength=1.0, seed=5)
+    result, per_fold, _ = _spied_run(prices, folds=2, window_mode="rolling", train_size=300,
+                                     model_params={**SMALL, "epochs": 1})
+    labelled = _labelled_dates(prices)
+    position = pd.Series(np.arange(len(labelled)), index=labelled)
+    for fold, calls in zip(result.folds.itertuples(), per_fold):
+        model = calls[0]
+        first, last = position[model["X"].index[0]], position[model["validation"].index[-1]]
+        assert last - first + 1 == 300 and position[fold.test_start] - last - 1 == 1
+    assert result.folds["train_start"].is_monotonic_increasing and result.folds["train_start"].is_unique
+
+
+def test_sequence_windows_stay_inside_their_fold_parts():
+    prices = synthetic_market(1200, signal_strength=1.0, seed=4)
+    window, gap = 5, 2
+    seen = []
+    real_fit = LSTMClassifier.fit
+
+    def spy_fit(self, X, y, **kwargs):
+        seen.append({"train": np.array(X), "validation": np.array(kwargs["validation_data"][0])})
+        return real_fit(self, X, y, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(LSTMClassifier, "fit", spy_fit)
+        result = walk_forward(prices, model="lstm", window=window, folds=2, gap=gap,
+                              model_params={"units": (8,), "epochs": 1, "batch_size": 64})
+    X = build_dataset(prices).X
+    date_of = {row.tobytes(): date for date, row in zip(X.index, X.to_numpy(dtype=np.float64))}
+    labelled = _labelled_dates(prices)
+    blocks = list(WalkForward(n_folds=2, gap=gap).split(len(labelled)))
+    for number, (train, test) in enumerate(blocks, start=1):
+        carve = chronological_split(len(train), validation=0.15, test=0.0, gap=gap)
+        parts = {"train": labelled[train[carve.train]], "validation": labelled[train[carve.validation]]}
+        for name, part in parts.items():
+            windows = seen[number - 1][name]
+            first_days = {date_of[w[0].tobytes()] for w in windows}
+            last_days = {date_of[w[-1].tobytes()] for w in windows}
+            assert min(first_days) == part[0] and max(last_days) == part[-1]  # never before the part
+            assert len(windows) == len(part) - (window - 1)
+        # the block's first window - 1 dates would reach back across the gap: not predicted
+        predicted = result.predictions.index[result.predictions["fold"] == number]
+        assert predicted.equals(labelled[test][window - 1:].rename("date"))
+
+
+# -- the stitched series ----------------------------------------------------------------------
+
+
+def test_predictions_cover_exactly_the_union_of_the_test_blocks(strong_run, strong_prices):
+    result, _, _ = strong_run
+    labelled = _labelled_dates(strong_prices)
+    blocks = list(WalkForward(n_folds=3, gap=GAP, embargo=EMBARGO).split(len(labelled)))
+    expected = labelled[np.concatenate([test for _, test in blocks])]
+    assert result.predictions.index.equals(expected.rename("date"))
+    for number, (_, test) in enumerate(blocks, start=1):
+        in_fold = result.predictions.index[result.predictions["fold"] == number]
+        assert in_fold.equals(labelled[test].rename("date"))
+    assert result.folds["n_test"].sum() == len(result.predictions)
+
+
+def test_prediction_columns_agree_with_the_data(strong_run, strong_prices):
+    result, _, _ = strong_run
+    p = result.predictions
+    data = build_dataset(strong_prices)
+    assert list(p.columns[:6]) == ["fold", "prob_up", "threshold", "signal", "label", "forward_return"]
+    assert {f"prob_{name}" for name in BASELINES} <= set(p.columns)
+    np.testing.assert_array_equal(p["label"], data.y[p.index].astype(int))
+    np.testing.assert_allclose(p["forward_return"], data.forward_return[p.index])
+    np.testing.assert_array_equal(p["signal"], (p["prob_up"] >= p["threshold"]).astype(int))
+    assert p["prob_always_up"].eq(1.0).all()
+
+
+def test_overall_metrics_are_those_of_the_stitched_predictions(strong_run):
+    result, _, _ = strong_run
+    from sklearn.metrics import roc_auc_score
+
+    p = result.predictions
+    assert set(result.metrics) == {"dnn", *BASELINES}
+    assert result.metrics["dnn"]["roc_auc"] == pytest.approx(roc_auc_score(p["label"], p["prob_up"]))
+    assert result.metrics["dnn"]["n"] == len(p)
+    assert result.metrics["dnn"]["accuracy"] == pytest.approx((p["signal"] == p["label"]).mean())
+    name, auc = result.best_baseline
+    assert name in BASELINES and auc == max(result.metrics[n]["roc_auc"] for n in BASELINES)
+
+
+def test_fold_table_and_backtest_agree(strong_run):
+    result, _, _ = strong_run
+    folds = result.folds
+    assert list(folds["fold"]) == [1, 2, 3]
+    assert (folds["train_end"] < folds["validation_start"]).all() and (folds["validation_end"] < folds["test_start"]).all()
+    assert (folds["test_end"].iloc[:-1].to_numpy() < folds["test_start"].iloc[1:].to_numpy()).all()
+    assert result.backtest.daily.index[0] > result.predictions.index[0]  # the first decision earns the next day
+    total = np.prod(1 + folds["strategy_return"]) - 1
+    assert total == pytest.approx(result.backtest.stats["total_return"], rel=1e-9)
+    bench = np.prod(1 + folds["buy_and_hold_return"]) - 1
+    assert bench == pytest.approx(result.backtest.benchmark["total_return"], rel=1e-9)
+    assert result.backtest.stats["start"] == result.predictions.index[0].date().isoformat()
+
+
+def test_importance_per_fold(strong_run):
+    result, _, _ = strong_run
+    importance = result.importance
+    assert list(importance.index) == [1, 2, 3] and importance.index.name == "fold"
+    assert set(importance.columns) == set(result.config["features"])
+    assert (importance.to_numpy() >= 0).all()
+    assert (importance.idxmax(axis=1) == "volume_z_20").all()  # the planted signal, in every fold
+    assert EXPLAIN_DATES <= result.folds["n_test"].min()
+
+
+def test_summary_is_strict_json(strong_run):
+    result, _, _ = strong_run
+    summary = result.summary()
+    assert summary["model"] == "dnn" and summary["embargo"] == EMBARGO and summary["gap"] == GAP
+    assert summary["n_folds"] == 3
+    assert len(summary["folds"]) == 3 and summary["folds"][0]["test_start"] == result.folds["test_start"][0].date().isoformat()
+    assert summary["backtest"]["strategy"]["sharpe"] == result.backtest.stats["sharpe"]
+    assert summary["best_baseline"]["name"] == result.best_baseline[0]
+    assert set(summary["importance"]) == {"1", "2", "3"}
+    assert jsonio.dumps(summary) == jsonio.dumps(jsonio.json_safe(summary))
+
+
+def test_progress_reports_each_fold_in_order_with_its_row(strong_run):
+    result, _, progress = strong_run
+    assert [(fold, n) for fold, n, _ in progress] == [(1, 3), (2, 3), (3, 3)]
+    for (_, _, row), table_row in zip(progress, result.folds.to_dict(orient="records")):
+        assert row == {k: v for k, v in table_row.items() if k in row}
+        assert set(table_row) - set(row) == {"strategy_return", "buy_and_hold_return"}
+
+
+# -- failures ---------------------------------------------------------------------------------
+
+
+def test_a_failing_fold_is_named_with_its_dates():
+    prices = synthetic_market(900, seed=2)
+    calls = []
+    real_fit = ModelSetup.fit
+
+    def failing_fit(self, dataset, rows, on_epoch=None):
+        calls.append(1)
+        if len(calls) == 2:
+            raise ValueError("the GPU caught fire")
+        return real_fit(self, dataset, rows, on_epoch)
+
+    done = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ModelSetup, "fit", failing_fit)
+        with pytest.raises(FoldError, match=r"^fold 2 of 3 \(train \d{4}-\d\d-\d\d\.\.\d{4}-\d\d-\d\d, "
+                                            r"test \d{4}-\d\d-\d\d\.\.\d{4}-\d\d-\d\d\): the GPU caught fire$"):
+            walk_forward(prices, folds=3, model_params={**SMALL, "epochs": 1}, on_fold=lambda *a: done.append(a[0]))
+    assert done == [1]
+
+
+def test_a_fold_too_small_to_carve_validation_names_the_fold_and_the_part():
+    with pytest.raises(FoldError, match=r"^fold 1 of 3 .*: prices: 30 labelled rows leave 4 rows for the validation part"):
+        walk_forward(synthetic_market(900, seed=2), folds=3, window_mode="rolling", train_size=30)
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"model": "rnn"}, "model"),
+        ({"folds": 1}, "folds"),
+        ({"window_mode": "sliding"}, "window_mode"),
+        ({"window_mode": "rolling"}, "train_size"),
+        ({"embargo": -1}, "embargo"),
+        ({"gap": 0}, "gap"),
+        ({"validation": 1.0}, "validation"),
+        ({"mode": "short_only"}, "mode"),
+        ({"cost_bps": -1}, "cost_bps"),
+        ({"slippage_bps": "5"}, "slippage_bps"),
+        ({"window": 5}, "window"),
+    ],
+)
+def test_bad_arguments_fail_before_anything_is_fitted(kwargs, name):
+    with pytest.raises(ParameterError, match=f"^{name}"):
+        walk_forward(synthetic_market(300, seed=1), **kwargs)
+
+
+def test_too_little_history_for_the_folds_is_a_data_error():
+    with pytest.raises(DataError, match="too few"):
+        walk_forward(synthetic_market(60, seed=1), folds=20)
+
+
+# -- several tickers --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def many():
+    markets = {
+        "AAA": synthetic_market(900, signal_strength=2.0, seed=1),
+        "BBB": synthetic_market(800, signal_strength=0.5, seed=2, start="2000-04-03"),
+    }
+    return markets, walk_forward_many(markets, folds=2, model_params={**SMALL, "epochs": 2})
+
+
+def test_walk_forward_many_gives_one_summary_row_per_ticker(many):
+    markets, multi = many
+    assert isinstance(multi, MultiWalkForwardResult) and list(multi.results) == ["AAA", "BBB"]
+    assert all(isinstance(r, WalkForwardResult) for r in multi.results.values())
+    table = multi.summary_table()
+    assert list(table["ticker"]) == ["AAA", "BBB"]
+    assert list(table.columns) == [
+        "ticker", "start", "end", "n_folds", "model", "model_auc", "best_baseline", "best_baseline_auc",
+        "strategy_sharpe", "strategy_annual_return", "strategy_max_drawdown",
+        "buy_and_hold_sharpe", "buy_and_hold_annual_return", "buy_and_hold_max_drawdown",
+    ]
+    row = table.set_index("ticker").loc["BBB"]
+    result = multi.results["BBB"]
+    assert row["model_auc"] == result.metrics["dnn"]["roc_auc"]
+    assert row["buy_and_hold_sharpe"] == result.backtest.benchmark["sharpe"]
+    assert row["start"] == result.predictions.index[0].date().isoformat()
+
+
+def test_the_portfolio_is_equal_weight_on_common_dates(many):
+    _, multi = many
+    daily, stats = multi.portfolio()
+    a, b = (multi.results[n].backtest.daily for n in ("AAA", "BBB"))
+    common = a.index.intersection(b.index)
+    assert daily.index.equals(common)
+    np.testing.assert_allclose(daily["strategy_return"], (a.loc[common, "strategy_return"] + b.loc[common, "strategy_return"]) / 2)
+    np.testing.assert_allclose(daily["equity"], np.cumprod(1 + daily["strategy_return"]))
+    assert stats["strategy"]["total_return"] == pytest.approx(daily["equity"].iloc[-1] - 1)
+    assert stats["buy_and_hold"]["start"] == common[0].date().isoformat()
+    assert jsonio.dumps(multi.summary())
+
+
+def test_a_failing_ticker_is_named():
+    with pytest.raises(DataError, match="^SHORT: prices"):
+        walk_forward_many({"SHORT": synthetic_market(40, seed=2), "OK": synthetic_market(900, seed=1)})
+    with pytest.raises(ParameterError, match="prices_by_name"):
+        walk_forward_many({})
