@@ -8,7 +8,7 @@
 #' @param model A `pa_model`.
 #' @param newdata Prices (data.frame, xts or CSV path).
 #' @param mode `"long_flat"` (long on up, else flat) or `"long_short"` (long on up, short on down).
-#' @param cost_bps Commission in basis points per unit of turnover.
+#' @param cost_bps Commission in basis points per unit of turnover (default 5, as the command line).
 #' @param slippage_bps Slippage in basis points per unit of turnover.
 #' @param holding Days each signal is held, in overlapping tranches (default: the model's horizon).
 #' @param since The first signal date (default: the start of the model's own test part).
@@ -24,7 +24,7 @@
 #' result
 #' plot(result)
 #' }
-pa_backtest <- function(model, newdata, mode = c("long_flat", "long_short"), cost_bps = 0, slippage_bps = 0,
+pa_backtest <- function(model, newdata, mode = c("long_flat", "long_short"), cost_bps = 5, slippage_bps = 0,
                         holding = NULL, since = NULL) {
   check_model(model)
   mode <- match.arg(mode)
@@ -41,7 +41,7 @@ new_backtest <- function(summary, daily) {
   value <- function(side) vapply(statistics, function(s) format_stat(summary[[side]][[s]]), "")
   stats <- data.frame(statistic = statistics, strategy = value("strategy"), buy_and_hold = value("buy_and_hold"),
                       row.names = NULL)
-  settings <- summary[c("mode", "holding", "cost_bps", "slippage_bps", "sharpe_t")]
+  settings <- summary[c("mode", "holding", "cost_bps", "slippage_bps", "sharpe_t", "excess_t")]
   structure(list(stats = stats, daily = daily, settings = settings, raw = summary), class = "pa_backtest")
 }
 
@@ -57,7 +57,9 @@ print.pa_backtest <- function(x, ...) {
   cat(sprintf("<pa_backtest> %s, held %d day(s), costs %g + slippage %g bps per unit of turnover\n",
               s$mode, s$holding, s$cost_bps, s$slippage_bps))
   print(x$stats, row.names = FALSE, right = FALSE)
-  cat(sprintf("Sharpe t-statistic %.2f (above about 2 the edge is unlikely to be luck)\n", s$sharpe_t))
+  cat(sprintf("t-statistic of the mean daily return %.2f, of its excess over buy-and-hold %.2f\n",
+              s$sharpe_t, s$excess_t %||% NA_real_))
+  cat("(above about 2, unlikely to be luck)\n")
   invisible(x)
 }
 
