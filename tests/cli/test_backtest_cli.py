@@ -1,23 +1,13 @@
 """`pyanalytics backtest`: the table and verdict, the JSON shape, notes and usage errors."""
 
 import json
-from contextlib import redirect_stderr, redirect_stdout
-from io import StringIO
 
 import pytest
+from cli_runner import invoke
 
-from pyanalytics.cli import main
 from pyanalytics.evaluation.backtest import STAT_NAMES, backtest, signals_from_bundle
 
 pytestmark = pytest.mark.slow
-
-
-def invoke(*args):
-    """Run ``pyanalytics ARGS`` in this process; return (exit code, stdout, stderr)."""
-    out, err = StringIO(), StringIO()
-    with redirect_stdout(out), redirect_stderr(err), pytest.raises(SystemExit) as exited:
-        main([str(a) for a in args])
-    return exited.value.code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(scope="module")

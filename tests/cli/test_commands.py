@@ -3,11 +3,10 @@
 import json
 import subprocess
 import sys
-from contextlib import redirect_stderr, redirect_stdout
-from io import StringIO
 from pathlib import Path
 
 import pytest
+from cli_runner import invoke
 
 from pyanalytics.cli import main
 from pyanalytics.data import synthetic_market
@@ -16,14 +15,6 @@ from pyanalytics.evaluation import METRIC_NAMES
 
 pytestmark = pytest.mark.slow
 EPOCHS = "3"
-
-
-def invoke(*args):
-    """Run ``pyanalytics ARGS`` in this process; return (exit code, stdout, stderr)."""
-    out, err = StringIO(), StringIO()
-    with redirect_stdout(out), redirect_stderr(err), pytest.raises(SystemExit) as exited:
-        main([str(a) for a in args])
-    return exited.value.code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(scope="module")

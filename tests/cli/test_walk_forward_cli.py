@@ -3,22 +3,12 @@
 import json
 
 import pytest
+from cli_runner import invoke
 
-from pyanalytics.cli import main
 from pyanalytics.data import synthetic_market
 
 pytestmark = pytest.mark.slow
 FAST = ("--folds", "2", "--epochs", "2")
-
-
-def invoke(*args):
-    from contextlib import redirect_stderr, redirect_stdout
-    from io import StringIO
-
-    out, err = StringIO(), StringIO()
-    with redirect_stdout(out), redirect_stderr(err), pytest.raises(SystemExit) as exited:
-        main([str(a) for a in args])
-    return exited.value.code, out.getvalue(), err.getvalue()
 
 
 def _csv(path, frame):
