@@ -405,7 +405,7 @@ def from_bundle(
     config = _config(bundle.model_name, bundle.estimator, bundle.horizon, bundle.dead_zone, bundle.window,
                      bundle.alpha, data.X.columns)
     config["seed"] = bundle.metadata.get("seed")
-    config["bundle"] = str(bundle.path)
+    config["bundle"] = None if bundle.path is None else str(bundle.path)
     return ReportData(
         title=title or f"{bundle.model_name.upper()} direction model report",
         model_name=bundle.model_name,

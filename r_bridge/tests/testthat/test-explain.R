@@ -42,4 +42,5 @@ test_that("explanations plot and the report is written", {
   html <- paste(readLines(report, warn = FALSE), collapse = "\n")
   expect_match(html, "data:image/svg+xml", fixed = TRUE)
   expect_match(html, "logistic_regression", fixed = TRUE)
+  expect_false(grepl("<dd>None</dd>", html, fixed = TRUE)) # an unsaved model has no bundle path to show
 })
