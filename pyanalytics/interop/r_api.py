@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pyanalytics.errors import ParameterError
+from pyanalytics.errors import DataError, ParameterError
 from pyanalytics.params import check_int, check_seed
 
 DEFAULT_EXPLAIN_SAMPLES = {"lime": 2000, "shap": 200}
@@ -30,7 +30,7 @@ def columns(frame: pd.DataFrame) -> dict[str, np.ndarray]:
     for name, values in frame.items():
         if pd.api.types.is_datetime64_any_dtype(values):
             out[str(name)] = values.to_numpy(dtype="datetime64[ns]")
-        elif pd.api.types.is_integer_dtype(values) and values.abs().max() < 2**31:
+        elif pd.api.types.is_integer_dtype(values) and values.notna().all() and values.abs().max() < 2**31:
             out[str(name)] = values.to_numpy(dtype=np.int32)  # an R integer, not a double
         elif pd.api.types.is_bool_dtype(values) or pd.api.types.is_numeric_dtype(values):
             out[str(name)] = values.to_numpy()
@@ -54,7 +54,6 @@ def synthetic_prices(n_days=2000, signal_strength=1.0, signal: str = "volume", s
 
 def price_file(ticker: str) -> str:
     """Path of a ticker's CSV in the shared data folder; a DataError when it is not there."""
-    from pyanalytics.errors import DataError
     from pyanalytics.settings import price_file as shared_file
 
     path = shared_file(ticker)

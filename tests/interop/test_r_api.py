@@ -23,8 +23,10 @@ def test_columns_are_r_ready_vectors():
     assert np.isnan(columns["x"][1])
 
 
-def test_large_integers_stay_doubles_for_r():
+def test_integers_r_cannot_hold_stay_as_they_are():
     assert r_api.columns(pd.DataFrame({"volume": [2**40]}))["volume"].dtype == np.int64
+    with_na = r_api.columns(pd.DataFrame({"n": pd.array([1, None], dtype="Int64")}))["n"]
+    assert with_na[0] == 1 and pd.isna(with_na[1])
 
 
 def test_in_memory_bundle_predicts_exactly_as_the_saved_one(strong_result, strong_bundle_dir, strong_market):
