@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pyanalytics.errors import DataError, ParameterError
+from pyanalytics.errors import DataError, ParameterError, PyAnalyticsError
+from pyanalytics.jsonio import json_safe
 from pyanalytics.params import check_int, check_seed
 
 DEFAULT_EXPLAIN_SAMPLES = {"lime": 2000, "shap": 200}
@@ -217,17 +218,19 @@ def backtest(model, prices, mode: str = "long_flat", cost_bps=None, slippage_bps
 def walk_forward(prices, model: str = "dnn", folds=5, window_mode: str = "expanding", train_size=None,
                  horizon=1, window=None, epochs=50, seed=0, mode: str = "long_flat", cost_bps=None,
                  explain: bool = False, model_params: dict | None = None) -> dict:
-    """Walk-forward retraining of one ticker (see ``pyanalytics.walk_forward.walk_forward``).
+    """Walk-forward retraining (see ``pyanalytics.walk_forward``) of one ticker or several.
 
-    Returns the summary, and as columns the stitched predictions, the folds, the overall
+    ``prices`` is one ticker's prices, or a dict ``{ticker: prices}``. Returns, per ticker, the
+    summary, its summary row and, as columns, the stitched predictions, the folds, the overall
     metrics of the model and its baselines, the backtest's daily record and, with ``explain``,
-    the global importance per fold.
+    the global importance per fold. For a dict also the summary table (one row per ticker) and
+    the equal-weight portfolio's statistics on the tickers' common dates.
     """
     from pyanalytics.evaluation.backtest import DEFAULT_COST_BPS
     from pyanalytics.walk_forward import walk_forward as run_walk_forward
+    from pyanalytics.walk_forward import walk_forward_many
 
-    result = run_walk_forward(
-        _prices(prices, "prices", _default_spec().required_columns),
+    options = dict(
         model=model,
         folds=folds,
         window_mode=window_mode,
@@ -240,8 +243,24 @@ def walk_forward(prices, model: str = "dnn", folds=5, window_mode: str = "expand
         explain=_flag("explain", explain),
         model_params={"epochs": check_int("epochs", epochs, minimum=1), **(model_params or {})},
     )
-    from pyanalytics.jsonio import json_safe
+    if not isinstance(prices, dict):
+        return _walk_forward_payload(run_walk_forward(_prices(prices, "prices", _default_spec().required_columns), **options))
+    frames = {}
+    for name, frame in prices.items():
+        try:
+            frames[name] = _prices(frame, "prices", _default_spec().required_columns)
+        except PyAnalyticsError as error:
+            raise type(error)(f"{name}: {error}") from error
+    multi = walk_forward_many(frames, **options)
+    portfolio = multi.portfolio()[1] if len(frames) > 1 else None
+    return {
+        "tickers": {name: _walk_forward_payload(result) for name, result in multi.results.items()},
+        "summary": columns(multi.summary_table()),
+        "portfolio": json_safe(portfolio),
+    }
 
+
+def _walk_forward_payload(result) -> dict:
     importance = result.importance
     return {
         "summary": result.summary(),

@@ -112,7 +112,9 @@ plot.pa_backtest <- function(x, ...) {
 #' @param ... Further settings of the Python model (e.g. `hidden_units = c(32, 16)`).
 #' @return A `pa_walk_forward` (`$folds`, `$metrics`, `$predictions`, `$backtest`,
 #'   `$importance`, `$summary`), or for a list of tickers a `pa_walk_forward_list` with one
-#'   summary row per ticker in `$summary` and each ticker's result in `$results`.
+#'   summary row per ticker in `$summary`, each ticker's result in `$results`, and in
+#'   `$portfolio` the equal-weight portfolio of the strategies (and of buy-and-hold) on the
+#'   tickers' common dates.
 #' @export
 #' @examples
 #' \donttest{
@@ -138,28 +140,25 @@ pa_walk_forward <- function(prices, model = "dnn", folds = 5, window = c("expand
   )
   if (is.list(prices) && !is.data.frame(prices)) {
     if (is.null(names(prices)) || any(!nzchar(names(prices)))) stop_argument("prices", "a named list of prices", prices)
-    results <- lapply(names(prices), function(ticker) {
-      tryCatch(run_walk_forward(prices[[ticker]], arguments, ticker), pa_error = function(error) {
-        stop(pa_error(sprintf("%s: %s", ticker, conditionMessage(error)), class(error)[[1]]))
-      })
-    })
-    names(results) <- names(prices)
-    summary <- do.call(rbind, lapply(names(results), function(t) cbind(ticker = t, results[[t]]$summary_row)))
-    return(structure(list(summary = summary, results = results), class = "pa_walk_forward_list"))
+    sent <- lapply(names(prices), function(ticker) as_py_prices(prices[[ticker]], sprintf("prices[[\"%s\"]]", ticker)))
+    names(sent) <- names(prices)
+    result <- do.call(call_python, c(list("walk_forward", sent), arguments))
+    return(structure(list(
+      summary = frame_from_columns(result$summary), results = lapply(result$tickers, new_walk_forward),
+      portfolio = result$portfolio
+    ), class = "pa_walk_forward_list"))
   }
-  run_walk_forward(prices, arguments, "prices")
+  new_walk_forward(do.call(call_python, c(list("walk_forward", as_py_prices(prices, "prices")), arguments)))
 }
 
-run_walk_forward <- function(prices, arguments, name) {
-  result <- do.call(call_python, c(list("walk_forward", as_py_prices(prices, name)), arguments))
-  summary <- result$summary
-  backtest <- new_backtest(summary$backtest, frame_from_columns(result$daily))
-  summary_row <- as.data.frame(lapply(result$summary_row, function(value) value %||% NA))
+new_walk_forward <- function(result) {
   structure(list(
     folds = frame_from_columns(result$folds), metrics = metrics_frame(result$metrics),
-    predictions = frame_from_columns(result$predictions), backtest = backtest,
+    predictions = frame_from_columns(result$predictions),
+    backtest = new_backtest(result$summary$backtest, frame_from_columns(result$daily)),
     importance = if (is.null(result$importance)) NULL else frame_from_columns(result$importance),
-    summary_row = summary_row, summary = summary
+    summary_row = as.data.frame(lapply(result$summary_row, function(value) value %||% NA)),
+    summary = result$summary
   ), class = "pa_walk_forward")
 }
 
@@ -179,6 +178,11 @@ print.pa_walk_forward <- function(x, ...) {
 print.pa_walk_forward_list <- function(x, ...) {
   cat(sprintf("<pa_walk_forward_list> %d tickers\n", nrow(x$summary)))
   print(x$summary, digits = 3, row.names = FALSE)
+  for (side in names(x$portfolio)) {
+    p <- x$portfolio[[side]]
+    cat(sprintf("equal-weight %s on the %d common days %s .. %s: Sharpe %.2f, annual %.1f%%, max drawdown %.1f%%\n",
+                side, p$n_days, p$start, p$end, p$sharpe %||% NA_real_, 100 * p$annual_return, 100 * p$max_drawdown))
+  }
   invisible(x)
 }
 

@@ -74,3 +74,17 @@ def test_evaluate_gives_one_row_per_model_with_the_model_first(strong_result, st
 def test_bad_arguments_name_themselves(call, message):
     with pytest.raises(ParameterError, match=message):
         call()
+
+
+def test_walk_forward_of_several_tickers_gives_rows_and_the_portfolio():
+    from pyanalytics.data import synthetic_market
+    from pyanalytics.errors import DataError
+
+    markets = {"A": synthetic_market(900, seed=1), "B": synthetic_market(800, seed=2)}
+    result = r_api.walk_forward(markets, folds=2.0, epochs=1.0, model_params={"hidden_units": [8]})
+    assert result["summary"]["ticker"].tolist() == ["A", "B"]
+    assert set(result["tickers"]) == {"A", "B"}
+    assert result["tickers"]["B"]["folds"]["fold"].tolist() == [1, 2]
+    assert result["portfolio"]["strategy"]["n_days"] == result["portfolio"]["buy_and_hold"]["n_days"] > 0
+    with pytest.raises(DataError, match="^B: prices: missing required column"):
+        r_api.walk_forward({"A": markets["A"], "B": markets["B"][["open"]]}, folds=2, epochs=1)
