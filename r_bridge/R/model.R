@@ -125,6 +125,7 @@ check_model <- function(model) {
 #' @param last Only the most recent `last` dates, or `NULL` for every date with complete inputs.
 #' @param ... Unused.
 #' @return A data.frame with columns `date`, `prob_up` and `signal` (the model's threshold applied).
+#' @importFrom stats predict
 #' @export
 #' @examples
 #' \donttest{
