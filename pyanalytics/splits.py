@@ -122,7 +122,12 @@ class WalkForward:
         if self.window not in ("expanding", "rolling"):
             raise ParameterError(f"window: expected 'expanding' or 'rolling', got {self.window!r}.")
         if self.window == "rolling" and not self.train_size:
-            raise ParameterError("train_size: a rolling window needs its length in rows, got None.")
+            raise ParameterError("train_size: a rolling window needs its length in rows; none was given.")
+        if self.window == "expanding" and self.train_size is not None:
+            raise ParameterError(
+                f"train_size: an expanding window keeps all the past, so a length of {self.train_size!r} "
+                "would be ignored; use the rolling window or drop train_size."
+            )
         # TimeSeriesSplit needs at least two splits and slices with the sizes, so store ints.
         object.__setattr__(self, "n_folds", check_int("n_folds", self.n_folds, minimum=2))
         object.__setattr__(self, "gap", check_int("gap", self.gap, minimum=0))

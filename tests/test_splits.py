@@ -100,7 +100,7 @@ def _folds(walk, n_rows):
 @pytest.mark.parametrize("window", ["expanding", "rolling"])
 @pytest.mark.parametrize("gap", [1, 4])
 def test_walk_forward_tests_follow_their_training_rows_after_the_gap(window, gap):
-    walk = WalkForward(n_folds=4, window=window, gap=gap, train_size=60)
+    walk = WalkForward(n_folds=4, window=window, gap=gap, train_size=60 if window == "rolling" else None)
     folds = _folds(walk, 400)
     assert len(folds) == 4
     for train, test in folds:
@@ -143,6 +143,7 @@ def test_walk_forward_with_too_few_rows_is_a_data_error():
     [
         ({"window": "sliding"}, "window"),
         ({"window": "rolling"}, "train_size"),
+        ({"window": "expanding", "train_size": 100}, "train_size"),
         ({"n_folds": 0}, "n_folds"),
         ({"n_folds": 1}, "n_folds"),
         ({"n_folds": 2.5}, "n_folds"),
@@ -158,8 +159,8 @@ def test_walk_forward_bad_arguments_are_parameter_errors(kwargs, name):
 @pytest.mark.parametrize("window", ["expanding", "rolling"])
 @pytest.mark.parametrize("gap, embargo", [(1, 0), (1, 4), (3, 2)])
 def test_the_embargo_widens_the_separation_before_each_test_block(window, gap, embargo):
-    plain = _folds(WalkForward(n_folds=4, window=window, gap=gap, train_size=60), 400)
-    embargoed = _folds(WalkForward(n_folds=4, window=window, gap=gap, train_size=60, embargo=embargo), 400)
+    plain = _folds(WalkForward(n_folds=4, window=window, gap=gap, train_size=60 if window == "rolling" else None), 400)
+    embargoed = _folds(WalkForward(n_folds=4, window=window, gap=gap, train_size=60 if window == "rolling" else None, embargo=embargo), 400)
     for (train, test), (plain_train, plain_test) in zip(embargoed, plain):
         np.testing.assert_array_equal(test, plain_test)  # the same blocks are predicted
         assert test[0] - train[-1] - 1 == gap + embargo

@@ -40,10 +40,13 @@ def backtest_verdict(result) -> str:
     if t < 2:
         judgement = "no significant edge (t below 2 is within luck)"
     elif excess_t >= 2:
-        judgement = f"significantly profitable and significantly ahead of buy-and-hold (excess t = {excess_t:.1f})"
+        judgement = "significantly profitable and significantly ahead of buy-and-hold"
     else:
-        judgement = f"significantly profitable, but not significantly better than buy-and-hold (excess t = {excess_t:.1f})"
-    return f"{result.mode} after costs: Sharpe {sharpe:.2f} (t = {t:.1f}) vs buy-and-hold {benchmark:.2f}: {judgement}."
+        judgement = "significantly profitable, but not significantly better than buy-and-hold"
+    return (
+        f"{result.mode} after costs: Sharpe {sharpe:.2f} (t = {t:.1f}) vs buy-and-hold {benchmark:.2f} "
+        f"(excess t = {excess_t:.1f}): {judgement}."
+    )
 
 
 def backtest(

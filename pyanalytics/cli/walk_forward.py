@@ -136,6 +136,11 @@ def walk_forward(
     train_size: Annotated[
         int | None, typer.Option("--train-size", min=1, help="Labelled rows per rolling training window.")
     ] = None,
+    sequence_window: Annotated[
+        int | None,
+        typer.Option("--sequence-window", min=1, help="Days per input window of lstm/gru (default: 20).",
+                     show_default=False),
+    ] = None,
     epochs: EpochsOption = 50,
     mode: Annotated[
         Literal["long_flat", "long_short"], typer.Option("--mode", help="Positions on a 'down' signal: flat or short.")
@@ -158,7 +163,7 @@ def walk_forward(
     prices = {name: load_prices(path) for name, path in zip(names, data)}
     with fold_progress(names, folds, not as_json) as (on_fold, on_epoch):
         multi = walk_forward_many(
-            prices, model=model, folds=folds, window_mode=window, train_size=train_size, seed=seed,
+            prices, model=model, folds=folds, window_mode=window, train_size=train_size, window=sequence_window, seed=seed,
             model_params={"epochs": epochs}, mode=mode, cost_bps=cost_bps, explain=explain, on_fold=on_fold,
             on_epoch=on_epoch,
         )

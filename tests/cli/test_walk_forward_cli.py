@@ -65,6 +65,7 @@ def test_a_failing_fold_is_one_line_naming_ticker_and_fold_and_writes_no_report(
     ("args", "expected_code", "expected"),
     [
         (["--window", "rolling"], 1, "train_size"),
+        (["--train-size", "100"], 1, "an expanding window keeps all the past"),
         (["--window", "sliding"], 2, "--window"),
         (["--folds", "1"], 2, "--folds"),
         (["--mode", "short"], 2, "--mode"),
@@ -73,6 +74,12 @@ def test_a_failing_fold_is_one_line_naming_ticker_and_fold_and_writes_no_report(
 def test_bad_options(csvs, args, expected_code, expected):
     code, _, err = invoke("walk-forward", "--data", csvs[0], *args)
     assert code == expected_code and expected in err
+
+
+def test_sequence_window_sets_the_lstm_look_back(csvs):
+    code, out, err = invoke("walk-forward", "--data", csvs[0], *FAST, "--model", "gru", "--sequence-window", 5, "--json")
+    assert code == 0 and err == ""
+    assert json.loads(out)["tickers"]["AAA"]["window"] == 5
 
 
 def test_ticker_names_come_from_the_files():
