@@ -7,13 +7,13 @@
 # explanations of the latest predictions.
 #
 # Run:  Rscript 01_dnn_stock_trend.R [PRICES.csv] [OUTPUT_FOLDER]
-#       (default: Apple from the shared data folder; outputs in a temporary folder)
+#       (default: Apple from the shared data folder; outputs in ./01_dnn_output)
 library(pyanalytics)
 options(width = 120)
 
 args <- commandArgs(trailingOnly = TRUE)
 source_file <- if (length(args) >= 1 && nzchar(args[[1]])) args[[1]] else pa_price_file("aapl")
-out <- if (length(args) >= 2) args[[2]] else file.path(tempdir(), "pyanalytics-examples")
+out <- if (length(args) >= 2) args[[2]] else "01_dnn_output"
 dir.create(out, showWarnings = FALSE, recursive = TRUE)
 
 prices <- pa_load_prices(source_file)

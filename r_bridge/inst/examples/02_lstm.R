@@ -11,7 +11,8 @@ options(width = 120)
 
 args <- commandArgs(trailingOnly = TRUE)
 source_file <- if (length(args) >= 1 && nzchar(args[[1]])) args[[1]] else pa_price_file("aapl")
-window <- if (length(args) >= 2) as.integer(args[[2]]) else 20L
+window <- if (length(args) >= 2) suppressWarnings(as.integer(args[[2]])) else 20L
+if (is.na(window) || window < 1) stop("WINDOW: expected a whole number of days such as 20, got ", args[[2]], call. = FALSE)
 
 prices <- pa_load_prices(source_file)
 cat(sprintf("%s: %d trading days; windows of %d days\n\n", basename(source_file), nrow(prices), window))
