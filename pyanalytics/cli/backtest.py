@@ -37,15 +37,16 @@ def backtest_verdict(result) -> str:
     sharpe, benchmark, t, excess_t = result.stats["sharpe"], result.benchmark["sharpe"], result.sharpe_t(), result.excess_t()
     if sharpe != sharpe:
         return "Sharpe ratio undefined: the strategy never moved (always flat, or one day)."
-    if t < 2:
-        judgement = "no significant edge (t below 2 is within luck)"
-    elif excess_t >= 2:
-        judgement = "significantly profitable and significantly ahead of buy-and-hold"
+    edge = "significantly profitable" if t >= 2 else "no significant edge (t below 2 is within luck)"
+    if excess_t >= 2:
+        versus = "significantly ahead of buy-and-hold"
+    elif excess_t <= -2:
+        versus = "significantly behind buy-and-hold"
     else:
-        judgement = "significantly profitable, but not significantly better than buy-and-hold"
+        versus = "not significantly different from buy-and-hold"
     return (
         f"{result.mode} after costs: Sharpe {sharpe:.2f} (t = {t:.1f}) vs buy-and-hold {benchmark:.2f} "
-        f"(excess t = {excess_t:.1f}): {judgement}."
+        f"(excess t = {excess_t:.1f}): {edge}; {versus}."
     )
 
 

@@ -2,6 +2,7 @@
 
 import json
 
+import pandas as pd
 import pytest
 from cli_runner import invoke
 
@@ -72,3 +73,16 @@ def test_runs_on_real_prices(strong_bundle_dir, aapl_path):
 def test_bad_options(strong_bundle_dir, strong_csv, args, expected_code, expected):
     code, _, err = invoke("backtest", "--model", strong_bundle_dir, "--data", strong_csv, *args)
     assert code == expected_code and expected in err
+
+
+def test_the_verdict_judges_the_edge_and_the_excess_over_buy_and_hold(walk_market):
+    from pyanalytics.cli.backtest import backtest_verdict
+
+    closes = walk_market["adj_close"]
+    rises = (closes.shift(-1) > closes).astype(float).iloc[:-1]
+    ahead = backtest_verdict(backtest(rises, walk_market, mode="long_short"))
+    behind = backtest_verdict(backtest(1 - rises, walk_market, mode="long_short"))
+    holding = backtest_verdict(backtest(pd.Series(1.0, index=closes.index), walk_market))
+    assert ahead.endswith("significantly profitable; significantly ahead of buy-and-hold.")
+    assert behind.endswith("no significant edge (t below 2 is within luck); significantly behind buy-and-hold.")
+    assert holding.endswith("not significantly different from buy-and-hold.")
