@@ -248,10 +248,13 @@ class Bundle:
         Returns:
             A DataFrame with columns ``date``, ``prob_up``, ``signal``.
         """
-        X = self.dataset(prices).X
-        rows = np.arange(0 if self.window is None else min(self.window - 1, len(X)), len(X))
-        if last is not None:
-            rows = rows[-last:]
+        data = self.dataset(prices)
+        rows = np.arange(0 if self.window is None else min(self.window - 1, len(data.X)), len(data.X))
+        return self.predict_rows(data, rows if last is None else rows[-last:])
+
+    def predict_rows(self, data, rows: np.ndarray) -> pd.DataFrame:
+        """``predict`` on positions ``rows`` of ``data.X`` (a ``dataset`` already computed)."""
+        X = data.X
         prob_up = self.estimator.predict_proba(model_inputs(X, rows, self.window))[:, 1]
         return pd.DataFrame(
             {

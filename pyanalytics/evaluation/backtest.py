@@ -364,7 +364,7 @@ def signals_from_bundle(bundle, prices: pd.DataFrame, *, since=None) -> pd.Serie
     """
     data = bundle.dataset(prices)
     first = int(bundle.evaluation_rows(data, since=since)[0])
-    predictions = bundle.predict(prices, last=len(data.X) - first)
+    predictions = bundle.predict_rows(data, np.arange(first, len(data.X)))
     return pd.Series(
         predictions["signal"].to_numpy(dtype=np.float64),
         index=pd.DatetimeIndex(predictions["date"], name="date"),

@@ -114,9 +114,12 @@ def save(model, path: str) -> str:
 
 def summary(model) -> dict:
     """What the model is, the periods it saw and its test metrics next to its baselines."""
+    from pyanalytics.evaluation import best_baseline
+
     bundle = _bundle(model)
     metadata = bundle.metadata
     test_metrics = metadata["metrics"]["test"]
+    rival, rival_auc = best_baseline(test_metrics, bundle.model_name)
     return {
         "model": bundle.model_name,
         "horizon": bundle.horizon,
@@ -129,6 +132,7 @@ def summary(model) -> dict:
         "best_epoch": getattr(bundle.estimator, "best_epoch_", None),
         "path": None if bundle.path is None else str(bundle.path),
         "metrics": metrics_columns(test_metrics),
+        "best_baseline": {"name": rival, "roc_auc": json_safe(rival_auc)},
     }
 
 

@@ -19,7 +19,7 @@ snake_case <- function(name) tolower(gsub("([a-z])([A-Z])", "\\1_\\2", name))
 
 # A data.frame from a Python column dict: dates become Date, NaN becomes NA.
 frame_from_columns <- function(columns) {
-  columns <- lapply(reticulate::py_to_r(columns), function(x) {
+  columns <- lapply(columns, function(x) { # reticulate has converted the dict and its arrays
     dim(x) <- NULL
     if (inherits(x, "POSIXct")) return(as.Date(x, tz = "UTC"))
     if (is.double(x)) x[is.nan(x)] <- NA

@@ -174,18 +174,16 @@ print.pa_model <- function(x, ...) {
   cat(sprintf("<pa_model> %s, horizon %d day(s)%s, threshold %.3f%s\n", info$model, info$horizon,
               if (is.null(info$window)) "" else sprintf(", window %d days", info$window),
               info$threshold, if (info$alpha != 1) sprintf(", false positive costs %g", info$alpha) else ""))
-  cat(sprintf("test part %s .. %s (%d dates): %s\n", test$start, test$end, test$rows, verdict(info$metrics)))
+  cat(sprintf("test part %s .. %s (%d dates): %s\n", test$start, test$end, test$rows, verdict(info)))
   if (!is.null(info$path)) cat(sprintf("bundle: %s\n", info$path))
   invisible(x)
 }
 
-verdict <- function(metrics) {
-  own <- metrics$roc_auc[[1]]
-  rivals <- metrics[-1, ]
-  rivals <- rivals[!is.na(rivals$roc_auc), ]
-  if (!nrow(rivals)) return(sprintf("ROC AUC %.3f", own))
-  best <- rivals[which.max(rivals$roc_auc), ]
-  sprintf("ROC AUC %.3f vs best baseline %s %.3f", own, best$model, best$roc_auc)
+verdict <- function(info) {
+  own <- info$metrics$roc_auc[[1]]
+  best <- info$best_baseline
+  if (is.null(best$name)) return(sprintf("ROC AUC %.3f", own))
+  sprintf("ROC AUC %.3f vs best baseline %s %.3f", own, best$name, best$roc_auc)
 }
 
 #' @export
