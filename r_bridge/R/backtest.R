@@ -66,28 +66,6 @@ print.pa_backtest <- function(x, ...) {
 #' @export
 as.data.frame.pa_backtest <- function(x, ...) x$daily
 
-#' Plot a backtest: equity against buy-and-hold, and the drawdowns
-#'
-#' @param x A `pa_backtest` (or the `$backtest` of a `pa_walk_forward`).
-#' @param ... Unused.
-#' @return `x`, invisibly.
-#' @export
-plot.pa_backtest <- function(x, ...) {
-  daily <- x$daily
-  old <- graphics::par(mfrow = c(2, 1), mar = c(3, 4, 2, 1))
-  on.exit(graphics::par(old))
-  colours <- c(strategy = "#3b5bdb", buy_and_hold = "grey45")
-  graphics::matplot(daily$date, cbind(daily$equity, daily$benchmark_equity), type = "l", lty = 1, lwd = 2,
-                    col = colours, log = "y", xaxt = "n", xlab = "", ylab = "growth of 1",
-                    main = sprintf("%s strategy against buy-and-hold", x$settings$mode))
-  graphics::axis.Date(1, daily$date)
-  graphics::legend("topleft", legend = c("strategy", "buy and hold"), col = colours, lwd = 2, bty = "n")
-  graphics::matplot(daily$date, 100 * cbind(daily$drawdown, daily$benchmark_drawdown), type = "l", lty = 1,
-                    col = colours, xaxt = "n", xlab = "", ylab = "drawdown (%)", main = "drawdown")
-  graphics::axis.Date(1, daily$date)
-  invisible(x)
-}
-
 #' Walk-forward evaluation: retrain on each fold, predict the next block, backtest the whole
 #'
 #' The labelled dates are cut into `folds` consecutive test blocks. For each block the model
@@ -191,6 +169,3 @@ as.data.frame.pa_walk_forward <- function(x, ...) x$predictions
 
 #' @export
 as.data.frame.pa_walk_forward_list <- function(x, ...) x$summary
-
-#' @export
-plot.pa_walk_forward <- function(x, ...) plot(x$backtest, ...)

@@ -59,34 +59,6 @@ as.data.frame.pa_explanation <- function(x, ...) {
   structure(x, class = "data.frame")
 }
 
-#' Plot the contributions behind one prediction
-#'
-#' Horizontal bars of each feature's contribution to P(up) on one date, largest first: blue
-#' pushes towards a rise, red towards a fall.
-#'
-#' @param x A `pa_explanation`.
-#' @param case The date to show (default: the most recent explained date).
-#' @param top How many features to show.
-#' @param ... Passed to [graphics::barplot()].
-#' @return `x`, invisibly.
-#' @export
-plot.pa_explanation <- function(x, case = max(x$case), top = 10, ...) {
-  case <- as.Date(case)
-  rows <- x[x$case == case, ]
-  if (!nrow(rows)) stop_argument("case", "one of the explained dates", format(case))
-  rows <- utils::head(rows[order(-abs(rows$feature_weight)), ], as_py_integer(top, "top", 1L))
-  rows <- rows[rev(seq_len(nrow(rows))), ]
-  old <- graphics::par(mar = c(4, 10, 3, 1))
-  on.exit(graphics::par(old))
-  graphics::barplot(rows$feature_weight, names.arg = rows$feature, horiz = TRUE, las = 1,
-                    col = ifelse(rows$feature_weight > 0, "#1f77b4", "#d62728"), border = NA,
-                    xlab = "contribution to P(up)",
-                    main = sprintf("%s on %s: P(up) %.3f", toupper(rows$method[[1]]), format(case), rows$label_prob[[1]]),
-                    ...)
-  graphics::abline(v = 0, col = "grey40")
-  invisible(x)
-}
-
 #' Write the HTML explanation report
 #'
 #' A self-contained page: the model's metrics next to its baselines, calibration, the global

@@ -215,22 +215,3 @@ print.pa_metrics <- function(x, digits = 3, ...) {
 as.data.frame.pa_model <- function(x, ...) {
   as.data.frame(unclass(x$info$metrics))
 }
-
-#' Plot a model's training history
-#'
-#' Training and validation loss per epoch; the dashed line marks the epoch whose weights early
-#' stopping kept.
-#'
-#' @param x A `pa_model`.
-#' @param ... Passed to [graphics::matplot()].
-#' @return `x`, invisibly.
-#' @export
-plot.pa_model <- function(x, ...) {
-  history <- frame_from_columns(call_python("history", x$py))
-  losses <- history[grepl("loss$", names(history))]
-  graphics::matplot(history$epoch, losses, type = "l", lty = 1, lwd = 2, col = c("#1f77b4", "#ff7f0e"),
-                    xlab = "epoch", ylab = "loss", main = sprintf("%s training history", x$info$model), ...)
-  if (!is.null(x$info$best_epoch)) graphics::abline(v = x$info$best_epoch, lty = 2, col = "grey40")
-  graphics::legend("topright", legend = names(losses), col = c("#1f77b4", "#ff7f0e"), lwd = 2, bty = "n")
-  invisible(x)
-}
