@@ -33,11 +33,16 @@ def backtest_table(result) -> Table:
 
 
 def backtest_verdict(result) -> str:
-    """One honest sentence: is the strategy more than luck, and more than holding the stock?"""
+    """One honest sentence: is the strategy a profit or a loss beyond luck, and better than holding the stock?"""
     sharpe, benchmark, t, excess_t = result.stats["sharpe"], result.benchmark["sharpe"], result.sharpe_t(), result.excess_t()
     if sharpe != sharpe:
         return "Sharpe ratio undefined: the strategy never moved (always flat, or one day)."
-    edge = "significantly profitable" if t >= 2 else "no significant edge (t below 2 is within luck)"
+    if t >= 2:
+        edge = "significantly profitable"
+    elif t <= -2:
+        edge = "a significant loss (t at or below -2 is unlikely to be luck)"
+    else:
+        edge = "no significant edge (t between -2 and 2 is within luck)"
     if excess_t >= 2:
         versus = "significantly ahead of buy-and-hold"
     elif excess_t <= -2:

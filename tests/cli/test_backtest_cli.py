@@ -84,5 +84,7 @@ def test_the_verdict_judges_the_edge_and_the_excess_over_buy_and_hold(walk_marke
     behind = backtest_verdict(backtest(1 - rises, walk_market, mode="long_short"))
     holding = backtest_verdict(backtest(pd.Series(1.0, index=closes.index), walk_market))
     assert ahead.endswith("significantly profitable; significantly ahead of buy-and-hold.")
-    assert behind.endswith("no significant edge (t below 2 is within luck); significantly behind buy-and-hold.")
     assert holding.endswith("not significantly different from buy-and-hold.")
+    assert backtest(1 - rises, walk_market, mode="long_short").sharpe_t() <= -2
+    assert behind.endswith("a significant loss (t at or below -2 is unlikely to be luck); significantly behind "
+                           "buy-and-hold.")
