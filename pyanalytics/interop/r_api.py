@@ -228,7 +228,8 @@ def walk_forward(prices, model: str = "dnn", folds=5, window_mode: str = "expand
     summary, its summary row and, as columns, the stitched predictions, the folds, the overall
     metrics of the model and its baselines, the backtest's daily record and, with ``explain``,
     the global importance per fold. For a dict also the summary table (one row per ticker) and
-    the equal-weight portfolio's statistics on the tickers' common dates.
+    the equal-weight portfolio's statistics and, as columns, its daily record on the tickers'
+    common dates.
     """
     from pyanalytics.evaluation.backtest import DEFAULT_COST_BPS
     from pyanalytics.walk_forward import walk_forward as run_walk_forward
@@ -256,11 +257,12 @@ def walk_forward(prices, model: str = "dnn", folds=5, window_mode: str = "expand
         except PyAnalyticsError as error:
             raise type(error)(f"{name}: {error}") from error
     multi = walk_forward_many(frames, **options)
-    portfolio = multi.portfolio()[1] if len(frames) > 1 else None
+    daily, portfolio = multi.portfolio() if len(frames) > 1 else (None, None)
     return {
         "tickers": {name: _walk_forward_payload(result) for name, result in multi.results.items()},
         "summary": columns(multi.summary_table()),
         "portfolio": json_safe(portfolio),
+        "portfolio_daily": None if daily is None else columns(daily.rename_axis("date")),
     }
 
 

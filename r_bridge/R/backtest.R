@@ -92,7 +92,7 @@ as.data.frame.pa_backtest <- function(x, ...) x$daily
 #'   `$importance`, `$summary`), or for a list of tickers a `pa_walk_forward_list` with one
 #'   summary row per ticker in `$summary`, each ticker's result in `$results`, and in
 #'   `$portfolio` the equal-weight portfolio of the strategies (and of buy-and-hold) on the
-#'   tickers' common dates.
+#'   tickers' common dates (its daily record in `$portfolio_daily`).
 #' @export
 #' @examples
 #' \donttest{
@@ -123,7 +123,8 @@ pa_walk_forward <- function(prices, model = "dnn", folds = 5, window = c("expand
     result <- do.call(call_python, c(list("walk_forward", sent), arguments))
     return(structure(list(
       summary = frame_from_columns(result$summary), results = lapply(result$tickers, new_walk_forward),
-      portfolio = result$portfolio
+      portfolio = result$portfolio,
+      portfolio_daily = if (is.null(result$portfolio_daily)) NULL else frame_from_columns(result$portfolio_daily)
     ), class = "pa_walk_forward_list"))
   }
   new_walk_forward(do.call(call_python, c(list("walk_forward", as_py_prices(prices, "prices")), arguments)))

@@ -86,5 +86,8 @@ def test_walk_forward_of_several_tickers_gives_rows_and_the_portfolio():
     assert set(result["tickers"]) == {"A", "B"}
     assert result["tickers"]["B"]["folds"]["fold"].tolist() == [1, 2]
     assert result["portfolio"]["strategy"]["n_days"] == result["portfolio"]["buy_and_hold"]["n_days"] > 0
+    daily = result["portfolio_daily"]  # R plots the portfolio's equity from it
+    assert len(daily["date"]) == result["portfolio"]["strategy"]["n_days"]
+    assert daily["equity"][-1] - 1 == pytest.approx(result["portfolio"]["strategy"]["total_return"])
     with pytest.raises(DataError, match="^B: prices: missing required column"):
         r_api.walk_forward({"A": markets["A"], "B": markets["B"][["open"]]}, folds=2, epochs=1)
