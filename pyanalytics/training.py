@@ -41,6 +41,9 @@ class TrainingResult:
         metrics: test-part metrics of the model (key ``model_name``) and of every baseline.
         data_sha256: fingerprint of the prices the model was trained on.
         seed: the seed used for the model.
+        data_name: name of the training data (its file name, or a name the caller gave).
+        data_fingerprint: values of the columns the features read at dates spread over the
+            training prices, to tell later whether evaluated prices are the same data.
     """
 
     model_name: str
@@ -55,6 +58,8 @@ class TrainingResult:
     data_sha256: str
     seed: int | None
     trained_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    data_name: str | None = None
+    data_fingerprint: dict | None = field(default=None, repr=False)
 
     @property
     def periods(self) -> dict[str, dict]:
@@ -235,6 +240,7 @@ def train_direction_model(
     seed: int | None = 0,
     model_params: dict | None = None,
     on_epoch=None,
+    data_name: str | None = None,
 ) -> TrainingResult:
     """Fit a direction model and its baselines on a chronological train/validation/test split.
 
@@ -260,6 +266,7 @@ def train_direction_model(
         seed: seed of the model's random steps (None: not reproducible).
         model_params: extra keyword arguments of the model class (e.g. ``epochs``).
         on_epoch: progress callback ``on_epoch(epoch, max_epochs, logs)``.
+        data_name: name of the prices (e.g. their file name), saved with the model.
 
     Example:
         >>> from pyanalytics.data import synthetic_market
@@ -268,6 +275,8 @@ def train_direction_model(
         >>> sorted(result.metrics)
         ['always_up', 'dnn', 'logistic_regression', 'majority_class', 'previous_direction']
     """
+    from pyanalytics.bundle.provenance import fingerprint
+
     setup = ModelSetup(model, horizon, window, gap, cost_fp, tune_threshold, seed, model_params)
     dataset = build_dataset(prices, spec or FeatureSpec(), setup.horizon, dead_zone)
     labelled = np.flatnonzero(dataset.labelled)
@@ -286,4 +295,6 @@ def train_direction_model(
         metrics=score(estimator, model, baselines, dataset, rows["test"], setup.window, setup.alpha),
         data_sha256=prices_sha256(prices),
         seed=seed,
+        data_name=data_name,
+        data_fingerprint=fingerprint(prices, dataset.spec.required_columns),
     )

@@ -1,5 +1,6 @@
 """Model bundles: atomic saving, hash-checked safe loading, identical predictions elsewhere."""
 
+import errno
 import hashlib
 import json
 import os
@@ -13,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pyanalytics import bundle as bundle_module
+from pyanalytics.bundle import files as bundle_files
 from pyanalytics.bundle import Bundle, load_bundle, save_bundle
 from pyanalytics.errors import BundleError, DataError
 
@@ -204,7 +205,7 @@ def _fail_on_call(number, real):
     def wrapper(*args, **kwargs):
         calls.append(args)
         if len(calls) == number:
-            raise OSError("disk full (simulated)")
+            raise OSError(errno.ENOSPC, "No space left on device (simulated)")
         return real(*args, **kwargs)
 
     return wrapper
@@ -213,9 +214,9 @@ def _fail_on_call(number, real):
 def test_a_save_failing_midway_leaves_nothing_behind(strong_result, tmp_path, monkeypatch):
     parent = tmp_path / "models"
     parent.mkdir()
-    # model.keras and preprocessing.json are written, then baselines.json fails
-    monkeypatch.setattr(bundle_module, "write_json", _fail_on_call(2, bundle_module.write_json))
-    with pytest.raises(OSError, match="disk full"):
+    # the first two files are written, then the third fails
+    monkeypatch.setattr(bundle_files, "write_file", _fail_on_call(3, bundle_files.write_file))
+    with pytest.raises(BundleError, match="No space left on device"):
         save_bundle(strong_result, parent / "m")
     assert list(parent.iterdir()) == []
 
@@ -236,8 +237,8 @@ def test_a_failed_save_over_a_bundle_keeps_the_old_one(
 ):
     target = shutil.copytree(strong_bundle_dir, tmp_path / "m")
     before = {p.name: p.read_bytes() for p in target.iterdir()}
-    monkeypatch.setattr(bundle_module, "write_json", _fail_on_call(3, bundle_module.write_json))
-    with pytest.raises(OSError):
+    monkeypatch.setattr(bundle_files, "write_file", _fail_on_call(3, bundle_files.write_file))
+    with pytest.raises(BundleError, match="No space left on device"):
         save_bundle(strong_result, target)
     assert [p.name for p in tmp_path.iterdir()] == ["m"]
     assert {p.name: p.read_bytes() for p in target.iterdir()} == before

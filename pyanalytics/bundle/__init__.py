@@ -5,44 +5,50 @@ Layout::
     model.keras          the Keras network (weights and architecture, no code)
     preprocessing.json   feature spec, horizon, scaler statistics, threshold, estimator state
     baselines.json       the fitted naive baselines, so evaluation elsewhere keeps its yardstick
-    metadata.json        versions, training period, data fingerprint, test metrics
+    metadata.json        versions, training period, the data's name and fingerprint, test metrics
     manifest.json        SHA-256 of every other file
 
-Writing goes to a temporary directory beside the target and is renamed into place, so a failed
-save leaves nothing behind. Loading checks every hash, loads the network with Keras safe mode and
-never unpickles anything.
+A save writes a whole new directory beside the target and swaps it in atomically; only a path that
+verifies as a bundle is ever replaced (``files``). A load reads each file once, within size
+limits, checks those bytes against the manifest and builds everything from them (``files``);
+every field is checked against a declared schema before use (``schema``); the network is
+loaded with Keras safe mode and nothing is ever unpickled. The bundle path may be a symbolic
+link to a bundle directory; the files inside it may not be links. Evaluating on other prices
+says whether they are the training data (``provenance``).
 """
 
-import hashlib
-import json
-import platform
 import re
-import shutil
 import tempfile
-import uuid
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from importlib import metadata as importlib_metadata
 from pathlib import Path
+import platform
 
 import numpy as np
 import pandas as pd
 
-from pyanalytics.errors import BundleError, DataError
+from pyanalytics.bundle import provenance, schema
+from pyanalytics.bundle.files import (
+    FORMAT,
+    FORMAT_VERSION,
+    JSON_FILES,
+    MANIFEST,
+    MODEL_FILE,
+    check_target,
+    manifest_bytes,
+    publish,
+    read_bundle,
+)
+from pyanalytics.errors import BundleError, DataError, ParameterError
 from pyanalytics.features import FeatureSpec, build_dataset
 from pyanalytics.features.windows import model_inputs, usable_rows
-from pyanalytics.jsonio import write_json
+from pyanalytics.jsonio import dumps
 from pyanalytics.models import BASELINES, MODELS
 from pyanalytics.training import score
 
-FORMAT = "pyanalytics-bundle"
-FORMAT_VERSION = 1
-MODEL_FILE = "model.keras"
-JSON_FILES = ("preprocessing.json", "baselines.json", "metadata.json")
+__all__ = ["FORMAT", "FORMAT_VERSION", "Bundle", "check_target", "library_versions", "load_bundle", "save_bundle"]
 LIBRARIES = ("pyanalytics", "tensorflow-cpu", "keras", "numpy", "pandas", "scikit-learn", "ta-lib")
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def library_versions() -> dict:
@@ -78,9 +84,11 @@ def _contents(result) -> dict[str, dict]:
             "versions": library_versions(),
             "seed": result.seed,
             "data": {
+                "name": result.data_name,
                 "sha256": result.data_sha256,
                 "first_date": dataset.X.index[0].date().isoformat(),
                 "last_date": dataset.X.index[-1].date().isoformat(),
+                "fingerprint": result.data_fingerprint,
             },
             "periods": periods,
             "out_of_sample_from": periods["test"]["start"],
@@ -89,101 +97,103 @@ def _contents(result) -> dict[str, dict]:
     }
 
 
-def _write_contents(folder: Path, result) -> None:
-    result.estimator.network_.save(folder / MODEL_FILE)
-    for name, document in _contents(result).items():
-        write_json(folder / name, document)
-    files = {p.name: _sha256(p) for p in sorted(folder.iterdir())}
-    write_json(folder / "manifest.json", {"format": FORMAT, "version": FORMAT_VERSION, "files": files})
-
-
-def _copy_contents(folder: Path, bundle: "Bundle") -> None:
-    if bundle.path is None:
-        raise BundleError("bundle: made in memory, so there are no files to copy; save its TrainingResult instead.")
-    _verify_manifest(bundle.path)
-    for name in (*json.loads((bundle.path / "manifest.json").read_text())["files"], "manifest.json"):
-        shutil.copyfile(bundle.path / name, folder / name)
+def _serialised(result, target: Path) -> dict[str, bytes]:
+    """The bytes of every data file of a TrainingResult's bundle, by file name."""
+    with tempfile.TemporaryDirectory(prefix="pyanalytics-") as scratch:
+        try:
+            result.estimator.network_.save(Path(scratch) / MODEL_FILE)
+            model = (Path(scratch) / MODEL_FILE).read_bytes()
+        except OSError as error:
+            raise BundleError(
+                f"bundle {str(target)!r}: cannot write {MODEL_FILE} ({error.strerror or error}); "
+                "nothing was written. Free disk space in the temporary folder or set TMPDIR."
+            ) from None
+    documents = {name: (dumps(document, indent=2) + "\n").encode() for name, document in _contents(result).items()}
+    return {MODEL_FILE: model, **documents}
 
 
 def save_bundle(source, path: str | Path) -> Path:
     """Write a TrainingResult (or copy a loaded Bundle) as a bundle directory at ``path``, atomically.
 
-    An existing bundle at ``path`` is replaced; any other existing file or directory is left
-    alone and reported as a BundleError.
+    An existing bundle at ``path`` is replaced; any other existing file or directory, a symbolic
+    link, or a folder that cannot be written is refused with a BundleError before any work.
+
+    Raises:
+        BundleError: the path is refused, or writing failed (nothing is left behind).
     """
     target = Path(path)
     if isinstance(source, Bundle) and source.path is not None and target.resolve() == source.path.resolve():
         return target  # saving a loaded bundle onto itself: it is already there
-    if target.exists() and not (target / "manifest.json").is_file():
-        raise BundleError(
-            f"bundle path {str(target)!r} exists and is not a pyanalytics bundle; "
-            "refusing to overwrite it. Choose a new path."
-        )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    check_target(target)
+    if isinstance(source, Bundle):
+        if source.files is None:
+            raise BundleError("bundle: made in memory, so there are no files to copy; save its TrainingResult instead.")
+        files = source.files  # the verified bytes it was loaded from, manifest included
+    else:
+        data_files = _serialised(source, target)
+        files = {**data_files, MANIFEST: manifest_bytes(data_files)}
+    return publish(target, files)
+
+
+@contextmanager
+def _fields_of(folder: Path, name: str):
+    """Turn a schema FieldError about file ``name`` into a one-line BundleError."""
     try:
-        staging.chmod(0o755)  # mkdtemp makes it owner-only; a bundle is meant to be shared
-        if isinstance(source, Bundle):
-            _copy_contents(staging, source)
-        else:
-            _write_contents(staging, source)
-        if target.exists():
-            retired = target.with_name(f".{target.name}.{uuid.uuid4().hex}.old")
-            target.rename(retired)
-            staging.rename(target)
-            shutil.rmtree(retired)
-        else:
-            staging.rename(target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return target
-
-
-def _read_json(folder: Path, name: str) -> dict:
-    try:
-        return json.loads((folder / name).read_text())
-    except (OSError, ValueError) as error:
-        raise BundleError(f"bundle {str(folder)!r}: cannot read {name} ({error}).") from None
-
-
-def _verify_manifest(folder: Path) -> None:
-    if not folder.is_dir():
-        raise BundleError(f"bundle {str(folder)!r}: no such directory. Check the path.")
-    if not (folder / "manifest.json").is_file():
-        raise BundleError(f"bundle {str(folder)!r}: manifest.json is missing; this is not a bundle.")
-    manifest = _read_json(folder, "manifest.json")
-    if manifest.get("format") != FORMAT or manifest.get("version") != FORMAT_VERSION:
+        yield
+    except schema.FieldError as error:
         raise BundleError(
-            f"bundle {str(folder)!r}: format {manifest.get('format')!r} version "
-            f"{manifest.get('version')!r}; expected {FORMAT!r} version {FORMAT_VERSION}."
-        )
-    expected = manifest.get("files", {})
-    for name in (MODEL_FILE, *JSON_FILES):
-        if name not in expected:
-            raise BundleError(f"bundle {str(folder)!r}: manifest.json does not list {name}.")
-    for name, digest in expected.items():
-        file = folder / name
-        if not file.is_file():
-            raise BundleError(f"bundle {str(folder)!r}: {name} is missing. Save the bundle again.")
-        if _sha256(file) != digest:
-            raise BundleError(
-                f"bundle {str(folder)!r}: {name} does not match its SHA-256 in manifest.json; "
-                "the file changed after saving. Refusing to load it."
-            )
+            f"bundle {str(folder)!r}: {name} {error}; the file is damaged or was not written by "
+            "pyanalytics. Refusing to load it; save the model again."
+        ) from None
 
 
-def _load_network(folder: Path):
+def _documents(folder: Path, files: dict[str, bytes]) -> dict[str, dict]:
+    """The parsed JSON files, every field checked."""
+    documents = {}
+    for name in JSON_FILES:
+        try:
+            documents[name] = schema.strict_json(files[name])
+        except ValueError as error:
+            raise BundleError(f"bundle {str(folder)!r}: {name} is not valid JSON ({error}).") from None
+        with _fields_of(folder, name):
+            schema.SCHEMA[name](documents[name], "")
+    with _fields_of(folder, "preprocessing.json"):
+        names = schema.feature_spec(documents["preprocessing.json"]).names
+        schema.check_preprocessing(documents["preprocessing.json"], names)
+    with _fields_of(folder, "baselines.json"):
+        schema.check_baselines(documents["baselines.json"], names)
+    return documents
+
+
+def _load_network(folder: Path, data: bytes):
+    """The network from the verified bytes of ``model.keras``, through a private copy."""
     import keras
 
     import pyanalytics.models.cost  # noqa: F401  (registers the cost-sensitive loss and trainer)
 
-    try:
-        return keras.saving.load_model(folder / MODEL_FILE, safe_mode=True, compile=False)
-    except Exception as error:  # Keras raises TypeError/ValueError/OSError for unsafe or unknown content
+    with tempfile.TemporaryDirectory(prefix="pyanalytics-") as scratch:
+        copy = Path(scratch) / MODEL_FILE
+        copy.write_bytes(data)
+        try:
+            return keras.saving.load_model(copy, safe_mode=True, compile=False)
+        except Exception as error:  # Keras raises TypeError/ValueError/OSError for unsafe or unknown content
+            raise BundleError(
+                f"bundle {str(folder)!r}: {MODEL_FILE} cannot be loaded safely ({_keras_reason(error)})."
+            ) from None
+
+
+def _check_network(folder: Path, network, pre: dict) -> None:
+    """Refuse a network whose input or output does not fit the preprocessing."""
+    n_features = pre["estimator"]["n_features"]
+    expected_in = (None, n_features) if pre["window"] is None else (None, pre["window"], n_features)
+    found_in = getattr(network, "input_shape", None)
+    found_out = getattr(network, "output_shape", None)
+    if found_in != expected_in or found_out != (None, 1):
         raise BundleError(
-            f"bundle {str(folder)!r}: {MODEL_FILE} cannot be loaded safely ({_keras_reason(error)})."
-        ) from None
+            f"bundle {str(folder)!r}: {MODEL_FILE} takes inputs {found_in} and gives {found_out}; "
+            f"preprocessing.json (key 'estimator.n_features', 'window') needs inputs {expected_in} "
+            "and one probability (None, 1). Refusing to load it; save the model again."
+        )
 
 
 def _keras_reason(error: Exception) -> str:
@@ -210,6 +220,7 @@ class Bundle:
     window: int | None
     alpha: float
     metadata: dict
+    files: dict[str, bytes] | None = field(default=None, repr=False)  # the verified bytes it was loaded from
 
     @classmethod
     def from_result(cls, result) -> "Bundle":
@@ -218,9 +229,10 @@ class Bundle:
         return cls._from_contents(None, contents, result.estimator, result.baselines)
 
     @classmethod
-    def _from_contents(cls, path, contents: dict, estimator, baselines: dict) -> "Bundle":
+    def _from_contents(cls, path, contents: dict, estimator, baselines: dict, files=None) -> "Bundle":
         pre = contents["preprocessing.json"]
         return cls(
+            files=files,
             path=path,
             model_name=pre["model"],
             estimator=estimator,
@@ -293,25 +305,39 @@ class Bundle:
         rows = self.evaluation_rows(data, since=since)
         return score(self.estimator, self.model_name, self.baselines, data, rows, self.window, self.alpha)
 
+    def data_match(self, prices: pd.DataFrame) -> provenance.DataMatch:
+        """Whether ``prices`` are the data the bundle was trained on, another instrument or
+        revised data, or cannot be told apart (see ``pyanalytics.bundle.provenance``)."""
+        return provenance.match(self.metadata["data"], prices)
+
 
 def load_bundle(path: str | Path) -> Bundle:
-    """Load a bundle after checking every file against its manifest.
+    """Load a bundle after checking every file against its manifest and every field.
 
     Raises:
-        BundleError: the directory is missing, a file is missing or changed, or the network
-            holds anything Keras safe mode refuses (such as code or an unregistered layer).
+        BundleError: the directory is missing; a file is missing, changed, a link, too large or
+            not one of the bundle's; a field is missing or wrong; or the network does not fit
+            the preprocessing or holds anything Keras safe mode refuses (such as code or an
+            unregistered layer).
     """
     folder = Path(path)
-    _verify_manifest(folder)
-    pre = _read_json(folder, "preprocessing.json")
-    model_class = MODELS.get(pre.get("model"))
-    if model_class is None:
-        raise BundleError(
-            f"bundle {str(folder)!r}: model {pre.get('model')!r} is not known to this version of "
-            f"pyanalytics (known: {', '.join(MODELS)})."
-        )
-    estimator = model_class.from_state(pre["estimator"], network=_load_network(folder))
-    baseline_states = _read_json(folder, "baselines.json")
-    baselines = {name: BASELINES[name].from_state(state) for name, state in baseline_states.items()}
-    contents = {"preprocessing.json": pre, "metadata.json": _read_json(folder, "metadata.json")}
-    return Bundle._from_contents(folder, contents, estimator, baselines)
+    files = read_bundle(folder)
+    documents = _documents(folder, files)
+    pre = documents["preprocessing.json"]
+    network = _load_network(folder, files[MODEL_FILE])
+    _check_network(folder, network, pre)
+    with _fields_of(folder, "preprocessing.json"):
+        estimator = _from_state(MODELS[pre["model"]], pre["estimator"], "estimator", network=network)
+    with _fields_of(folder, "baselines.json"):
+        baselines = {
+            name: _from_state(BASELINES[name], state, name) for name, state in documents["baselines.json"].items()
+        }
+    return Bundle._from_contents(folder, documents, estimator, baselines, files)
+
+
+def _from_state(cls, state: dict, key: str, **parts):
+    """``cls.from_state``, its parameter checks reported as a FieldError at ``key``.params."""
+    try:
+        return cls.from_state(state, **parts)
+    except ParameterError as error:
+        raise schema.FieldError(f"{key}.params", "valid parameters", str(error)) from None
