@@ -16,6 +16,7 @@ import pandas as pd
 
 from pyanalytics.errors import DataError, FoldError, ParameterError, PyAnalyticsError
 from pyanalytics.evaluation import best_baseline, classification_metrics
+from pyanalytics.evaluation.metrics import fold_edge, fold_spread
 from pyanalytics.evaluation.backtest import (
     DEFAULT_COST_BPS,
     MAX_BPS,
@@ -49,9 +50,12 @@ class WalkForwardResult:
         folds: one row per fold: ``fold``, the dates of its ``train``, ``validation`` (early
             stopping) and ``test`` parts, their sizes ``n_train``, ``n_validation``, ``n_test``,
             ``best_epoch``, ``threshold``, the model's ``roc_auc``, ``accuracy``, ``brier`` and
-            ``up_rate`` on the block, ``best_baseline`` and ``best_baseline_auc``, and the
-            compounded ``strategy_return`` and ``buy_and_hold_return`` of the block's decisions.
-        metrics: metric dicts of the model and of every baseline on all predicted dates.
+            ``up_rate`` on the block, ``best_baseline`` and ``best_baseline_auc`` (the fold's
+            best), ``roc_auc_<baseline>`` per baseline, and the compounded ``strategy_return``
+            and ``buy_and_hold_return`` of the block's decisions.
+        metrics: metric dicts of the model and of every baseline on all predicted dates. Their
+            ROC AUCs pool the folds, where a constant per fold already ranks whole folds by
+            their up-rates; judge the model on ``fold_auc`` and ``auc_edge`` instead.
         backtest: the stitched signals traded on the prices, beside buy-and-hold.
         config: the settings of the run as plain data.
         importance: mean |SHAP contribution| per fold (rows) and feature (columns), when run
@@ -68,8 +72,24 @@ class WalkForwardResult:
 
     @property
     def best_baseline(self) -> tuple[str | None, float]:
-        """The baseline with the highest out-of-sample ROC AUC, and that AUC."""
+        """The baseline with the highest ROC AUC on the stitched predictions, and that AUC."""
         return best_baseline(self.metrics, self.model_name)
+
+    @property
+    def fold_auc(self) -> pd.DataFrame:
+        """ROC AUC of the model and of every baseline in each fold (NaN on a single-direction block)."""
+        names = {"roc_auc": self.model_name, **{f"roc_auc_{n}": n for n in self.metrics if n != self.model_name}}
+        return self.folds.set_index("fold")[list(names)].rename(columns=names)
+
+    @property
+    def fold_auc_spread(self) -> dict:
+        """Per model: mean, std, min and max of its per-fold ROC AUC (``fold_spread``)."""
+        return {name: fold_spread(aucs) for name, aucs in self.fold_auc.items()}
+
+    @property
+    def auc_edge(self) -> dict:
+        """The model's mean per-fold ROC AUC margin over its strongest baseline, judged (``fold_edge``)."""
+        return fold_edge(self.fold_auc, self.model_name)
 
     @property
     def period(self) -> dict:
@@ -78,16 +98,24 @@ class WalkForwardResult:
         return {"start": dates[0].date().isoformat(), "end": dates[-1].date().isoformat(), "rows": len(dates)}
 
     def summary_row(self) -> dict:
-        """The run in one row: period, model and best baseline AUC, strategy and buy-and-hold."""
-        baseline, baseline_auc = self.best_baseline
+        """The run in one row: period, mean per-fold AUCs and their edge, strategy and buy-and-hold.
+
+        ``model_auc`` and ``best_baseline_auc`` are means of per-fold ROC AUCs (``auc_edge``);
+        ``model_auc_std`` is the model's spread over the folds.
+        """
+        edge = self.auc_edge
         row = {
             "start": self.period["start"],
             "end": self.period["end"],
             "n_folds": len(self.folds),
             "model": self.model_name,
-            "model_auc": self.metrics[self.model_name]["roc_auc"],
-            "best_baseline": baseline,
-            "best_baseline_auc": baseline_auc,
+            "model_auc": edge["model_auc"],
+            "model_auc_std": self.fold_auc_spread[self.model_name]["std"],
+            "best_baseline": edge["baseline"],
+            "best_baseline_auc": edge["baseline_auc"],
+            "auc_edge": edge["edge"],
+            "auc_edge_se": edge["se"],
+            "auc_judgement": edge["judgement"],
         }
         for side, stats in (("strategy", self.backtest.stats), ("buy_and_hold", self.backtest.benchmark)):
             row.update({f"{side}_{k}": stats[k] for k in ("sharpe", "annual_return", "max_drawdown")})
@@ -105,6 +133,8 @@ class WalkForwardResult:
             "period": self.period,
             "metrics": self.metrics,
             "best_baseline": {"name": baseline, "roc_auc": baseline_auc},
+            "fold_auc": self.fold_auc_spread,
+            "auc_edge": self.auc_edge,
             "folds": folds.to_dict(orient="records"),
             "backtest": self.backtest.summary(),
             "importance": importance,
@@ -366,6 +396,7 @@ def _fold(number: int, setup: ModelSetup, dataset: Dataset, training: np.ndarray
         "best_epoch": getattr(estimator, "best_epoch_", None), "threshold": estimator.threshold_,
         **{k: model_metrics[k] for k in ("roc_auc", "accuracy", "brier", "up_rate")},
         "best_baseline": baseline, "best_baseline_auc": baseline_auc,
+        **{f"roc_auc_{name}": metrics[name]["roc_auc"] for name in baselines},
     }
     thresholds = {setup.model: estimator.threshold_, **{n: b.threshold_ for n, b in baselines.items()}}
     importance = _fold_importance(estimator, dataset, rows, setup.window, setup.seed) if explain else None

@@ -1,5 +1,6 @@
 """walk_forward: every fold learns from its past only, predictions are stitched, scored and traded."""
 
+import json
 import math
 
 import numpy as np
@@ -60,6 +61,32 @@ def walk_run():
     """A long/short DNN after costs on a pure random walk."""
     return walk_forward(random_walk(3000, seed=12), folds=3, mode="long_short", cost_bps=5.0, seed=0,
                         model_params=SMALL)
+
+
+@pytest.fixture(scope="module")
+def tuned_run():
+    """Horizon 3, each fold's threshold tuned on its validation rows for alpha 3, no trading costs."""
+    return walk_forward(synthetic_market(1500, signal_strength=1.0, seed=6), folds=2, horizon=3, cost_fp=3.0,
+                        tune_threshold=True, cost_bps=0.0, seed=0, model_params={**SMALL, "epochs": 3})
+
+
+def _regime_market(drifts, days=300):
+    """Random walks glued end to end, each with its own drift: the up-rate shifts from block to block."""
+    parts, start, level = [], pd.Timestamp("2000-01-03"), 100.0
+    for seed, drift in enumerate(drifts):
+        part = random_walk(days, seed=seed, drift=drift, start=start)
+        prices = [c for c in part.columns if c != "volume"]
+        part[prices] *= level / part["adj_close"].iloc[0]
+        parts.append(part)
+        level, start = part["adj_close"].iloc[-1] * 1.001, part.index[-1] + pd.offsets.BDay()
+    return pd.concat(parts)
+
+
+@pytest.fixture(scope="module")
+def regime_run():
+    """Five blocks whose up-rate rises from about 0.35 to 0.65, cut into four test blocks."""
+    return walk_forward(_regime_market([-0.006, -0.003, 0.0, 0.003, 0.006]), folds=4, seed=0,
+                        model_params={**SMALL, "epochs": 1})
 
 
 def _labelled_dates(prices, horizon=1):
@@ -189,6 +216,59 @@ def test_overall_metrics_are_those_of_the_stitched_predictions(strong_run):
     assert name in BASELINES and auc == max(result.metrics[n]["roc_auc"] for n in BASELINES)
 
 
+def test_stitched_metrics_score_each_date_at_its_own_folds_threshold(tuned_run):
+    p = tuned_run.predictions
+    assert (tuned_run.folds["threshold"] != 0.5).all()  # else 0.5 and the folds' thresholds agree
+    decided = p["signal"] == 1
+    model = tuned_run.metrics["dnn"]
+    assert model["accuracy"] == pytest.approx((p["signal"] == p["label"]).mean())
+    assert model["confusion"] == {
+        "tn": int((~decided & (p["label"] == 0)).sum()), "fp": int((decided & (p["label"] == 0)).sum()),
+        "fn": int((~decided & (p["label"] == 1)).sum()), "tp": int((decided & (p["label"] == 1)).sum()),
+    }
+
+
+def test_the_backtest_holds_each_decision_for_the_horizon(tuned_run):
+    """Each day's decision is a third of the book for three days (overlapping tranches), by hand."""
+    prices = synthetic_market(1500, signal_strength=1.0, seed=6)
+    closes = prices["adj_close"]
+    signal = tuned_run.predictions["signal"]
+    days = closes.loc[signal.index[0]:signal.index[-1]].index
+    position = signal.reindex(days, fill_value=0).rolling(3, min_periods=1).sum() / 3
+    earned = (closes.shift(-1) / closes - 1).loc[days]
+    assert tuned_run.backtest.holding == 3
+    np.testing.assert_allclose(tuned_run.backtest.daily["position"].to_numpy(), position.to_numpy())
+    assert tuned_run.backtest.stats["total_return"] == pytest.approx(np.prod(1 + position * earned) - 1, rel=1e-9)
+
+
+def test_a_constant_baseline_scores_one_half_in_every_fold_whatever_its_stitched_auc(regime_run):
+    from sklearn.metrics import roc_auc_score
+
+    assert regime_run.metrics["majority_class"]["roc_auc"] > 0.55  # pooled: it ranks whole folds by their up-rate
+    assert (regime_run.fold_auc["majority_class"] == 0.5).all()
+    assert regime_run.fold_auc_spread["majority_class"] == {"mean": 0.5, "std": 0.0, "min": 0.5, "max": 0.5,
+                                                             "n_folds": 4}
+    p = regime_run.predictions
+    for name in regime_run.metrics:
+        column = "prob_up" if name == "dnn" else f"prob_{name}"
+        if name == "always_up":
+            continue  # a single constant: sklearn agrees (0.5) but needs no check
+        expected = [roc_auc_score(g["label"], g[column]) for _, g in p.groupby("fold")]
+        np.testing.assert_allclose(regime_run.fold_auc[name], expected)
+
+
+def test_the_auc_verdict_is_the_mean_per_fold_edge_with_its_standard_error(regime_run):
+    edge, spread = regime_run.auc_edge, regime_run.fold_auc_spread
+    baselines = {name: s["mean"] for name, s in spread.items() if name != "dnn"}
+    assert edge["baseline_auc"] == max(baselines.values()) and baselines[edge["baseline"]] == edge["baseline_auc"]
+    margins = regime_run.fold_auc["dnn"] - regime_run.fold_auc[edge["baseline"]]
+    assert edge["edge"] == pytest.approx(margins.mean())
+    assert edge["se"] == pytest.approx(margins.std() / 2) and edge["n_folds"] == 4
+    assert spread["dnn"]["max"] == regime_run.folds["roc_auc"].max()
+    summary = regime_run.summary()
+    assert summary["auc_edge"] == edge and summary["fold_auc"]["majority_class"]["mean"] == 0.5
+
+
 def test_fold_table_and_backtest_agree(strong_run):
     result, _, _ = strong_run
     folds = result.folds
@@ -222,7 +302,8 @@ def test_summary_is_strict_json(strong_run):
     assert summary["backtest"]["strategy"]["sharpe"] == result.backtest.stats["sharpe"]
     assert summary["best_baseline"]["name"] == result.best_baseline[0]
     assert set(summary["importance"]) == {"1", "2", "3"}
-    assert jsonio.dumps(summary) == jsonio.dumps(jsonio.json_safe(summary))
+    # already plain: the standard library's strict encoder takes it as it is, and it reads back equal
+    assert json.loads(json.dumps(summary, allow_nan=False)) == summary
 
 
 def test_progress_reports_each_fold_in_order_with_its_row(strong_run):
@@ -306,13 +387,14 @@ def test_walk_forward_many_gives_one_summary_row_per_ticker(many):
     table = multi.summary_table()
     assert list(table["ticker"]) == ["AAA", "BBB"]
     assert list(table.columns) == [
-        "ticker", "start", "end", "n_folds", "model", "model_auc", "best_baseline", "best_baseline_auc",
-        "strategy_sharpe", "strategy_annual_return", "strategy_max_drawdown",
+        "ticker", "start", "end", "n_folds", "model", "model_auc", "model_auc_std", "best_baseline",
+        "best_baseline_auc", "auc_edge", "auc_edge_se", "auc_judgement", "strategy_sharpe", "strategy_annual_return", "strategy_max_drawdown",
         "buy_and_hold_sharpe", "buy_and_hold_annual_return", "buy_and_hold_max_drawdown",
     ]
     row = table.set_index("ticker").loc["BBB"]
     result = multi.results["BBB"]
-    assert row["model_auc"] == result.metrics["dnn"]["roc_auc"]
+    assert row["model_auc"] == result.folds["roc_auc"].mean() and row["model_auc_std"] == result.folds["roc_auc"].std()
+    assert (row["best_baseline"], row["auc_edge"]) == (result.auc_edge["baseline"], result.auc_edge["edge"])
     assert row["buy_and_hold_sharpe"] == result.backtest.benchmark["sharpe"]
     assert row["start"] == result.predictions.index[0].date().isoformat()
 

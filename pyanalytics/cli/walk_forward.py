@@ -20,7 +20,6 @@ from pyanalytics.cli.common import (
     print_json,
     progress_bar,
     stdout,
-    verdict,
 )
 
 def ticker_names(paths: list[Path]) -> list[str]:
@@ -59,6 +58,10 @@ def _number(value, digits: int = 3) -> str:
     return "n/a" if value is None or value != value else f"{value:.{digits}f}"
 
 
+def _signed(value) -> str:
+    return "n/a" if value is None or value != value else f"{value:+.3f}"
+
+
 def print_table(table: Table) -> None:
     """Print a table at its natural width: never cut to 80 columns when stdout is not a terminal."""
     natural = Measurement.get(stdout, stdout.options.update_width(10_000), table).maximum
@@ -86,17 +89,31 @@ def folds_table(name: str, result) -> Table:
     return table
 
 
+def fold_auc_table(name: str, result) -> Table:
+    """One row per model (the model in bold, then the baselines): its ROC AUC over the folds, and pooled."""
+    table = Table(title=f"{name}: ROC AUC per fold", title_justify="left", box=box.SIMPLE_HEAD)
+    for header in ("", "mean", "std", "min", "max", "folds", "stitched"):
+        table.add_column(header, justify="right" if header else "left", no_wrap=True)
+    for model, spread in result.fold_auc_spread.items():
+        label = f"[bold]{model}[/]" if model == result.model_name else model
+        table.add_row(label, *(_number(spread[k]) for k in ("mean", "std", "min", "max")), str(spread["n_folds"]),
+                      _number(result.metrics[model]["roc_auc"]))
+    return table
+
+
 def summary_table(multi, mode: str, cost_bps: float) -> Table:
-    """One row per ticker: out-of-sample period, AUCs, strategy against buy-and-hold."""
+    """One row per ticker: out-of-sample period, mean AUCs per fold and the edge, strategy against buy-and-hold."""
     table = Table(title=f"Walk-forward summary ({mode}, {cost_bps:g} bp per unit of turnover)", title_justify="left",
                   box=box.SIMPLE_HEAD)
-    for header in ("ticker", "out of sample", "folds", "model AUC", "best baseline", "Sharpe", "annual", "max DD",
-                   "B&H Sharpe", "B&H annual", "B&H max DD"):
+    for header in ("ticker", "out of sample", "folds", "AUC per fold", "best baseline", "edge ± se", "Sharpe",
+                   "annual", "max DD", "B&H Sharpe", "B&H annual", "B&H max DD"):
         table.add_column(header, justify="left" if header in ("ticker", "out of sample", "best baseline") else "right")
     for row in multi.summary_table().itertuples():
         table.add_row(
-            row.ticker, f"{row.start} .. {row.end}", str(row.n_folds), _number(row.model_auc),
+            row.ticker, f"{row.start} .. {row.end}", str(row.n_folds),
+            f"{_number(row.model_auc)} ± {_number(row.model_auc_std)}",
             f"{row.best_baseline} {_number(row.best_baseline_auc)}",
+            f"{_signed(row.auc_edge)} ± {_number(row.auc_edge_se)}",
             _number(row.strategy_sharpe, 2), _percent(row.strategy_annual_return), _percent(row.strategy_max_drawdown),
             _number(row.buy_and_hold_sharpe, 2), _percent(row.buy_and_hold_annual_return),
             _percent(row.buy_and_hold_max_drawdown),
@@ -105,10 +122,13 @@ def summary_table(multi, mode: str, cost_bps: float) -> Table:
 
 
 def render(multi, mode: str, cost_bps: float) -> None:
-    """Per ticker the folds and a verdict, then the summary table and the equal-weight portfolio."""
+    """Per ticker the folds, the AUCs per fold and the verdicts, then the summary table and the portfolio."""
+    from pyanalytics.evaluation.metrics import fold_edge_verdict
+
     for name, result in multi.results.items():
         print_table(folds_table(name, result))
-        stdout.print(f"{name}: {verdict(result.metrics, result.model_name)}")
+        print_table(fold_auc_table(name, result))
+        stdout.print(f"{name}: {fold_edge_verdict(result.auc_edge)}")
         stdout.print(f"{name}: {backtest_verdict(result.backtest)}\n")
     print_table(summary_table(multi, mode, cost_bps))
     if len(multi.results) > 1:

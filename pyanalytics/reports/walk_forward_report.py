@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from pyanalytics.errors import ParameterError
-from pyanalytics.evaluation.metrics import AUC_EDGE
+from pyanalytics.evaluation.metrics import fold_edge_verdict
 from pyanalytics.reports import plots
 from pyanalytics.reports.html import METRIC_LABELS, environment, format_number, report_path, write_atomically
 
@@ -68,24 +68,15 @@ def _runs(source) -> dict:
 
 def _verdicts(result) -> list[dict]:
     """Two honest statements: does the model out-rank the baselines, and how does trading it compare?"""
-    model_auc = result.metrics[result.model_name]["roc_auc"]
-    baseline, baseline_auc = result.best_baseline
+    edge = result.auc_edge
     strategy, bench = result.backtest.stats["sharpe"], result.backtest.benchmark["sharpe"]
-    verdicts = []
-    if baseline is None or math.isnan(model_auc):
-        verdicts.append({"state": "unknown", "headline": "No AUC verdict",
-                         "text": "ROC AUC is undefined on these dates."})
-    else:
-        margin = model_auc - baseline_auc
-        state = "unknown" if abs(margin) < AUC_EDGE else "good" if margin > 0 else "bad"
-        verdicts.append({
-            "state": state,
-            "headline": {"unknown": "No real edge over the best baseline", "good": "Beats the best baseline",
-                         "bad": "Does not beat the best baseline"}[state],
-            "text": f"Out-of-sample ROC AUC {format_number(model_auc)} against {format_number(baseline_auc)} "
-                    f"for {baseline} on {result.metrics[result.model_name]['n']:,} dates "
-                    f"(a margin under {AUC_EDGE} is no real edge).",
-        })
+    verdicts = [{
+        "state": {"better": "good", "worse": "bad"}.get(edge["judgement"], "unknown"),
+        "headline": {"better": "Beats the best baseline", "worse": "Does not beat the best baseline",
+                     "no_edge": "No real edge over the best baseline", "inconsistent": "No consistent edge",
+                     "undefined": "No AUC verdict"}[edge["judgement"]],
+        "text": fold_edge_verdict(edge),
+    }]
     if math.isnan(strategy) or math.isnan(bench):
         verdicts.append({"state": "unknown", "headline": "No trading verdict", "text": "Sharpe ratio undefined."})
     else:
@@ -103,11 +94,13 @@ def _verdicts(result) -> list[dict]:
 
 def _kpis(result) -> list[dict]:
     stats, bench = result.backtest.stats, result.backtest.benchmark
-    baseline, baseline_auc = result.best_baseline
+    edge = result.auc_edge
+    spread = result.fold_auc_spread[result.model_name]
     return [
-        {"label": "Out-of-sample AUC", "value": format_number(result.metrics[result.model_name]["roc_auc"]),
-         "note": f"{result.model_name}, {len(result.folds)} folds"},
-        {"label": "Best baseline AUC", "value": format_number(baseline_auc), "note": baseline or "–"},
+        {"label": "Mean AUC per fold", "value": format_number(edge["model_auc"]),
+         "note": f"{result.model_name}, ± {format_number(spread['std'])} over {len(result.folds)} folds"},
+        {"label": "Best baseline AUC", "value": format_number(edge["baseline_auc"]),
+         "note": f"{edge['baseline'] or '–'}, mean per fold"},
         {"label": "Sharpe after costs", "value": format_number(stats["sharpe"], 2),
          "note": f"buy and hold {format_number(bench['sharpe'], 2)}"},
         {"label": "Annual return", "value": format_percent(stats["annual_return"]),

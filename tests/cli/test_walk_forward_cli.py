@@ -42,13 +42,20 @@ def test_json_has_every_ticker_the_summary_and_the_portfolio(json_run):
     assert aaa["backtest"]["strategy"]["sharpe"] == summary["summary"][0]["strategy_sharpe"]
     assert summary["portfolio"]["strategy"]["n_days"] > 0
     assert summary["report"] == str(report) and report.is_file()
+    aucs = [fold["roc_auc"] for fold in aaa["folds"]]
+    assert aaa["fold_auc"]["dnn"]["mean"] == pytest.approx(sum(aucs) / 2) and aaa["fold_auc"]["dnn"]["n_folds"] == 2
+    assert aaa["fold_auc"]["majority_class"] == {"mean": 0.5, "std": 0.0, "min": 0.5, "max": 0.5, "n_folds": 2}
+    edge = aaa["auc_edge"]
+    assert summary["summary"][0]["auc_edge"] == edge["edge"] and summary["summary"][0]["model_auc"] == edge["model_auc"]
 
 
 def test_human_output_shows_the_fold_tables_the_verdicts_and_the_summary(csvs):
     code, out, err = invoke("walk-forward", "--data", csvs[0], *FAST, "--window", "rolling", "--train-size", 300)
     assert code == 0 and err == ""  # no progress bar off a terminal
     assert "AAA: per fold" in out and "Walk-forward summary (long_flat, 5 bp" in out
-    assert "AAA: dnn ROC AUC" in out and "AAA: long_flat after costs: Sharpe" in out
+    assert "AAA: ROC AUC per fold" in out and "AAA: long_flat after costs: Sharpe" in out
+    assert "AAA: dnn mean ROC AUC per fold" in out and "standard error" in out and "over 2 folds" in out
+    assert "AUC per fold" in out and "edge ± se" in out
     assert "Equal-weight portfolio" not in out and "\x1b[" not in out
 
 

@@ -80,3 +80,64 @@ def test_best_baseline_ignores_the_model_and_undefined_aucs():
     assert best_baseline(results, "dnn") == ("c", 0.55)
     name, auc = best_baseline({"dnn": {"roc_auc": 0.6}, "b": {"roc_auc": nan}}, "dnn")
     assert name is None and auc != auc
+
+
+# -- judging over walk-forward folds ----------------------------------------------------------
+
+
+def test_a_single_direction_fold_has_no_auc_and_is_left_out_of_the_spread():
+    from pyanalytics.evaluation.metrics import fold_spread
+
+    single = classification_metrics([1, 1, 1], [0.2, 0.6, 0.9])
+    assert math.isnan(single["roc_auc"])
+    spread = fold_spread([0.6, single["roc_auc"], 0.5, 0.7])
+    assert spread == {"mean": pytest.approx(0.6), "std": pytest.approx(0.1), "min": 0.5, "max": 0.7, "n_folds": 3}
+    empty = fold_spread([math.nan])
+    assert empty["n_folds"] == 0 and all(math.isnan(empty[k]) for k in ("mean", "std", "min", "max"))
+
+
+def _folds(model, **baselines):
+    import pandas as pd
+
+    return pd.DataFrame({"dnn": model, **baselines}, index=pd.RangeIndex(1, len(model) + 1, name="fold"))
+
+
+@pytest.mark.parametrize(
+    ("model", "judgement"),
+    [
+        ([0.58, 0.60, 0.62, 0.60], "better"),        # +0.085 over b (mean 0.515), standard error 0.01
+        ([0.42, 0.44, 0.40, 0.42], "worse"),         # -0.095
+        ([0.54, 0.52, 0.53, 0.52], "no_edge"),       # +0.0125: under AUC_EDGE
+        ([0.75, 0.40, 0.70, 0.45], "inconsistent"),  # +0.06 on average, standard error 0.08
+        ([math.nan] * 4, "undefined"),
+    ],
+)
+def test_the_fold_edge_is_the_mean_margin_over_the_strongest_baseline_with_its_standard_error(model, judgement):
+    from pyanalytics.evaluation.metrics import fold_edge, fold_edge_verdict
+
+    aucs = _folds(model, constant=[0.5] * 4, b=[0.53, 0.51, 0.52, 0.50], c=[0.49, math.nan, 0.47, 0.50])
+    edge = fold_edge(aucs, "dnn")
+    assert edge["judgement"] == judgement
+    verdict = fold_edge_verdict(edge)
+    assert "\n" not in verdict
+    if judgement == "undefined":
+        assert verdict.startswith("ROC AUC is undefined in every fold")
+        return
+    margins = np.array(model) - np.array([0.53, 0.51, 0.52, 0.50])
+    assert (edge["baseline"], edge["baseline_auc"]) == ("b", pytest.approx(0.515))
+    assert edge["edge"] == pytest.approx(margins.mean()) and edge["n_folds"] == 4
+    assert edge["se"] == pytest.approx(margins.std(ddof=1) / 2)
+    assert verdict.startswith(f"dnn mean ROC AUC per fold {np.mean(model):.3f} vs best baseline b 0.515: "
+                              f"edge {margins.mean():+.3f}, standard error {edge['se']:.3f} over 4 folds: ")
+
+
+def test_the_pooled_auc_of_a_constant_per_fold_is_not_one_half_but_each_folds_is():
+    """The walk-forward trap: a constant that follows the folds' up-rates ranks whole folds."""
+    from pyanalytics.evaluation.metrics import fold_spread
+
+    labels = [[0, 0, 0, 1], [0, 1, 1, 1]]  # up-rate 0.25, then 0.75
+    constant = [[0.4] * 4, [0.6] * 4]       # the training up-rate of each fold
+    pooled = classification_metrics(sum(labels, []), sum(constant, []))["roc_auc"]
+    per_fold = [classification_metrics(y, p)["roc_auc"] for y, p in zip(labels, constant)]
+    assert pooled == pytest.approx(0.75) and per_fold == [0.5, 0.5]
+    assert fold_spread(per_fold)["mean"] == 0.5

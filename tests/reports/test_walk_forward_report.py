@@ -61,9 +61,9 @@ def test_a_single_result_has_its_verdicts_in_the_header_and_no_summary(walk_forw
     result = walk_forward_results.results["MSFT & co"]
     single = render_walk_forward_report(result)
     header = single[single.index("<header"):single.index("</header>")]
-    assert header.count('class="verdict ') == 2 and "Out-of-sample AUC" in header
+    assert header.count('class="verdict ') == 2 and "Mean AUC per fold" in header
     assert 'id="summary"' not in single and 'id="ticker-1"' in single
-    assert f"{result.metrics['dnn']['roc_auc']:.3f}" in header
+    assert f"{result.auc_edge['model_auc']:.3f}" in header and "standard error" in header
 
 
 def test_names_are_escaped_and_the_page_is_self_contained(page):
