@@ -16,7 +16,7 @@ import pandas as pd
 from pyanalytics.errors import DataError, ParameterError
 from pyanalytics.evaluation import classification_metrics
 from pyanalytics.evaluation.costs import check_alpha, optimal_threshold
-from pyanalytics.features import Dataset, FeatureSpec, build_dataset
+from pyanalytics.features import Dataset, FeatureSpec, build_dataset, default_spec
 from pyanalytics.features.windows import check_window, model_inputs, usable_rows
 from pyanalytics.models import BASELINES, MODELS, SEQUENCE_MODELS
 from pyanalytics.params import check_int
@@ -255,7 +255,8 @@ def train_direction_model(
         model: a key of ``pyanalytics.models.MODELS``: ``"dnn"``, ``"lstm"`` or ``"gru"``.
         horizon: rows ahead for the direction label.
         window: days per input window of ``"lstm"``/``"gru"`` (default 20); not for ``"dnn"``.
-        spec: which features to compute (default ``FeatureSpec()``).
+        spec: which features to compute (default ``default_spec(prices)``: ``FeatureSpec()``
+            without the volume feature where the volume is flat, with a DataWarning).
         dead_zone: moves within ``±dead_zone`` are left unlabelled.
         validation: fraction of labelled rows for the validation part.
         test: fraction of labelled rows for the test part.
@@ -278,7 +279,7 @@ def train_direction_model(
     from pyanalytics.bundle.provenance import fingerprint
 
     setup = ModelSetup(model, horizon, window, gap, cost_fp, tune_threshold, seed, model_params)
-    dataset = build_dataset(prices, spec or FeatureSpec(), setup.horizon, dead_zone)
+    dataset = build_dataset(prices, spec or default_spec(prices), setup.horizon, dead_zone)
     labelled = np.flatnonzero(dataset.labelled)
     split = chronological_split(len(labelled), validation=validation, test=test, gap=setup.gap)
     rows = part_rows({name: labelled[positions] for name, positions in split.parts().items()}, setup.window)

@@ -7,7 +7,17 @@ import typer
 from rich import box
 from rich.table import Table
 
-from pyanalytics.cli.common import DEFAULT_COST_BPS, BundleOption, DataOption, JsonOption, print_json, stderr, stdout
+from pyanalytics.cli.common import (
+    DEFAULT_COST_BPS,
+    BundleOption,
+    DataOption,
+    DropInvalidOption,
+    JsonOption,
+    load_data,
+    print_json,
+    stderr,
+    stdout,
+)
 
 PERCENT = {"total_return", "annual_return", "annual_volatility", "max_drawdown", "hit_rate", "exposure"}
 
@@ -82,18 +92,18 @@ def backtest(
             help="First signal date (default: the start of the bundle's own test part).",
         ),
     ] = None,
+    drop_invalid: DropInvalidOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Backtest a bundle's signals: decided at each close, earning the next day's return."""
     import pandas as pd
 
     from pyanalytics.bundle import load_bundle
-    from pyanalytics.data import load_prices
     from pyanalytics.evaluation.backtest import backtest as run_backtest
     from pyanalytics.evaluation.backtest import signals_from_bundle
 
     bundle = load_bundle(model)
-    prices = load_prices(data, required=bundle.spec.required_columns)
+    prices = load_data(data, required=bundle.spec.required_columns, drop_invalid=drop_invalid)
     signal = signals_from_bundle(bundle, prices, since=since)
     result = run_backtest(
         signal, prices, mode=mode, holding=holding or bundle.horizon, cost_bps=cost_bps, slippage_bps=slippage_bps

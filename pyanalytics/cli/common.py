@@ -1,5 +1,6 @@
 """What every command shares: options, output (tables or JSON), progress and the data loader."""
 
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Literal
@@ -27,12 +28,43 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machine
 ModelName = Literal["dnn", "lstm", "gru"]
 EpochsOption = Annotated[int, typer.Option("--epochs", min=1, help="Maximum training epochs.")]
 SeedOption = Annotated[int, typer.Option("--seed", min=0, help="Seed of every random step.")]
+DropInvalidOption = Annotated[
+    bool,
+    typer.Option(
+        "--drop-invalid",
+        help="Drop the rows holding an invalid cell (a null, a zero price, a negative volume) and "
+        "say which, instead of refusing the file.",
+    ),
+]
 # pyanalytics.evaluation.backtest.DEFAULT_COST_BPS (a test keeps them equal); spelled out here so
 # that `--help` does not import scikit-learn.
 DEFAULT_COST_BPS = 5.0
 
 stdout = Console(highlight=False)
 stderr = Console(stderr=True, highlight=False)
+_python_showwarning = warnings.showwarning
+
+
+def load_data(path: Path, *, required=None, drop_invalid: bool = False):
+    """Load a prices file for a command (see ``pyanalytics.data.load_prices``).
+
+    From then on each pyanalytics ``DataWarning`` (rows dropped, a suspect adjusted close, the
+    volume feature left out) prints as one ``warning: ...`` line on stderr.
+    """
+    from pyanalytics.data import load_prices
+
+    warnings.showwarning = _show_warning
+    options = {} if required is None else {"required": required}
+    return load_prices(path, drop_invalid=drop_invalid, **options)
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    from pyanalytics.data import DataWarning
+
+    if issubclass(category, DataWarning):
+        typer.echo(f"warning: {message}", err=True)
+    else:
+        _python_showwarning(message, category, filename, lineno, file, line)
 
 
 def print_json(value) -> None:

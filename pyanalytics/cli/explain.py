@@ -4,7 +4,16 @@ from typing import Annotated, Literal
 
 import typer
 
-from pyanalytics.cli.common import BundleOption, DataOption, JsonOption, print_json, progress_bar, stdout
+from pyanalytics.cli.common import (
+    BundleOption,
+    DataOption,
+    DropInvalidOption,
+    JsonOption,
+    load_data,
+    print_json,
+    progress_bar,
+    stdout,
+)
 
 TOP_FEATURES = 6
 
@@ -37,6 +46,7 @@ def explain(
     dates: Annotated[
         str | None, typer.Option("--dates", help="Explain these dates instead (YYYY-MM-DD,YYYY-MM-DD).")
     ] = None,
+    drop_invalid: DropInvalidOption = False,
     as_json: JsonOption = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="Print the tidy frame as CSV.")] = False,
 ) -> None:
@@ -44,11 +54,10 @@ def explain(
     if as_json and as_csv:
         raise typer.BadParameter("choose one of --json and --csv, not both.", param_hint="--json/--csv")
     from pyanalytics.bundle import load_bundle
-    from pyanalytics.data import load_prices
     from pyanalytics.explain import explain as run_explain
 
     bundle = load_bundle(model)
-    prices = load_prices(data, required=bundle.spec.required_columns)
+    prices = load_data(data, required=bundle.spec.required_columns, drop_invalid=drop_invalid)
     with progress_bar(f"explaining with {method}", not (as_json or as_csv)) as update:
         result = run_explain(bundle, prices, method=method, dates=parse_dates(dates), last=last, on_case=update)
     frame = result.to_frame()

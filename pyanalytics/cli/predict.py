@@ -4,13 +4,22 @@ from typing import Annotated
 
 import typer
 
-from pyanalytics.cli.common import BundleOption, DataOption, JsonOption, print_json, stdout
+from pyanalytics.cli.common import (
+    BundleOption,
+    DataOption,
+    DropInvalidOption,
+    JsonOption,
+    load_data,
+    print_json,
+    stdout,
+)
 
 
 def predict(
     model: BundleOption,
     data: DataOption,
     last: Annotated[int | None, typer.Option("--last", min=1, help="Only the most recent N dates (default: every date).", show_default=False)] = None,
+    drop_invalid: DropInvalidOption = False,
     as_json: JsonOption = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV (date,prob_up,signal).")] = False,
 ) -> None:
@@ -18,10 +27,9 @@ def predict(
     if as_json and as_csv:
         raise typer.BadParameter("choose one of --json and --csv, not both.", param_hint="--json/--csv")
     from pyanalytics.bundle import load_bundle
-    from pyanalytics.data import load_prices
 
     bundle = load_bundle(model)
-    table = bundle.predict(load_prices(data, required=bundle.spec.required_columns), last=last)
+    table = bundle.predict(load_data(data, required=bundle.spec.required_columns, drop_invalid=drop_invalid), last=last)
     table["date"] = table["date"].dt.strftime("%Y-%m-%d")
     if as_csv:
         typer.echo(table.to_csv(index=False, float_format="%.6f"), nl=False)

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from pyanalytics.cli.common import BundleOption, DataOption, progress_bar, stdout
+from pyanalytics.cli.common import BundleOption, DataOption, DropInvalidOption, load_data, progress_bar, stdout
 
 
 def report(
@@ -13,15 +13,15 @@ def report(
     data: DataOption,
     out: Annotated[Path, typer.Option("--out", help="HTML file to write.")],
     last: Annotated[int, typer.Option("--last", min=1, help="Explain the most recent N dates.")] = 5,
+    drop_invalid: DropInvalidOption = False,
 ) -> None:
     """Write an HTML report: metrics beside baselines, ROC, costs, LIME and SHAP explanations."""
     from pyanalytics.bundle import load_bundle
-    from pyanalytics.data import load_prices
     from pyanalytics.explain import explain, with_lime_stability
     from pyanalytics.reports import write_report
 
     bundle = load_bundle(model)
-    prices = load_prices(data, required=bundle.spec.required_columns)
+    prices = load_data(data, required=bundle.spec.required_columns, drop_invalid=drop_invalid)
     explanations = {}
     for method in ("shap", "lime"):
         with progress_bar(f"explaining with {method}") as update:

@@ -13,10 +13,12 @@ from rich.table import Table
 from pyanalytics.cli.backtest import backtest_verdict
 from pyanalytics.cli.common import (
     DEFAULT_COST_BPS,
+    DropInvalidOption,
     EpochsOption,
     JsonOption,
     ModelName,
     SeedOption,
+    load_data,
     print_json,
     progress_bar,
     stdout,
@@ -173,14 +175,14 @@ def walk_forward(
         bool, typer.Option("--explain", help="Explain each fold's model with SHAP (importance per fold in the report).")
     ] = False,
     report: Annotated[Path | None, typer.Option("--report", help="Also write an HTML report here.")] = None,
+    drop_invalid: DropInvalidOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Walk-forward evaluation: retrain per fold, stitch out-of-sample predictions, backtest them."""
-    from pyanalytics.data import load_prices
     from pyanalytics.walk_forward import walk_forward_many
 
     names = ticker_names(data)
-    prices = {name: load_prices(path) for name, path in zip(names, data)}
+    prices = {name: load_data(path, drop_invalid=drop_invalid) for name, path in zip(names, data)}
     with fold_progress(names, folds, not as_json) as (on_fold, on_epoch):
         multi = walk_forward_many(
             prices, model=model, folds=folds, window_mode=window, train_size=train_size, window=sequence_window, seed=seed,

@@ -7,9 +7,11 @@ from pyanalytics.data.prices import (
     require_rows,
     validate_prices,
 )
+from pyanalytics.data.quality import DataWarning
 from pyanalytics.data.synthetic import random_walk, synthetic_market
 
 __all__ = [
+    "DataWarning",
     "PRICE_COLUMNS",
     "REQUIRED_COLUMNS",
     "load_prices",
