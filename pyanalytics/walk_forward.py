@@ -25,7 +25,7 @@ from pyanalytics.evaluation.backtest import (
     backtest,
     backtest_matrix,
 )
-from pyanalytics.features import Dataset, FeatureSpec, build_dataset
+from pyanalytics.features import Dataset, FeatureSpec, build_dataset, default_spec
 from pyanalytics.features.windows import model_inputs
 from pyanalytics.jsonio import json_safe
 from pyanalytics.params import check_choice, check_float, check_int
@@ -258,7 +258,8 @@ def walk_forward(
         tune_threshold: tune each fold's threshold on its validation rows.
         seed: seed of every fold's model (the same for each fold).
         model_params: extra keyword arguments of the model class (e.g. ``{"epochs": 20}``).
-        spec: which features to compute (default ``FeatureSpec()``).
+        spec: which features to compute (default ``default_spec(prices)``: ``FeatureSpec()``
+            without the volume feature where the volume is flat, with a DataWarning).
         dead_zone: moves within ``±dead_zone`` are left unlabelled.
         mode: backtest positions, ``"long_flat"`` or ``"long_short"``.
         cost_bps: transaction cost in basis points per unit of turnover.
@@ -290,7 +291,7 @@ def walk_forward(
     check_choice("mode", mode, MODES)
     for name, bps in (("cost_bps", cost_bps), ("slippage_bps", slippage_bps)):
         check_float(name, bps, low=0.0, high=MAX_BPS)
-    dataset = build_dataset(prices, spec or FeatureSpec(), setup.horizon, dead_zone)
+    dataset = build_dataset(prices, spec or default_spec(prices), setup.horizon, dead_zone)
     labelled = np.flatnonzero(dataset.labelled)
     blocks = list(splitter.split(len(labelled)))
     fold_runs = []

@@ -8,7 +8,9 @@ import typer
 from pyanalytics.cli.common import (
     BundleOption,
     DataOption,
+    DropInvalidOption,
     JsonOption,
+    load_data,
     metrics_table,
     print_json,
     stderr,
@@ -28,14 +30,14 @@ def evaluate(
             help="First date to score (default: the start of the bundle's own test part).",
         ),
     ] = None,
+    drop_invalid: DropInvalidOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Evaluate a bundle on labelled dates from --since on, next to its saved baselines."""
     from pyanalytics.bundle import load_bundle
-    from pyanalytics.data import load_prices
 
     bundle = load_bundle(model)
-    metrics = bundle.evaluate(load_prices(data, required=bundle.spec.required_columns), since=since)
+    metrics = bundle.evaluate(load_data(data, required=bundle.spec.required_columns, drop_invalid=drop_invalid), since=since)
     first = since.date().isoformat() if since else bundle.metadata["out_of_sample_from"]
     out_of_sample = first >= bundle.metadata["out_of_sample_from"]
     if not out_of_sample:

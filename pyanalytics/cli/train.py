@@ -7,11 +7,13 @@ import typer
 
 from pyanalytics.cli.common import (
     DataOption,
+    DropInvalidOption,
     EpochsOption,
     JsonOption,
     ModelName,
     SeedOption,
     epoch_progress,
+    load_data,
     metrics_table,
     periods_lines,
     print_json,
@@ -67,13 +69,13 @@ def train(
     ] = False,
     epochs: EpochsOption = 50,
     seed: SeedOption = 0,
+    drop_invalid: DropInvalidOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Train a direction model, evaluate it on the test part next to baselines, save the bundle."""
-    from pyanalytics.data import load_prices
     from pyanalytics.training import train_direction_model
 
-    prices = load_prices(data)
+    prices = load_data(data, drop_invalid=drop_invalid)
     with epoch_progress(not as_json) as on_epoch:
         result = train_direction_model(
             prices,
