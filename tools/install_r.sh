@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what the R side of pyanalytics needs, once:
-#   1. R and the R packages it uses, from Debian packages (needs root; says what to run if not);
+#   1. R and the R packages it uses (ggplot2 and broom for the plots and tidiers the R package
+#      offers), from Debian packages (needs root; says what to run if not);
 #   2. reticulate >= 1.38 (the first to load NumPy 2) into the project-local R library RLIB:
 #      from CRAN where reachable, else built from Debian trixie's source package;
 #   3. rpy2 into the virtual environment VENV, pinned by the installed R's version.
@@ -11,7 +12,7 @@ RLIB=$(realpath -m "$1")
 VENV=$(realpath -m "$2")
 DEBIAN_PACKAGES="r-base-core r-base-dev r-cran-testthat r-cran-jsonlite r-cran-ttr r-cran-xts
   r-cran-rcpp r-cran-rcpptoml r-cran-here r-cran-png r-cran-rappdirs r-cran-withr r-cran-rlang
-  r-cran-matrix"
+  r-cran-matrix r-cran-ggplot2 r-cran-broom"
 RETICULATE_MIN=1.38
 # Debian trixie's reticulate 1.41.0.1 builds against bookworm's R 4.2.2 (ENVIRONMENT.md).
 RETICULATE_DEBIAN_SUITE=trixie

@@ -1,3 +1,129 @@
+# Base-graphics plot() methods, and the data they and the ggplot2 autoplot() methods
+# (autoplot.R) draw: both renderers show the same series, labels and colours.
+
+series_colours <- c(strategy = "#3b5bdb", `buy and hold` = "grey45")
+effect_colours <- c(supports = "#1f77b4", contradicts = "#d62728")
+effect_labels <- c(supports = "supports a rise", contradicts = "contradicts a rise")
+
+# Breaks of a date axis on 1 January of round years, when the dates span at least two years.
+year_breaks <- function(limits) {
+  years <- as.integer(format(as.Date(limits, origin = "1970-01-01"), "%Y"))
+  if (diff(range(years)) < 2L) return(NULL)
+  years <- pretty(years)
+  as.Date(sprintf("%d-01-01", as.integer(years[years == round(years)])))
+}
+
+date_axis <- function(dates) {
+  at <- year_breaks(range(dates))
+  if (is.null(at)) graphics::axis.Date(1, dates, format = "%b %Y") else graphics::axis.Date(1, at = at, format = "%Y")
+}
+
+# Strategy and buy-and-hold of a daily record, one row per date and series.
+equity_long <- function(daily) {
+  series <- factor(rep(names(series_colours), each = nrow(daily)), names(series_colours))
+  data.frame(date = rep(daily$date, 2L), series = series, equity = c(daily$equity, daily$benchmark_equity),
+             drawdown = 100 * c(daily$drawdown, daily$benchmark_drawdown))
+}
+
+# The test period of each walk-forward fold, with its label.
+fold_periods <- function(folds) {
+  data.frame(fold = folds$fold, start = folds$test_start, end = folds$test_end,
+             middle = folds$test_start + (folds$test_end - folds$test_start) / 2,
+             label = sprintf("fold %d", folds$fold), shaded = folds$fold %% 2L == 0L)
+}
+
+walk_forward_title <- function(x, ticker = NULL) {
+  run <- sprintf("%s walk-forward, %d %s folds", x$summary_row$model, nrow(x$folds), x$summary$window_mode)
+  if (is.null(ticker)) run else sprintf("%s: %s", ticker, run)
+}
+
+backtest_subtitle <- function(x) {
+  stat <- function(side, name) x$raw[[side]][[name]] %||% NA_real_
+  sprintf("%s, costs %g bps; strategy: Sharpe %.2f, total return %+.0f%%; buy and hold: Sharpe %.2f, total return %+.0f%%",
+          x$settings$mode, x$settings$cost_bps, stat("strategy", "sharpe"), 100 * stat("strategy", "total_return"),
+          stat("buy_and_hold", "sharpe"), 100 * stat("buy_and_hold", "total_return"))
+}
+
+# The bars of an explanation, one row per shown contribution of each case, largest first.
+# SHAP rows also chain from the base value (`start` to `end`, a waterfall); features beyond
+# `top` are summed into one "other features" bar so that the chain ends at base + sum.
+explanation_bars <- function(x, case, top) {
+  x <- as.data.frame(x)
+  top <- as_py_integer(top, "top", 1L)
+  cases <- as.Date(case)
+  unknown <- cases[!cases %in% x$case]
+  if (length(unknown)) stop_argument("case", "one of the explained dates", format(unknown[[1]]))
+  do.call(rbind, lapply(as.list(cases), function(day) {
+    rows <- x[x$case == day, ]
+    rows <- rows[order(-abs(rows$feature_weight)), ]
+    shown <- utils::head(rows, top)
+    label <- shown$feature_desc
+    weight <- shown$feature_weight
+    rest <- nrow(rows) - nrow(shown)
+    if (rows$method[[1]] == "shap" && rest > 0L) {
+      label <- c(label, sprintf("%d other feature%s", rest, if (rest > 1L) "s" else ""))
+      weight <- c(weight, sum(rows$feature_weight[-seq_len(nrow(shown))]))
+    }
+    n <- length(weight)
+    end <- if (rows$method[[1]] == "shap") rev(rows$base_value[[1]] + cumsum(rev(weight))) else weight
+    effect <- factor(ifelse(weight >= 0, "supports", "contradicts"), names(effect_colours))
+    data.frame(case = day, method = rows$method[[1]], position = rev(seq_len(n)),
+               key = sprintf("%s %04d", format(day), rev(seq_len(n))), label = label, weight = weight,
+               effect = effect, start = end - weight, end = end, label_prob = rows$label_prob[[1]],
+               base_value = rows$base_value[[1]], model_prediction = rows$model_prediction[[1]],
+               model_r2 = rows$model_r2[[1]])
+  }))
+}
+
+# Title, subtitle and (for SHAP, when the contributions miss f(x)) caption of one case's bars.
+explanation_titles <- function(bars) {
+  first <- bars[1L, ]
+  title <- sprintf("%s on %s: P(up) = %.3f", toupper(first$method), format(first$case), first$label_prob)
+  if (first$method == "lime") {
+    return(list(title = title, caption = NULL,
+                subtitle = sprintf("fit of LIME's local model to the network: R\u00b2 = %.2f", first$model_r2)))
+  }
+  gap <- first$model_prediction - first$label_prob
+  list(title = title,
+       subtitle = sprintf("from the base value E[f(X)] = %.3f to f(x) = %.3f", first$base_value, first$label_prob),
+       caption = if (abs(gap) >= 5e-4) {
+         sprintf("the contributions add up to %.3f, %+.3f from f(x): GradientExplainer estimates them by sampling",
+                 first$model_prediction, gap)
+       })
+}
+
+# The base value (drawn at the foot of the waterfall) and f(x) (at its head) of one case's
+# bars, each labelled on the side of its line that has room within the x range `limits`.
+reference_marks <- function(case, limits) {
+  at <- c(case$base_value, case$label_prob)
+  data.frame(case = case$case, at = at, label = sprintf(c(" E[f(X)] = %.3f ", " f(x) = %.3f "), at),
+             hjust = ifelse(at > mean(limits), 1, 0), linetype = c("dashed", "solid"))
+}
+
+explanation_axis_label <- function(method) {
+  if (method == "shap") "P(up), built up from the base value" else "weight in LIME's local model of P(up)"
+}
+
+# Equity of a strategy and buy-and-hold (log scale) on base graphics, with a walk-forward's
+# folds shaded and labelled.
+draw_equity <- function(daily, main, folds = NULL, subtitle = NULL) {
+  graphics::matplot(daily$date, cbind(daily$equity, daily$benchmark_equity), type = "n", log = "y", xaxt = "n",
+                    xlab = "", ylab = "growth of 1 (log scale)", main = main)
+  if (!is.null(folds)) {
+    periods <- fold_periods(folds)
+    limits <- graphics::par("usr")[3:4]
+    shaded <- periods[periods$shaded, ]
+    graphics::rect(shaded$start, 10^limits[1], shaded$end, 10^limits[2], col = "grey93", border = NA)
+    graphics::abline(v = periods$start, col = "grey60", lty = 3)
+    graphics::mtext(periods$label, side = 3, at = periods$middle, line = -1.2, cex = 0.7, col = "grey35")
+  }
+  graphics::matlines(daily$date, cbind(daily$equity, daily$benchmark_equity), lty = 1, lwd = 2, col = series_colours)
+  if (!is.null(subtitle)) graphics::mtext(subtitle, side = 3, line = 0.3, cex = 0.8)
+  date_axis(daily$date)
+  graphics::legend("topleft", legend = names(series_colours), col = series_colours, lwd = 2, bty = "n",
+                   inset = c(0, if (is.null(folds)) 0 else 0.06), cex = 0.85)
+}
+
 #' Plot a model's training history
 #'
 #' Training and validation loss per epoch; the dashed line marks the epoch whose weights early
@@ -25,47 +151,90 @@ plot.pa_model <- function(x, ...) {
 #' @export
 plot.pa_backtest <- function(x, ...) {
   daily <- x$daily
-  old <- graphics::par(mfrow = c(2, 1), mar = c(3, 4, 2, 1))
+  old <- graphics::par(mfrow = c(2, 1), mar = c(3, 4, 3.5, 1))
   on.exit(graphics::par(old))
-  colours <- c(strategy = "#3b5bdb", buy_and_hold = "grey45")
-  graphics::matplot(daily$date, cbind(daily$equity, daily$benchmark_equity), type = "l", lty = 1, lwd = 2,
-                    col = colours, log = "y", xaxt = "n", xlab = "", ylab = "growth of 1",
-                    main = sprintf("%s strategy against buy-and-hold", x$settings$mode))
-  graphics::axis.Date(1, daily$date)
-  graphics::legend("topleft", legend = c("strategy", "buy and hold"), col = colours, lwd = 2, bty = "n")
+  draw_equity(daily, "strategy against buy-and-hold", subtitle = backtest_subtitle(x))
   graphics::matplot(daily$date, 100 * cbind(daily$drawdown, daily$benchmark_drawdown), type = "l", lty = 1,
-                    col = colours, xaxt = "n", xlab = "", ylab = "drawdown (%)", main = "drawdown")
-  graphics::axis.Date(1, daily$date)
+                    col = series_colours, xaxt = "n", xlab = "", ylab = "drawdown (%)", main = "drawdown")
+  date_axis(daily$date)
   invisible(x)
 }
 
+#' Plot a walk-forward evaluation
+#'
+#' The equity of the stitched out-of-sample strategy against buy-and-hold (log scale), with
+#' each fold's test period marked. For several tickers, one panel per ticker and one for their
+#' equal-weight portfolio on the common dates.
+#'
+#' @param x A `pa_walk_forward` or `pa_walk_forward_list`.
+#' @param ticker The name shown in the title of a single ticker's plot.
+#' @param ... Unused.
+#' @return `x`, invisibly.
 #' @export
-plot.pa_walk_forward <- function(x, ...) plot(x$backtest, ...)
+plot.pa_walk_forward <- function(x, ticker = NULL, ...) {
+  old <- graphics::par(mar = c(3, 4, 3.5, 1))
+  on.exit(graphics::par(old))
+  draw_equity(x$backtest$daily, walk_forward_title(x, ticker), x$folds, backtest_subtitle(x$backtest))
+  invisible(x)
+}
+
+#' @rdname plot.pa_walk_forward
+#' @export
+plot.pa_walk_forward_list <- function(x, ...) {
+  panels <- length(x$results) + !is.null(x$portfolio_daily)
+  old <- graphics::par(mfrow = grDevices::n2mfrow(panels), mar = c(3, 4, 3.5, 1))
+  on.exit(graphics::par(old))
+  for (ticker in names(x$results)) {
+    result <- x$results[[ticker]]
+    draw_equity(result$backtest$daily, walk_forward_title(result, ticker), result$folds,
+                backtest_subtitle(result$backtest))
+  }
+  if (!is.null(x$portfolio_daily)) {
+    draw_equity(x$portfolio_daily, sprintf("equal-weight portfolio of %d tickers", length(x$results)),
+                subtitle = sprintf("on their %d common dates, rebalanced daily", nrow(x$portfolio_daily)))
+  }
+  invisible(x)
+}
 
 #' Plot the contributions behind one prediction
 #'
-#' Horizontal bars of each feature's contribution to P(up) on one date, largest first: blue
-#' pushes towards a rise, red towards a fall.
+#' LIME: horizontal bars of each feature's weight in LIME's local model of P(up) on one date,
+#' labelled with the condition LIME found (`ret_1 <= -0.016`), largest first, coloured by
+#' whether they support or contradict a rise; the subtitle gives the local model's R\eqn{^2}.
+#' SHAP: a waterfall from the base value E\[f(X)\] through each feature's contribution to the
+#' prediction f(x) = P(up), the features beyond `top` summed into one bar.
 #'
 #' @param x A `pa_explanation`.
 #' @param case The date to show (default: the most recent explained date).
 #' @param top How many features to show.
-#' @param ... Passed to [graphics::barplot()].
+#' @param ... Unused.
 #' @return `x`, invisibly.
 #' @export
 plot.pa_explanation <- function(x, case = max(x$case), top = 10, ...) {
-  case <- as.Date(case)
-  rows <- x[x$case == case, ]
-  if (!nrow(rows)) stop_argument("case", "one of the explained dates", format(case))
-  rows <- utils::head(rows[order(-abs(rows$feature_weight)), ], as_py_integer(top, "top", 1L))
-  rows <- rows[rev(seq_len(nrow(rows))), ]
-  old <- graphics::par(mar = c(4, 10, 3, 1))
+  if (length(case) != 1L) stop_argument("case", "one date", paste(format(as.Date(case)), collapse = ", "))
+  bars <- explanation_bars(x, case, top)
+  titles <- explanation_titles(bars)
+  shap <- bars$method[[1]] == "shap"
+  old <- graphics::par(mar = c(6.5, 1 + 0.55 * max(nchar(bars$label)), 4, 1))
   on.exit(graphics::par(old))
-  graphics::barplot(rows$feature_weight, names.arg = rows$feature, horiz = TRUE, las = 1,
-                    col = ifelse(rows$feature_weight > 0, "#1f77b4", "#d62728"), border = NA,
-                    xlab = "contribution to P(up)",
-                    main = sprintf("%s on %s: P(up) %.3f", toupper(rows$method[[1]]), format(case), rows$label_prob[[1]]),
-                    ...)
-  graphics::abline(v = 0, col = "grey40")
+  reference <- if (shap) c(bars$base_value[[1]], bars$label_prob[[1]]) else 0
+  graphics::plot.new()
+  graphics::plot.window(xlim = range(bars$start, bars$end, reference), ylim = c(0.5 - shap, nrow(bars) + 0.5 + shap))
+  graphics::rect(pmin(bars$start, bars$end), bars$position - 0.38, pmax(bars$start, bars$end), bars$position + 0.38,
+                 col = effect_colours[as.character(bars$effect)], border = NA)
+  graphics::abline(v = reference, lty = if (shap) c(2, 1) else 1, col = "grey30")
+  if (shap) {
+    marks <- reference_marks(bars[1L, ], graphics::par("usr")[1:2])
+    graphics::text(marks$at, c(0.3, nrow(bars) + 0.7), marks$label, pos = ifelse(marks$hjust > 0.5, 2, 4), cex = 0.8)
+  }
+  graphics::axis(1)
+  graphics::axis(2, at = bars$position, labels = bars$label, las = 1, tick = FALSE)
+  graphics::title(main = titles$title, line = 2.4)
+  graphics::mtext(titles$subtitle, side = 3, line = 1.2, cex = 0.85)
+  graphics::mtext(explanation_axis_label(bars$method[[1]]), side = 1, line = 2.2)
+  if (!is.null(titles$caption)) graphics::mtext(titles$caption, side = 1, line = 5.5, cex = 0.7, adj = 1)
+  lines_below <- 4.7 * graphics::par("csi") / graphics::par("pin")[2] # the legend's bottom, 4.7 lines down
+  graphics::legend("bottom", legend = effect_labels, fill = effect_colours, border = NA, horiz = TRUE, bty = "n",
+                   inset = c(0, -lines_below), xpd = TRUE, cex = 0.85)
   invisible(x)
 }

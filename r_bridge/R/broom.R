@@ -1,0 +1,119 @@
+# broom's tidy(), glance() and augment() for the package's results. The generics live in the
+# suggested package `generics` (which broom re-exports); NAMESPACE registers these methods
+# once it is loaded, so library(pyanalytics) loads neither.
+
+#' Tidy data.frames of models, backtests, explanations and walk-forward results
+#'
+#' Methods for the `generics`/broom verbs (load broom or generics first). Each returns a plain
+#' data.frame.
+#'
+#' * `pa_model`: `tidy()` the test metrics, one row per model (the model's own first, then its
+#'   naive baselines); `glance()` one row: the settings, the test period, the model's test ROC
+#'   AUC, accuracy and Brier score, and its best baseline; `augment(x, newdata)` the prices of
+#'   `newdata` with the model's `.prob_up` and `.signal` on each date (`NA` on dates without
+#'   complete inputs).
+#' * `pa_backtest`: `tidy()` one row per date (positions, returns, costs, equity, drawdowns);
+#'   `glance()` one row: the settings, every statistic of the strategy, the same prefixed
+#'   `buy_and_hold_`, and the t-statistics `sharpe_t` and `excess_t`.
+#' * `pa_explanation`: `tidy()` the tidy frame (one row per date and feature).
+#' * `pa_walk_forward`: `tidy()` one row per fold; `glance()` the run in one row.
+#'   `pa_walk_forward_list`: `tidy()` the folds of every ticker (a `ticker` column first);
+#'   `glance()` one row per ticker.
+#'
+#' @param x A `pa_model`, `pa_backtest`, `pa_explanation`, `pa_walk_forward` or
+#'   `pa_walk_forward_list`.
+#' @param newdata Prices (data.frame, xts or CSV path) to predict.
+#' @param ... Unused.
+#' @return A data.frame.
+#' @name tidy.pa_model
+#' @examples
+#' \donttest{
+#' if (requireNamespace("generics", quietly = TRUE)) {
+#'   prices <- pa_synthetic_prices(1200, seed = 1)
+#'   model <- pa_fit(prices, epochs = 3, seed = 1)
+#'   generics::tidy(model)
+#'   generics::glance(pa_backtest(model, prices))
+#'   tail(generics::augment(model, prices))
+#' }
+#' }
+NULL
+
+#' @rdname tidy.pa_model
+#' @exportS3Method generics::tidy
+tidy.pa_model <- function(x, ...) as.data.frame(unclass(x$info$metrics))
+
+#' @rdname tidy.pa_model
+#' @exportS3Method generics::glance
+glance.pa_model <- function(x, ...) {
+  info <- x$info
+  own <- info$metrics[1L, ]
+  test <- info$periods$test
+  data.frame(model = info$model, horizon = info$horizon, window = info$window %||% NA_integer_,
+             threshold = info$threshold, alpha = info$alpha, best_epoch = info$best_epoch %||% NA_integer_,
+             test_start = as.Date(test$start), test_end = as.Date(test$end), n_test = test$rows,
+             roc_auc = own$roc_auc, accuracy = own$accuracy, brier = own$brier,
+             best_baseline = info$best_baseline$name %||% NA_character_,
+             best_baseline_auc = info$best_baseline$roc_auc %||% NA_real_)
+}
+
+#' @rdname tidy.pa_model
+#' @exportS3Method generics::augment
+augment.pa_model <- function(x, newdata, ...) {
+  if (missing(newdata)) stop_argument("newdata", "the prices to predict (a model keeps no data)", NULL)
+  prices <- pa_load_prices(newdata)
+  predictions <- stats::predict(x, newdata)
+  row <- match(prices$date, predictions$date)
+  prices$.prob_up <- predictions$prob_up[row]
+  prices$.signal <- predictions$signal[row]
+  prices
+}
+
+#' @rdname tidy.pa_model
+#' @exportS3Method generics::tidy
+tidy.pa_backtest <- function(x, ...) x$daily
+
+#' @rdname tidy.pa_model
+#' @exportS3Method generics::glance
+glance.pa_backtest <- function(x, ...) {
+  side <- function(stats, prefix) {
+    values <- lapply(stats, function(value) {
+      if (is.null(value)) return(NA_real_)
+      if (is.character(value)) return(as.Date(value))
+      value
+    })
+    stats::setNames(values, paste0(prefix, names(stats)))
+  }
+  s <- x$settings
+  as.data.frame(c(
+    list(mode = s$mode, holding = s$holding, cost_bps = s$cost_bps, slippage_bps = s$slippage_bps),
+    side(x$raw$strategy, ""), side(x$raw$buy_and_hold, "buy_and_hold_"),
+    list(sharpe_t = s$sharpe_t %||% NA_real_, excess_t = s$excess_t %||% NA_real_)
+  ))
+}
+
+#' @rdname tidy.pa_model
+#' @exportS3Method generics::tidy
+tidy.pa_explanation <- function(x, ...) as.data.frame(x)
+
+#' @rdname tidy.pa_model
+#' @exportS3Method generics::tidy
+tidy.pa_walk_forward <- function(x, ...) x$folds
+
+#' @rdname tidy.pa_model
+#' @exportS3Method generics::glance
+glance.pa_walk_forward <- function(x, ...) {
+  row <- x$summary_row
+  row[c("start", "end")] <- lapply(row[c("start", "end")], as.Date)
+  row
+}
+
+#' @rdname tidy.pa_model
+#' @exportS3Method generics::tidy
+tidy.pa_walk_forward_list <- function(x, ...) {
+  folds <- lapply(names(x$results), function(ticker) cbind(ticker = ticker, x$results[[ticker]]$folds))
+  do.call(rbind, folds)
+}
+
+#' @rdname tidy.pa_model
+#' @exportS3Method generics::glance
+glance.pa_walk_forward_list <- function(x, ...) x$summary
