@@ -236,9 +236,9 @@ def test_the_backtest_holds_each_decision_for_the_horizon(tuned_run):
     days = closes.loc[signal.index[0]:signal.index[-1]].index
     position = signal.reindex(days, fill_value=0).rolling(3, min_periods=1).sum() / 3
     earned = (closes.shift(-1) / closes - 1).loc[days]
-    assert tuned_run.backtest.holding == 3
-    np.testing.assert_allclose(tuned_run.backtest.daily["position"].to_numpy(), position.to_numpy())
     assert tuned_run.backtest.stats["total_return"] == pytest.approx(np.prod(1 + position * earned) - 1, rel=1e-9)
+    np.testing.assert_allclose(tuned_run.backtest.daily["position"].to_numpy(), position.to_numpy())
+    assert tuned_run.backtest.holding == 3
 
 
 def test_a_constant_baseline_scores_one_half_in_every_fold_whatever_its_stitched_auc(regime_run):
