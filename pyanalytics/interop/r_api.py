@@ -40,9 +40,25 @@ def columns(frame: pd.DataFrame) -> dict[str, np.ndarray]:
     return out
 
 
-def load_prices(source) -> dict[str, np.ndarray]:
-    """Read and validate prices (a CSV path or a frame) into the prices contract, as columns."""
-    return columns(_prices(source, "x", required=("close",)))
+def load_prices(source, drop_invalid=False) -> dict:
+    """Read and validate prices (a CSV path or a frame) into the prices contract.
+
+    Returns ``{"prices": the prices as columns, "dropped": the invalid cells of the dropped rows
+    as columns (None when none were dropped), "warnings": each DataWarning's one line}``.
+    """
+    import warnings
+
+    from pyanalytics.data import DataWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DataWarning)
+        prices = _prices(source, "x", ("close",), drop_invalid)
+    dropped = prices.attrs.get("dropped")
+    return {
+        "prices": columns(prices),
+        "dropped": None if dropped is None else columns(dropped),
+        "warnings": [str(w.message) for w in caught if issubclass(w.category, DataWarning)],
+    }
 
 
 def synthetic_prices(n_days=2000, signal_strength=1.0, signal: str = "volume", seed=0) -> dict[str, np.ndarray]:
@@ -303,13 +319,13 @@ def _bundle(model):
     return model if isinstance(model, Bundle) else Bundle.from_result(model)
 
 
-def _prices(source, name: str, required) -> pd.DataFrame:
+def _prices(source, name: str, required, drop_invalid=False) -> pd.DataFrame:
     """Validated prices from a path or a frame sent by R (R Dates arrive as Python dates)."""
     from pyanalytics.data import load_prices as load
 
     if not isinstance(source, (str, pd.DataFrame)):
         raise ParameterError(f"{name}: expected a data.frame of prices or a CSV path, got a {type(source).__name__}.")
-    return load(source, required=required)
+    return load(source, required=required, drop_invalid=_flag("drop_invalid", drop_invalid))
 
 
 def _path(name: str, value) -> Path:

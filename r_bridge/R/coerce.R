@@ -77,9 +77,8 @@ as_py_prices <- function(x, name) {
   reticulate::r_to_py(x)
 }
 
+# The column names stay as they are: Python maps AAPL.Close, BRK.B.Close, AAPL.Adjusted and
+# Adj.Close as it maps a CSV's headers.
 zoo_to_frame <- function(x) {
-  frame <- as.data.frame(zoo::coredata(x))
-  names(frame) <- sub("^[^.]*\\.", "", tolower(names(frame))) # AAPL.Close -> close
-  names(frame) <- sub("^adjusted$", "adj_close", names(frame))
-  cbind(date = as.Date(zoo::index(x)), frame)
+  cbind(date = as.Date(zoo::index(x)), as.data.frame(zoo::coredata(x)))
 }
