@@ -2,13 +2,24 @@
 #'
 #' Reads a Yahoo-style CSV (`Date,Open,High,Low,Close,Adj Close,Volume`) or takes a data.frame
 #' or an xts object, and checks it the way the models need it: parseable, unique, increasing
-#' dates and finite positive prices. A problem is an error naming the column, the row and the
-#' date.
+#' daily dates and finite positive prices. Every invalid cell (a `null`, a zero price, a
+#' negative volume, a date that does not parse) is counted in one error that names, per column,
+#' the count and the first rows and dates; with `drop_invalid = TRUE` those rows are dropped
+#' instead, with a warning that says which. Only `close` and `volume` are required.
+#'
+#' Column names are matched as a CSV's headers are, whatever R made of them: `Adj Close`,
+#' `Adj.Close` (from `read.csv`), `AAPL.Adjusted` (quantmod) all mean `adj_close`; a dotted
+#' ticker prefix is skipped (`AAPL.Close`, `BRK.B.Close`). Two columns meaning the same name, a
+#' column renamed for being a duplicate (`Close.1`) and intraday rows are refused.
 #'
 #' @param x A CSV path, a data.frame with a date column (or dates as row names), or an xts
-#'   object (quantmod-style `AAPL.Close` column names are understood).
+#'   object.
+#' @param drop_invalid `TRUE` to drop the rows holding an invalid cell instead of refusing them.
 #' @return A data.frame with a `date` column (class Date) and lower-case price columns
-#'   (`open`, `high`, `low`, `close`, `adj_close` where present, `volume`).
+#'   (`open`, `high`, `low`, `close`, `adj_close` where present, `volume`). When rows were
+#'   dropped, its attribute `"dropped"` is a data.frame of their invalid cells (`row`, `date`,
+#'   `column`, `value`, `problem`). Warnings say which rows were dropped and flag an adjusted
+#'   close that jumps where the close does not.
 #' @export
 #' @examples
 #' \donttest{
@@ -16,8 +27,16 @@
 #'   Date = as.Date("2024-01-01") + 0:2, Close = c(10, 10.5, 10.2)
 #' ))
 #' }
-pa_load_prices <- function(x) {
-  frame_from_columns(call_python("load_prices", as_py_prices(x, "x")))
+pa_load_prices <- function(x, drop_invalid = FALSE) {
+  loaded <- call_python("load_prices", as_py_prices(x, "x"), as_py_flag(drop_invalid, "drop_invalid"))
+  prices <- frame_from_columns(loaded$prices)
+  if (!is.null(loaded$dropped)) attr(prices, "dropped") <- frame_from_columns(loaded$dropped)
+  for (message in loaded$warnings) warning(pa_warning(message))
+  prices
+}
+
+pa_warning <- function(message) {
+  structure(class = c("pa_data_warning", "warning", "condition"), list(message = message, call = NULL))
 }
 
 #' A synthetic market with a planted signal
