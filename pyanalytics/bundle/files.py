@@ -288,6 +288,12 @@ def publish(target: Path, files: dict[str, bytes]) -> Path:
         BundleError: the target is refused by ``check_target``, or writing failed (disk full,
             permissions); nothing is left behind and a previous bundle at ``target`` stays whole.
     """
+    if sorted(files) != sorted((*DATA_FILES, MANIFEST)):
+        unknown = sorted(set(files) - {*DATA_FILES, MANIFEST}) or sorted({*DATA_FILES, MANIFEST} - set(files))
+        raise BundleError(
+            f"{_where(target)}: refusing to write the file set {sorted(files)}; a bundle holds exactly "
+            f"{', '.join((*DATA_FILES, MANIFEST))} (first difference: {unknown[0]!r})."
+        )
     check_target(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

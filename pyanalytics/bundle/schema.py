@@ -34,7 +34,8 @@ class FieldError(Exception):
         if expected is None:
             super().__init__(f"key {key!r} is missing")
         else:
-            super().__init__(f"key {key!r}: expected {expected}, found {_shown(found)}")
+            where = f"key {key!r}" if key else "the whole file"
+            super().__init__(f"{where}: expected {expected}, found {_shown(found)}")
 
 
 def _shown(value) -> str:
@@ -170,7 +171,7 @@ def estimator(kind: str):
 
 
 def model_name(value, key):
-    if value not in MODELS:
+    if not (isinstance(value, str) and value in MODELS):
         raise FieldError(key, f"one of {', '.join(map(repr, MODELS))}", value)
 
 

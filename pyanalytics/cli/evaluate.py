@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from pyanalytics.cli.common import (
     BundleOption,
@@ -37,7 +38,9 @@ def evaluate(
     from pyanalytics.bundle import load_bundle
 
     bundle = load_bundle(model)
-    metrics = bundle.evaluate(load_data(data, required=bundle.spec.required_columns, drop_invalid=drop_invalid), since=since)
+    prices = load_data(data, required=bundle.spec.required_columns, drop_invalid=drop_invalid)
+    metrics = bundle.evaluate(prices, since=since)
+    data_match = bundle.data_match(prices)
     first = since.date().isoformat() if since else bundle.metadata["out_of_sample_from"]
     out_of_sample = first >= bundle.metadata["out_of_sample_from"]
     if not out_of_sample:
@@ -53,6 +56,7 @@ def evaluate(
                 "horizon": bundle.horizon,
                 "since": first,
                 "out_of_sample": out_of_sample,
+                "data": data_match.to_dict(),
                 "metrics": {"test": metrics[bundle.model_name]},
                 "baselines": {k: v for k, v in metrics.items() if k != bundle.model_name},
             }
@@ -61,3 +65,4 @@ def evaluate(
     title = f"{data}: labelled dates from {first} ({metrics[bundle.model_name]['n']:,} rows)"
     stdout.print(metrics_table(metrics, bundle.model_name, title))
     stdout.print(verdict(metrics, bundle.model_name))
+    stdout.print(f"Evaluated prices: {escape(data_match.describe())}.")

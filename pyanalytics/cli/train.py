@@ -73,8 +73,10 @@ def train(
     as_json: JsonOption = False,
 ) -> None:
     """Train a direction model, evaluate it on the test part next to baselines, save the bundle."""
+    from pyanalytics.bundle import check_target
     from pyanalytics.training import train_direction_model
 
+    check_target(out)  # an --out that cannot be written or replaced fails before training
     prices = load_data(data, drop_invalid=drop_invalid)
     with epoch_progress(not as_json) as on_epoch:
         result = train_direction_model(
@@ -88,6 +90,7 @@ def train(
             seed=seed,
             model_params={"epochs": epochs},
             on_epoch=on_epoch,
+            data_name=data.name,
         )
     bundle = result.save(out)
     if as_json:
