@@ -7,17 +7,7 @@ import typer
 from rich import box
 from rich.table import Table
 
-from pyanalytics.cli.common import (
-    DEFAULT_COST_BPS,
-    BundleOption,
-    DataOption,
-    DropInvalidOption,
-    JsonOption,
-    load_data,
-    print_json,
-    stderr,
-    stdout,
-)
+from pyanalytics.cli.common import DEFAULT_COST_BPS, BundleOption, DataOption, DropInvalidOption, JsonOption, load_data, print_json, stderr, stdout
 
 PERCENT = {"total_return", "annual_return", "annual_volatility", "max_drawdown", "hit_rate", "exposure"}
 

@@ -4,16 +4,7 @@ from typing import Annotated, Literal
 
 import typer
 
-from pyanalytics.cli.common import (
-    BundleOption,
-    DataOption,
-    DropInvalidOption,
-    JsonOption,
-    load_data,
-    print_json,
-    progress_bar,
-    stdout,
-)
+from pyanalytics.cli.common import BundleOption, DataOption, DropInvalidOption, JsonOption, load_data, print_json, progress_bar, stdout
 
 TOP_FEATURES = 6
 

@@ -4,15 +4,7 @@ from typing import Annotated
 
 import typer
 
-from pyanalytics.cli.common import (
-    BundleOption,
-    DataOption,
-    DropInvalidOption,
-    JsonOption,
-    load_data,
-    print_json,
-    stdout,
-)
+from pyanalytics.cli.common import BundleOption, DataOption, DropInvalidOption, JsonOption, load_data, print_json, stdout
 
 
 def predict(
