@@ -7,16 +7,27 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import pytest  # noqa: E402
 
 from pyanalytics.data import load_prices, random_walk, synthetic_market  # noqa: E402
-from pyanalytics.settings import price_file  # noqa: E402
+from pyanalytics.settings import data_dir  # noqa: E402
 
 
 @pytest.fixture(scope="session")
-def aapl_path():
+def shared_data():
+    """``shared_data("prices/AAPL.csv")``: a path in the shared real-data folder, or a skip saying the test needs it."""
+
+    def path_of(relative: str):
+        path = data_dir() / relative
+        if not path.exists():
+            pytest.skip(f"needs the shared real data (../shared/data beside the project, or $PYANALYTICS_DATA_DIR): "
+                        f"{path} not found")
+        return path
+
+    return path_of
+
+
+@pytest.fixture(scope="session")
+def aapl_path(shared_data):
     """Apple's daily prices CSV from the shared data folder."""
-    path = price_file("AAPL")
-    if not path.is_file():
-        pytest.skip(f"real Apple prices not found at {path} (set PYANALYTICS_DATA_DIR)")
-    return path
+    return shared_data("prices/AAPL.csv")
 
 
 @pytest.fixture(scope="session")

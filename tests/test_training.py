@@ -1,11 +1,14 @@
 """train_direction_model: scaler on the training part, honest test metrics, planted signals found."""
 
+import json
+
 import numpy as np
 import pytest
 
 from pyanalytics import jsonio
 from pyanalytics.errors import ParameterError
 from pyanalytics.evaluation import classification_metrics
+from pyanalytics.evaluation.costs import tune_threshold
 from pyanalytics.models import BASELINES
 from pyanalytics.training import TrainingResult, prices_sha256, train_direction_model
 
@@ -75,7 +78,20 @@ def test_periods_and_summary(strong_result):
     assert set(summary["baselines"]) == set(BASELINES)
     assert summary["best_epoch"] == strong_result.estimator.best_epoch_
     assert summary["features"] == list(strong_result.dataset.X.columns)
-    assert jsonio.dumps(summary)  # strict JSON
+    # strict JSON that reads back as the summary itself (a NaN would come back null, a tuple as a list)
+    assert json.loads(jsonio.dumps(summary)) == summary
+
+
+def test_a_tuned_threshold_is_the_cheapest_on_the_validation_rows_not_the_training_rows(strong_market):
+    alpha = 3.0
+    result = train_direction_model(strong_market.iloc[:1200], seed=0, cost_fp=alpha, tune_threshold=True,
+                                   model_params={"hidden_units": (8,), "epochs": 3, "batch_size": 64})
+    parts = _parts(result)
+    cheapest = {name: tune_threshold(y, result.estimator.predict_proba(X)[:, 1], alpha)
+                for name, (X, y) in parts.items() if name != "test"}
+    assert cheapest["validation"] != cheapest["train"]  # else this test could not tell them apart
+    assert result.estimator.threshold_ == cheapest["validation"]
+    assert result.summary()["threshold"] == cheapest["validation"]
 
 
 def test_prices_fingerprint_follows_values_not_identity(strong_market):

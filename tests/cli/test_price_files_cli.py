@@ -5,7 +5,6 @@ import pytest
 from cli_runner import invoke
 
 from pyanalytics.data import synthetic_market
-from pyanalytics.settings import data_dir
 
 pytestmark = pytest.mark.slow
 YAHOO = {"open": "Open", "high": "High", "low": "Low", "close": "Close", "adj_close": "Adj Close", "volume": "Volume"}
@@ -77,10 +76,8 @@ def test_index_file_with_zero_opens_and_zero_volume(tmp_path):
     assert code == 0 and '"prob_up"' in out
 
 
-def test_real_file_with_zero_opens_trains_with_drop_invalid(tmp_path):
-    path = data_dir() / "universe" / "ZTR.csv"
-    if not path.is_file():
-        pytest.skip(f"{path} not found; set PYANALYTICS_DATA_DIR to the shared data directory")
+def test_real_file_with_zero_opens_trains_with_drop_invalid(tmp_path, shared_data):
+    path = shared_data("universe/ZTR.csv")
     code, _, err = train(path, tmp_path / "refused")
     assert code == 1 and "193 of 8,119 rows invalid: column 'open': 193 values not positive" in err
     code, _, err = train(path, tmp_path / "bundle", "--drop-invalid")

@@ -36,11 +36,8 @@ YAHOO_NAMES = {
 
 
 @pytest.fixture
-def aapl_csv() -> Path:
-    path = DATA_DIR / "prices" / "AAPL.csv"
-    if not path.is_file():
-        pytest.skip(f"{path} not found; set PYANALYTICS_DATA_DIR to the shared data directory")
-    return path
+def aapl_csv(aapl_path) -> Path:
+    return aapl_path
 
 
 def yahoo_table(n_days: int = 8) -> pd.DataFrame:
@@ -223,9 +220,8 @@ def expected_invalid(path: Path) -> pd.DataFrame:
 
 
 @pytest.fixture(params=zero_open_files() or [None], ids=lambda path: path.stem if path else "absent")
-def zero_open_csv(request) -> Path:
-    if request.param is None:
-        pytest.skip(f"{DATA_DIR / 'universe'} not found; set PYANALYTICS_DATA_DIR to the shared data directory")
+def zero_open_csv(request, shared_data) -> Path:
+    shared_data("universe")  # where the folder is absent: skip, saying the test needs the shared data
     return request.param
 
 

@@ -1,7 +1,5 @@
 """compute_features: shape, no look-ahead, hand-checked values and degenerate windows."""
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,9 +8,6 @@ import talib
 from pyanalytics.data import load_prices, random_walk, synthetic_market
 from pyanalytics.errors import DataError
 from pyanalytics.features import FeatureSpec, compute_features
-
-AAPL = Path("/work/shared/data/prices/AAPL.csv")
-
 
 def frame(close, volume=None) -> pd.DataFrame:
     """A minimal prices frame from a close series (and an optional volume)."""
@@ -150,9 +145,8 @@ def test_rows_shorter_than_the_warmup_are_all_incomplete():
     assert features["ma_ratio_50"].isna().all()
 
 
-@pytest.mark.skipif(not AAPL.is_file(), reason=f"{AAPL} is not on this machine")
-def test_real_prices_have_no_nan_or_inf_after_the_warmup():
-    prices = load_prices(AAPL)
+def test_real_prices_have_no_nan_or_inf_after_the_warmup(aapl_path):
+    prices = load_prices(aapl_path)
     assert (prices["volume"] == 0).any()  # the case this test is about
     for spec in (FeatureSpec(), FeatureSpec(price="adj_close")):
         after = compute_features(prices, spec).iloc[spec.warmup :].to_numpy()

@@ -9,7 +9,6 @@ import pytest
 from pyanalytics.data import DataWarning, load_prices, synthetic_market
 from pyanalytics.features import FeatureSpec, build_dataset, default_spec
 from pyanalytics.features.volume import flat_stretches
-from pyanalytics.settings import data_dir
 
 
 def test_flat_stretches_are_runs_of_at_least_a_window_of_equal_values():
@@ -56,10 +55,8 @@ def test_training_records_the_left_out_volume_feature_in_the_saved_spec():
     assert not any(name.startswith("volume_z") for name in result.dataset.X.columns)
 
 
-def test_real_files_with_long_zero_volume_stretches_leave_the_feature_out():
-    path = data_dir() / "universe" / "CLBS.csv"
-    if not path.is_file():
-        pytest.skip(f"{path} not found; set PYANALYTICS_DATA_DIR to the shared data directory")
+def test_real_files_with_long_zero_volume_stretches_leave_the_feature_out(shared_data):
+    path = shared_data("universe/CLBS.csv")
     prices = load_prices(path)
     with pytest.warns(DataWarning, match="volume stays constant for 20 days or more"):
         assert default_spec(prices).volume_window is None

@@ -65,13 +65,16 @@ def test_a_window_ends_on_its_date_and_holds_the_consecutive_earlier_rows(datase
     values = X.to_numpy(dtype=np.float64)
     rows = np.array([window - 1, window, 100, 187, len(X) - 1])
     windows = model_inputs(X, rows, window)
+    date_of = {values[i].tobytes(): date for i, date in enumerate(X.index)}
+    assert len(date_of) == len(X)  # every row tells its date
     assert windows.shape == (len(rows), window, X.shape[1]) and windows.dtype == np.float64
     for sample, row in zip(windows, rows):
         np.testing.assert_array_equal(sample[-1], X.iloc[row].to_numpy(dtype=np.float64))
         np.testing.assert_array_equal(sample, _expected_window(values, row, window))
-        # oldest first, one date per step, and no date after the window's own
-        dates = X.index[row - window + 1 : row + 1]
-        assert dates[-1] == X.index[row] and dates.is_monotonic_increasing and len(dates) == window
+        # read back from the output: oldest first, one consecutive date per step, none after the window's own
+        dates = pd.DatetimeIndex([date_of[step.tobytes()] for step in sample])
+        assert dates[-1] == X.index[row] and dates.is_monotonic_increasing and dates.is_unique
+        assert X.index.get_loc(dates[0]) == row - window + 1
 
 
 def test_windows_do_not_depend_on_rows_after_their_date(dataset):
