@@ -12,8 +12,8 @@ import pandas as pd
 
 CELL_COLUMNS = ("row", "date", "column", "value", "problem")
 DROP_HINT = (
-    "drop these rows with the drop-invalid option (drop_invalid in Python and R, --drop-invalid "
-    "on the command line) or fix the data"
+    "drop these rows with the drop-invalid option (drop_invalid in Python and in R's "
+    "pa_load_prices, --drop-invalid on the command line) or fix the data"
 )
 _SHOWN = 3
 _QUIET = ("empty", "missing")
@@ -33,8 +33,8 @@ def invalid_cells(
     Returns:
         A frame with the columns of :data:`CELL_COLUMNS`: the 1-based ``row`` of the input, its
         ``date`` (NaT when the date itself is invalid), the ``column``, the ``value`` as given
-        (text) and the ``problem`` (``not a date``, ``empty``, ``missing``, ``not a number``,
-        ``infinite``, ``not positive`` or ``negative``).
+        (text) and the ``problem`` (``not a date``, ``outside 1677-2262``, ``empty``,
+        ``missing``, ``not a number``, ``infinite``, ``not positive`` or ``negative``).
     """
     parts = [_cells("date", np.flatnonzero(date_problems != ""), raw_dates, dates, date_problems)]
     for column, (raw, values) in numbers.items():
