@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import io
 import math
+import re
 from contextlib import contextmanager
 
 import numpy as np
@@ -33,6 +34,8 @@ FORMATS = ("svg", "png")
 WIDTH = 6.4  # inches; the template scales figures to their card's width
 CASE_WIDTH = 5.4  # the two charts of a case share one card
 MAX_LABEL = 40
+MAX_POINTS = 1200  # per plotted series: more than the figure has pixels across, whatever the history's length
+MANY_FOLDS = 8  # beyond this many folds, their marks are labelled by number only
 
 _STYLE = {
     "font.size": 9,
@@ -81,11 +84,24 @@ def _data_uri(figure, fmt: str) -> str:
     buffer = io.BytesIO()
     if fmt == "svg":
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+        buffer = io.BytesIO(_rounded_paths(buffer.getvalue().decode("utf-8")).encode("utf-8"))
         mime = "image/svg+xml"
     else:
         figure.savefig(buffer, format="png", dpi=144, metadata={"Software": None})
         mime = "image/png"
     return f"data:{mime};base64,{base64.b64encode(buffer.getvalue()).decode('ascii')}"
+
+
+_PATH_DATA = re.compile(r' d="[^"]*"')
+_DECIMAL = re.compile(r"-?\d+\.\d+")
+
+
+def _rounded_paths(svg: str) -> str:
+    """The SVG with path coordinates rounded to 0.1 pt, far below a pixel: long series take a third less."""
+    def tenth(number):
+        return f"{float(number.group()):.1f}".rstrip("0").rstrip(".")
+
+    return _PATH_DATA.sub(lambda path: _DECIMAL.sub(tenth, path.group()), svg)
 
 
 def _finite(value) -> bool:
@@ -146,9 +162,16 @@ def importance_chart(importance: pd.DataFrame, *, top: int = 12, fmt: str = "svg
         ax.set_yticks(y, [_short(f) for f in shares.index])
         ax.grid(axis="y", visible=False)
         ax.set_xlabel("share of the method's total mean |contribution|")
-        ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
+        ax.xaxis.set_major_formatter(_percent())
         ax.legend(loc="lower right")
         return _data_uri(figure, fmt)
+
+
+def _percent():
+    """Fractions as percentages with as many decimals as the ticks need (2.5%, not 2%)."""
+    from matplotlib.ticker import PercentFormatter
+
+    return PercentFormatter(1.0)
 
 
 def _case_title(figure, title: str) -> None:
@@ -156,11 +179,11 @@ def _case_title(figure, title: str) -> None:
     figure.suptitle(title, x=0.02, ha="left", fontsize=_STYLE["axes.titlesize"], fontweight="bold")
 
 
-def _bar_labels(ax, starts, ends, values, span: float) -> None:
-    for y, (start, end, value) in enumerate(zip(starts, ends, values)):
-        edge = max(start, end) if value >= 0 else min(start, end)
-        ax.text(edge + (0.012 if value >= 0 else -0.012) * span, y, f"{value:+.3f}", va="center",
-                ha="left" if value >= 0 else "right", fontsize=7.5, color=RISE if value >= 0 else FALL)
+def _value_column(ax, values) -> None:
+    """Each bar's value in a column right of the plot, on the bar's row: clear of bars, lines and each other."""
+    for y, value in enumerate(values):
+        ax.text(1.02, y, f"{value:+.3f}", transform=ax.get_yaxis_transform(), va="center", ha="left",
+                fontsize=7.5, color=RISE if value >= 0 else FALL)
 
 
 def waterfall_chart(rows: pd.DataFrame, base: float, prediction: float | None, threshold: float,
@@ -178,25 +201,23 @@ def waterfall_chart(rows: pd.DataFrame, base: float, prediction: float | None, t
     points = [base, final, threshold, *starts, *ends]
     low, high = min(points), max(points)
     span = max(high - low, 1e-6)
-    with _figure(1.2 + 0.27 * len(ordered), CASE_WIDTH) as figure:
+    with _figure(1.45 + 0.27 * len(ordered), CASE_WIDTH) as figure:
         ax = figure.add_subplot()
         colours = [RISE if w >= 0 else FALL for w in weights]
         ax.barh(np.arange(len(ordered)), weights, left=starts, color=colours, height=0.66)
         for y in range(len(ordered) - 1):
             ax.plot([ends[y], ends[y]], [y + 0.33, y + 0.67], color=MUTED, lw=0.7)
-        _bar_labels(ax, starts, ends, weights, span)
-        ax.axvline(base, color=MUTED, lw=1, ls="--")
-        ax.axvline(final, color=INK, lw=1.2)
-        ax.axvline(threshold, color=THRESHOLD, lw=1, ls=":")
-        top = len(ordered) - 0.4
-        ax.text(final, top + 0.25, f"f(x) = {final:.3f}", ha="center", va="bottom", fontsize=8, color=INK,
-                fontweight="bold")
-        ax.text(base, -0.75, f"base {base:.3f}", ha="center", va="top", fontsize=8, color=MUTED)
+        _value_column(ax, weights)
+        ax.axvline(final, color=INK, lw=1.2, label=f"f(x) = {final:.3f}")
+        ax.axvline(base, color=MUTED, lw=1, ls="--", label=f"base {base:.3f}")
+        ax.axvline(threshold, color=THRESHOLD, lw=1, ls=":", label=f"threshold {threshold:.3f}")
         ax.set_yticks(np.arange(len(ordered)), [_short(x) for x in ordered["label"]])
-        ax.set_ylim(-1.25, top + 0.9)
-        ax.set_xlim(low - 0.16 * span, high + 0.16 * span)
+        ax.set_ylim(-0.6, len(ordered) - 0.4)
+        ax.set_xlim(low - 0.05 * span, high + 0.05 * span)
         ax.grid(axis="y", visible=False)
         ax.set_xlabel("probability of a rise")
+        ax.legend(loc="lower left", ncols=3, bbox_to_anchor=(0.0, 1.0), borderaxespad=0.2, handlelength=1.6,
+                  columnspacing=1.2)
         _case_title(figure, "SHAP: base value → contributions → prediction")
         return _data_uri(figure, fmt)
 
@@ -209,10 +230,10 @@ def bar_chart(rows: pd.DataFrame, *, title: str = "LIME: local model weights", f
     with _figure(1.2 + 0.27 * len(ordered), CASE_WIDTH) as figure:
         ax = figure.add_subplot()
         ax.barh(np.arange(len(ordered)), weights, color=[RISE if w >= 0 else FALL for w in weights], height=0.66)
-        _bar_labels(ax, np.zeros_like(weights), weights, weights, 2 * span)
+        _value_column(ax, weights)
         ax.axvline(0, color=INK, lw=0.9)
         ax.set_yticks(np.arange(len(ordered)), [_short(x) for x in ordered["label"]])
-        ax.set_xlim(-1.3 * span, 1.3 * span)
+        ax.set_xlim(-1.1 * span, 1.1 * span)
         ax.grid(axis="y", visible=False)
         ax.set_xlabel("contribution to the probability of a rise")
         _case_title(figure, title)
@@ -226,8 +247,10 @@ def probability_chart(prob_up: np.ndarray, y_true: np.ndarray, threshold: float,
         low, high = float(np.min(prob_up)), float(np.max(prob_up))
         pad = max((high - low) * 0.05, 0.005)
         bins = np.linspace(min(low - pad, threshold), max(high + pad, threshold), 25)
-        ax.hist(prob_up[y_true == 1], bins=bins, color=RISE, alpha=0.55, label="went up")
-        ax.hist(prob_up[y_true == 0], bins=bins, color=FALL, alpha=0.55, label="went down")
+        # outlines, not see-through fills: where the two overlap no third colour appears
+        ax.hist(prob_up[y_true == 1], bins=bins, histtype="step", color=RISE, lw=1.8, label="went up")
+        ax.hist(prob_up[y_true == 0], bins=bins, histtype="step", color=FALL, lw=1.8, ls=(0, (4, 1.5)),
+                label="went down")
         ax.axvline(threshold, color=THRESHOLD, lw=1.5, label=f"threshold {threshold:.3f}")
         ax.set(xlabel="model's probability of a rise", ylabel="dates")
         ax.yaxis.get_major_locator().set_params(integer=True)
@@ -243,42 +266,77 @@ def _date_axis(ax) -> None:
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
 
+def thin(series: pd.Series, max_points: int = MAX_POINTS) -> pd.Series:
+    """At most ``max_points`` points of a long series, in order: each stretch's lowest and highest.
+
+    The series is cut into consecutive stretches and keeps, of each, the points where it is
+    lowest and highest, and its first and last point: every peak and trough survives, and at the
+    width of a figure the line looks the same. NaN points are left out.
+    """
+    values = series.dropna()
+    if len(values) <= max_points:
+        return values
+    v = values.to_numpy(dtype=float)
+    edges = np.linspace(0, len(v), max_points // 2, dtype=int)
+    stretches = list(zip(edges[:-1], edges[1:]))
+    lows = [start + np.argmin(v[start:end]) for start, end in stretches]
+    highs = [start + np.argmax(v[start:end]) for start, end in stretches]
+    return values.iloc[np.unique([0, len(v) - 1, *lows, *highs])]
+
+
+def _fold_marks(ax, fold_starts) -> None:
+    """A dotted line where each fold's test block starts, numbered just above the plot."""
+    many = len(fold_starts) > MANY_FOLDS
+    for number, start in enumerate(fold_starts, start=1):
+        ax.axvline(start, color=MUTED, lw=0.7, ls=":", zorder=1)
+        ax.text(start, 1.0, f"{number}" if many else f"fold {number}", transform=ax.get_xaxis_transform(),
+                fontsize=7, color=MUTED, va="bottom", ha="center")
+
+
+def _legend_above(ax) -> None:
+    """The legend above the plot, left-aligned: it never covers a line."""
+    ax.figure.legend(*ax.get_legend_handles_labels(), loc="outside upper left", ncols=2)
+
+
 def equity_chart(daily: pd.DataFrame, fold_starts=(), *, fmt: str = "svg") -> str:
     """Growth of 1 for the strategy and buy-and-hold (log scale), each fold's first test date marked.
 
-    ``daily`` holds ``equity`` and ``benchmark_equity`` indexed by date.
+    ``daily`` holds ``equity`` and ``benchmark_equity`` indexed by date; long histories are
+    thinned to their peaks and troughs (``thin``).
     """
     from matplotlib.ticker import LogFormatter
 
-    with _figure(3.0) as figure:
+    with _figure(3.2) as figure:
         ax = figure.add_subplot()
-        for number, start in enumerate(fold_starts, start=1):
-            ax.axvline(start, color=MUTED, lw=0.7, ls=":", zorder=1)
-            ax.text(start, 1.0, f" fold {number}", transform=ax.get_xaxis_transform(), fontsize=7.5,
-                    color=MUTED, va="top", ha="left")
-        ax.plot(daily.index, daily["benchmark_equity"], color=BASELINE, lw=1.3, label="buy and hold", zorder=2)
-        ax.plot(daily.index, daily["equity"], color=MODEL, lw=1.6, label="strategy (after costs)", zorder=3)
+        _fold_marks(ax, fold_starts)
+        benchmark, strategy = thin(daily["benchmark_equity"]), thin(daily["equity"])
+        ax.plot(benchmark.index, benchmark, color=BASELINE, lw=1.3, label="buy and hold", zorder=2)
+        ax.plot(strategy.index, strategy, color=MODEL, lw=1.6, label="strategy (after costs)", zorder=3)
         ax.axhline(1.0, color=INK, lw=0.6, zorder=1)
         ax.set_yscale("log")
         for axis_format in (ax.yaxis.set_major_formatter, ax.yaxis.set_minor_formatter):
             axis_format(LogFormatter(labelOnlyBase=False))  # 2, 5, 20 rather than 2×10⁰
         ax.set_ylabel("growth of 1 (log scale)")
         _date_axis(ax)
-        ax.legend(loc="upper left")
+        _legend_above(ax)
         return _data_uri(figure, fmt)
 
 
-def drawdown_chart(daily: pd.DataFrame, *, fmt: str = "svg") -> str:
-    """Drawdown below the running peak: the strategy filled, buy-and-hold as a line."""
-    with _figure(2.2) as figure:
+def drawdown_chart(daily: pd.DataFrame, fold_starts=(), *, fmt: str = "svg") -> str:
+    """Drawdown below the running peak: the strategy filled, buy-and-hold as a line, folds marked."""
+    with _figure(2.5) as figure:
         ax = figure.add_subplot()
-        ax.fill_between(daily.index, daily["drawdown"], 0.0, color=MODEL, alpha=0.35, lw=0, label="strategy")
-        ax.plot(daily.index, daily["benchmark_drawdown"], color=BASELINE, lw=1.0, label="buy and hold")
+        _fold_marks(ax, fold_starts)
+        strategy, benchmark = thin(daily["drawdown"]), thin(daily["benchmark_drawdown"])
+        # one polygon down to 0 at both ends: half the points of fill_between's
+        ax.fill(strategy.index[[0, *range(len(strategy)), -1]], [0.0, *strategy, 0.0], color=MODEL, alpha=0.35,
+                lw=0, label="strategy")
+        ax.plot(benchmark.index, benchmark, color=BASELINE, lw=1.0, label="buy and hold")
         ax.set_ylim(min(float(daily[["drawdown", "benchmark_drawdown"]].min().min()), -0.01) * 1.05, 0.0)
-        ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
+        ax.yaxis.set_major_formatter(_percent())
         ax.set_ylabel("below the peak")
         _date_axis(ax)
-        ax.legend(loc="lower left", ncols=2)
+        _legend_above(ax)
         return _data_uri(figure, fmt)
 
 
