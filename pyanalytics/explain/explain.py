@@ -19,6 +19,7 @@ METHODS = ("shap", "lime")
 SHAP_EXPLAINERS = ("gradient", "deep", "kernel")
 LIME_BACKGROUND = 5000  # rows for LIME's quartiles and bin statistics
 MIN_BACKGROUND = 30  # fewer rows before the first explained date: use every row with inputs
+LIME_SAMPLES = 5000  # LIME's perturbed samples per date unless told
 LABEL = "up"
 
 
@@ -51,7 +52,7 @@ def explain(
     dates=None,
     last: int = 10,
     background=None,
-    n_samples: int = 5000,
+    n_samples: int | None = None,
     seed: int | None = 0,
     explainer: str | None = None,
     on_case=None,
@@ -76,8 +77,9 @@ def explain(
             TrainingResult's training part; for a Bundle the rows of ``data`` inside its training
             period, else the rows before the first explained date). Or a frame of features
             (consecutive dates for sequence models), or an array of model inputs.
-        n_samples: LIME's perturbed samples per date; KernelExplainer's model evaluations per
-            date. (GradientExplainer draws ``shap_adapter.GRADIENT_SAMPLES`` per date.)
+        n_samples: LIME's perturbed samples per date (default ``LIME_SAMPLES``); SHAP's
+            expected-gradient samples (GradientExplainer, default 200) or model evaluations
+            (KernelExplainer, default 5000) per date. More samples, smaller additivity error.
         seed: seeds every random draw; a date's explanation depends only on the seed, the
             model, the background and the date, not on the other dates explained with it.
         explainer: SHAP only: ``"gradient"`` (default for the Keras models; expected gradients),
@@ -108,7 +110,7 @@ def explain(
     """
     method = check_choice("method", method, METHODS)
     last = check_int("last", last, minimum=1)
-    n_samples = check_int("n_samples", n_samples, minimum=10)
+    n_samples = None if n_samples is None else check_int("n_samples", n_samples, minimum=10)
     seed = check_seed("seed", seed)
     if seed is None:
         seed = int(np.random.SeedSequence().generate_state(1)[0])
@@ -119,7 +121,7 @@ def explain(
                 f"explainer: LIME has one explainer, chosen by the model; got {explainer!r}. "
                 "Drop explainer or use method='shap'."
             )
-        return _explain_lime(target, n_samples, seed, on_case)
+        return _explain_lime(target, n_samples or LIME_SAMPLES, seed, on_case)
     return _explain_shap(target, _shap_explainer(target.estimator, explainer), n_samples, seed, on_case)
 
 
@@ -345,7 +347,7 @@ def _shap_explainer(estimator, explainer: str | None) -> str:
     return explainer
 
 
-def _explain_shap(target: _Target, explainer: str, n_samples: int, seed: int, on_case) -> ExplanationResult:
+def _explain_shap(target: _Target, explainer: str, n_samples: int | None, seed: int, on_case) -> ExplanationResult:
     from pyanalytics.explain.shap_adapter import explain_shap
 
     cases = target.inputs()

@@ -9,7 +9,7 @@ Three shap explainers are available:
     change by reciprocal factors, so the contributions are those of the raw features. The base
     value is the mean model output on the background; base + contributions matches the model
     output only up to the Monte-Carlo error of ``GRADIENT_SAMPLES`` samples per case, which is
-    reported as ``additivity_max_error``.
+    reported as ``additivity_max_error`` (fewer with more ``n_samples``).
 ``"deep"`` (feed-forward networks only)
     ``shap.DeepExplainer`` (DeepLIFT): additive by construction. Under TensorFlow 2 it fails on
     LSTM/GRU networks (shap has no gradient handler for the ``TensorList`` ops of the recurrent
@@ -32,6 +32,7 @@ import numpy as np
 EXPLAINERS = ("gradient", "deep", "kernel")
 CLASS_NAMES = {"gradient": "GradientExplainer", "deep": "DeepExplainer", "kernel": "KernelExplainer"}
 GRADIENT_SAMPLES = 200  # expected-gradient samples per case (shap's default)
+KERNEL_SAMPLES = 5000  # KernelExplainer's model evaluations per case
 GRADIENT_BACKGROUND = 1000  # background rows drawn from; the cost does not depend on it
 DEEP_BACKGROUND = 100  # DeepExplainer's cost grows with every background row
 KERNEL_BACKGROUND = 20  # k-means centres summarising the background for KernelExplainer
@@ -150,7 +151,7 @@ def explain_shap(
     *,
     explainer: str,
     case_seeds: list[int],
-    n_samples: int,
+    n_samples: int | None,
     seed: int,
     on_case=None,
 ) -> ShapOutput:
@@ -162,7 +163,9 @@ def explain_shap(
         background: reference inputs of the same kind (training rows).
         explainer: ``"gradient"``, ``"deep"`` or ``"kernel"``.
         case_seeds: one seed per case for the explainer's sampling (gradient).
-        n_samples: model evaluations per case for ``"kernel"``.
+        n_samples: expected-gradient samples per case for ``"gradient"`` (default
+            ``GRADIENT_SAMPLES``), model evaluations per case for ``"kernel"`` (default
+            ``KERNEL_SAMPLES``); ``"deep"`` is exact and draws none.
         seed: seeds the background sample.
         on_case: ``on_case(done, total)`` after each case.
     """
@@ -191,10 +194,11 @@ def explain_shap(
         else:
             summary, n_reference = flat_background, len(flat_background)
         kernel = shap.KernelExplainer(prob_of_flat, summary)
+        samples = n_samples or KERNEL_SAMPLES
         with _numpy_global_seed_kept():
             for i in range(n):
                 np.random.seed(case_seeds[i] % 2**32)  # KernelExplainer samples with numpy's global RNG
-                phi = kernel.shap_values(cases[i].reshape(1, -1), nsamples=n_samples, silent=True, l1_reg=False)
+                phi = kernel.shap_values(cases[i].reshape(1, -1), nsamples=samples, silent=True, l1_reg=False)
                 values[i] = _single_output(phi, 1, input_shape)[0]
                 progress(i + 1)
         base_value = float(np.ravel(kernel.expected_value)[0])
@@ -204,13 +208,14 @@ def explain_shap(
     scaled_cases = estimator._scaled(cases)
     if explainer == "gradient":
         reference = _sample(background, GRADIENT_BACKGROUND, rng)
-        gradient = shap.GradientExplainer(network, estimator._scaled(reference), batch_size=GRADIENT_SAMPLES)
+        samples = n_samples or GRADIENT_SAMPLES
+        gradient = shap.GradientExplainer(network, estimator._scaled(reference), batch_size=samples)
         _compile_forward(gradient, network)
         base_value = float(np.mean(estimator.predict_proba(reference)[:, 1]))
         with _quiet(), _numpy_global_seed_kept():
             for i in range(n):
                 phi = gradient.shap_values(
-                    scaled_cases[i : i + 1], nsamples=GRADIENT_SAMPLES, rseed=case_seeds[i] % 2**31
+                    scaled_cases[i : i + 1], nsamples=samples, rseed=case_seeds[i] % 2**31
                 )
                 values[i] = _single_output(phi, 1, input_shape)[0]
                 progress(i + 1)
