@@ -38,6 +38,7 @@ METRIC_LABELS = {
     "expected_cost": "Expected cost",
 }
 SHORT_TABLE = 12  # importance rows shown before "all features"
+IMPORTANCE_FEATURES = 12  # bars of the global importance chart
 
 
 def format_number(value, digits: int = 3) -> str:
@@ -57,6 +58,13 @@ def format_number(value, digits: int = 3) -> str:
 def format_signed(value, digits: int = 3) -> str:
     text = format_number(value, digits)
     return text if text == "–" or text.startswith("-") else f"+{text}"
+
+
+def shown_features(n: int, top: int, order: str) -> str:
+    """How many of the ``n`` features a chart of the ``top`` ones shows, and in what order."""
+    if n <= top:
+        return f"All {n} features, ordered by {order}."
+    return f"The top {top} of {n} features by {order}."
 
 
 def environment():
@@ -231,7 +239,9 @@ def _explanations_context(data: ReportData, fmt: str) -> dict | None:
         }
     return {
         "methods": methods,
-        "importance_uri": plots.importance_chart(importance, fmt=fmt),
+        "importance_uri": plots.importance_chart(importance, top=IMPORTANCE_FEATURES, fmt=fmt),
+        "importance_caption": shown_features(len(importance), IMPORTANCE_FEATURES,
+                                             "mean |contribution|" if len(methods) == 1 else "mean share over the methods"),
         "importance_top": table[:SHORT_TABLE],
         "importance_rest": table[SHORT_TABLE:],
         "about": about,

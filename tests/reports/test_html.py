@@ -53,6 +53,14 @@ def test_the_header_gives_the_verdict_and_the_period(report_html, report_result)
     assert f"{report_result.metrics['dnn']['roc_auc']:.3f}" in header
 
 
+def test_the_importance_chart_says_how_many_features_it_shows(report_html, report_result):
+    importance = _section(report_html, "importance")
+    n = report_result.dataset.X.shape[1]
+    assert n > html.IMPORTANCE_FEATURES
+    caption = re.search(r"<figcaption>([^<]*)</figcaption>", importance).group(1)
+    assert caption.startswith(f"The top {html.IMPORTANCE_FEATURES} of {n} features")
+
+
 def test_numbers_sit_in_right_aligned_cells(report_html):
     performance = _section(report_html, "performance")
     cells = re.findall(r'<td class="num[^"]*">([^<]*)</td>', performance)
