@@ -22,9 +22,17 @@ import pandas as pd
 from pyanalytics.errors import ParameterError
 from pyanalytics.evaluation.metrics import fold_edge_verdict
 from pyanalytics.reports import plots
-from pyanalytics.reports.html import METRIC_LABELS, environment, format_number, report_path, write_atomically
+from pyanalytics.reports.html import (
+    METRIC_LABELS,
+    environment,
+    format_number,
+    report_path,
+    shown_features,
+    write_atomically,
+)
 
 TEMPLATE = "walk_forward.html.j2"
+HEATMAP_FEATURES = 20  # rows of the importance heatmap
 PERCENT_STATS = ("total_return", "annual_return", "annual_volatility", "max_drawdown", "hit_rate", "turnover",
                  "exposure")
 STAT_LABELS = {
@@ -155,7 +163,8 @@ def _importance(result, fmt: str) -> dict | None:
     labels = [f"fold {fold}\n{starts[fold].year}" for fold in importance.index]
     drift = _drift(importance)
     return {
-        "uri": plots.importance_heatmap(importance, labels, fmt=fmt),
+        "uri": plots.importance_heatmap(importance, labels, top=HEATMAP_FEATURES, fmt=fmt),
+        "caption": shown_features(importance.shape[1], HEATMAP_FEATURES, "mean |SHAP| over the folds"),
         "drift": drift,
         "top": [{"fold": fold, "feature": row.idxmax()} for fold, row in importance.iterrows()],
     }
@@ -191,7 +200,7 @@ def _ticker(number: int, name: str, result, fmt: str) -> dict:
         "verdicts": _verdicts(result),
         "kpis": _kpis(result),
         "equity_uri": plots.equity_chart(daily, list(result.folds["test_start"]), fmt=fmt),
-        "drawdown_uri": plots.drawdown_chart(daily, fmt=fmt),
+        "drawdown_uri": plots.drawdown_chart(daily, list(result.folds["test_start"]), fmt=fmt),
         "stats": [(STAT_LABELS[k], _stat(k, stats[k]), _stat(k, bench[k])) for k in STAT_LABELS],
         "folds": _fold_rows(result.folds),
         "metrics": _metrics_rows(result),

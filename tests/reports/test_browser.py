@@ -8,6 +8,7 @@ no scripts, so ANY console line is an error. The negative tests prove the check 
 should: on a page that throws, and on a page that tries to load something from the network.
 """
 
+import html
 import os
 import re
 import shutil
@@ -55,6 +56,27 @@ def open_in_chromium(chromium: str, page: Path, screenshot: Path, tmp_path: Path
     return [line for line in done.stderr.splitlines() if CONSOLE_LINE.search(line)]
 
 
+def rendered_text(chromium: str, page: Path, tmp_path: Path) -> str:
+    """The page's text as Chromium renders it, CSS text-transform applied (``innerText``).
+
+    A copy of the page gets a script (and no Content-Security-Policy, which forbids scripts) that
+    replaces the body with its own ``innerText``; ``--dump-dom`` prints the result.
+    """
+    copy = tmp_path / f"rendered-{page.name}"
+    text = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page.read_text(encoding="utf-8"))
+    copy.write_text(text.replace("</body>", "<script>const t = document.body.innerText; "
+                                 "document.body.replaceChildren(Object.assign(document.createElement('pre'), "
+                                 "{id: 'rendered', textContent: t}));</script></body>"), encoding="utf-8")
+    command = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+               "--disable-background-networking", f"--user-data-dir={tmp_path / 'chromium-dom'}", "--dump-dom",
+               copy.resolve().as_uri()]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, env={**os.environ, "HOME": str(tmp_path)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    rendered = re.search(r'<pre id="rendered">(.*)</pre>', done.stdout, re.S)
+    assert rendered, done.stdout[-2000:]
+    return html.unescape(rendered.group(1))
+
+
 def png_size(path: Path) -> tuple[int, int]:
     header = path.read_bytes()[:24]
     assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
@@ -100,3 +122,22 @@ def test_the_walk_forward_report_loads_without_console_errors(chromium, walk_for
     assert open_in_chromium(chromium, page, screenshot, tmp_path) == []
     assert png_size(screenshot) == (WIDTH, HEIGHT)
     assert screenshot.stat().st_size > 100_000
+
+
+CAPITAL_GREEK = re.compile("[\u0391-\u03a9]")
+
+
+def test_greek_letters_survive_the_upper_cased_headings(chromium, report_result, explanations,
+                                                        walk_forward_results, tmp_path):
+    """'Spearman ρ' in an upper-cased table heading rendered as 'SPEARMAN Ρ', which reads as 'SPEARMAN P'."""
+    from pyanalytics.reports import write_walk_forward_report
+
+    pages = {
+        "report": write_report(tmp_path / "report.html", report_result, explanations=explanations),
+        "walk-forward": write_walk_forward_report(tmp_path / "walk_forward.html", walk_forward_results),
+    }
+    for name, page in pages.items():
+        text = rendered_text(chromium, page, tmp_path)
+        assert "ρ" in text, name
+        assert not CAPITAL_GREEK.findall(text), f"{name}: {sorted(set(CAPITAL_GREEK.findall(text)))}"
+    assert "SPEARMAN ρ" in rendered_text(chromium, pages["walk-forward"], tmp_path)

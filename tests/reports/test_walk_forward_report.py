@@ -97,3 +97,50 @@ def test_sources_and_formats_are_checked(walk_forward_results, tmp_path):
     assert os.listdir(tmp_path) == []
     page = write_walk_forward_report(tmp_path / "wf.html", walk_forward_results.results, image_format="png")
     assert re.findall(r'<img src="data:image/png;base64,', page.read_text())
+
+
+def test_per_fold_returns_say_they_are_totals_over_the_block(page, walk_forward_results):
+    from pyanalytics.reports.walk_forward_report import format_percent
+
+    section = _section(page, "ticker-1")
+    folds = section[section.index(">Per fold</h3>"):section.index(">All out-of-sample dates</h3>")]
+    headers = re.findall(r"<th[^>]*>([^<]*)</th>", folds)
+    assert headers[-2:] == ["Strategy total return", "Buy-and-hold total return"]
+    result = next(iter(walk_forward_results.results.values()))
+    for row in result.folds.itertuples():
+        assert (f'<td class="num">{format_percent(row.strategy_return)}</td>'
+                f'<td class="num">{format_percent(row.buy_and_hold_return)}</td></tr>') in folds
+
+
+def _heatmap_caption(page: str) -> str:
+    section = _section(page, "ticker-1")
+    start = section.index(">Global importance per fold</h3>")
+    return re.search(r"<figcaption>([^<]*)</figcaption>", section[start:]).group(1)
+
+
+def test_the_heatmap_caption_says_how_many_features_it_shows(page, walk_forward_results, monkeypatch):
+    from pyanalytics.reports import walk_forward_report
+
+    importance = next(iter(walk_forward_results.results.values())).importance
+    n = importance.shape[1]
+    assert n > 5
+    assert _heatmap_caption(page).startswith(f"All {n} features, ")
+    monkeypatch.setattr(walk_forward_report, "HEATMAP_FEATURES", 5)
+    assert _heatmap_caption(render_walk_forward_report(walk_forward_results)).startswith(
+        f"The top 5 of {n} features by mean |SHAP| over the folds")
+
+
+def test_a_report_on_long_histories_stays_under_2_mb():
+    """Two tickers of 20,000 days each (80 years, as an index since the 1940s): the page stays light."""
+    from pyanalytics.data import synthetic_market
+    from pyanalytics.walk_forward import MultiWalkForwardResult, walk_forward
+
+    from report_fakes import SMALL
+
+    options = {"folds": 2, "seed": 0, "model_params": {**SMALL, "epochs": 1}}
+    runs = MultiWalkForwardResult({
+        name: walk_forward(synthetic_market(20_000, signal_strength=0.5, seed=seed, start="1940-01-02"), **options)
+        for seed, name in enumerate(("INDEX", "STOCK"))
+    })
+    size = len(render_walk_forward_report(runs).encode("utf-8"))
+    assert size < 2_000_000, f"{size:,} bytes"
