@@ -11,6 +11,7 @@ A model on the R side holds either a ``TrainingResult`` (fitted in this session)
 model predicts identically before and after ``save``/``load``.
 """
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -18,9 +19,37 @@ import pandas as pd
 
 from pyanalytics.errors import DataError, ParameterError, PyAnalyticsError
 from pyanalytics.jsonio import json_safe
-from pyanalytics.params import check_int, check_seed
+from pyanalytics.params import check_choice, check_int, check_seed
 
 DEFAULT_EXPLAIN_SAMPLES = {"lime": 2000, "shap": 200}
+# Settings of a model class that the R functions set from their own arguments: not for `...`.
+SET_BY_ARGUMENTS = frozenset({"epochs", "seed", "cost_fp", "tune_threshold", "validation_gap"})
+# Python's notation in error messages, and R's for the same thing (see ``r_notation``).
+R_NOTATION = (
+    (re.compile(r"\b([A-Za-z_]\w*)\[(\d+)\]"), lambda m: f"{m[1]}[{int(m[2]) + 1}]"),  # 0-based positions
+    (re.compile(r"(?<![\w.])(-?\d+)\.0+(?!\d|\.\d)"), lambda m: m[1]),  # whole numbers: -1.0 -> -1
+    (re.compile(r"\bnan\b"), lambda m: "NA"),
+    (re.compile(r"\binf\b"), lambda m: "Inf"),
+    (re.compile(r"\bNone\b"), lambda m: "NULL"),
+    (re.compile(r"\bTrue\b"), lambda m: "TRUE"),
+    (re.compile(r"\bFalse\b"), lambda m: "FALSE"),
+)
+
+
+def r_notation(message: str) -> str:
+    """An error message in R's notation: ``hidden_units[1]`` for Python's ``hidden_units[0]``,
+    ``-1`` for ``-1.0``, ``NA`` for ``nan``, and ``Inf``, ``NULL``, ``TRUE``, ``FALSE``."""
+    for pattern, replacement in R_NOTATION:
+        message = pattern.sub(replacement, message)
+    return message
+
+
+def model_settings(model: str) -> list[str]:
+    """The settings of the ``model`` class that R passes in ``...`` (its ``get_params`` names)."""
+    from pyanalytics.models import MODELS
+
+    model = check_choice("model", model, tuple(MODELS))
+    return sorted(set(MODELS[model]().get_params()) - SET_BY_ARGUMENTS)
 
 
 def columns(frame: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -180,8 +209,13 @@ def metrics_columns(metrics: dict) -> dict[str, np.ndarray]:
     return columns(metrics_table(metrics))
 
 
-def explain(model, prices, method: str = "lime", n=10, dates=None, seed=0, n_samples=None) -> dict[str, np.ndarray]:
-    """The tidy explanation frame (the columns of R's lime) for the last ``n`` dates or ``dates``."""
+def explain(model, prices, method: str = "lime", n=10, dates=None, seed=0, n_samples=None) -> dict:
+    """Explain the last ``n`` dates or ``dates``.
+
+    Returns ``{"frame": the tidy frame (the columns of R's lime) as columns, "explainer": the
+    library class used, "n_samples": the samples drawn per date, "quality": its quality figures,
+    e.g. SHAP's ``additivity_max_error``}``.
+    """
     from pyanalytics.explain import explain as run_explain
 
     bundle = _bundle(model)
@@ -195,7 +229,8 @@ def explain(model, prices, method: str = "lime", n=10, dates=None, seed=0, n_sam
         n_samples=samples,
         seed=seed,
     )
-    return columns(result.to_frame())
+    return {"frame": columns(result.to_frame()), "explainer": result.explainer, "n_samples": samples,
+            "quality": json_safe(result.quality)}
 
 
 def report(model, prices, path: str, methods=("shap", "lime"), seed=0) -> str:
@@ -237,7 +272,8 @@ def backtest(model, prices, mode: str = "long_flat", cost_bps=None, slippage_bps
 
 def walk_forward(prices, model: str = "dnn", folds=5, window_mode: str = "expanding", train_size=None,
                  horizon=1, window=None, epochs=50, seed=0, mode: str = "long_flat", cost_bps=None,
-                 explain: bool = False, model_params: dict | None = None) -> dict:
+                 cost_fp=None, tune_threshold: bool = False, explain: bool = False,
+                 model_params: dict | None = None) -> dict:
     """Walk-forward retraining (see ``pyanalytics.walk_forward``) of one ticker or several.
 
     ``prices`` is one ticker's prices, or a dict ``{ticker: prices}``. Returns, per ticker, the
@@ -261,6 +297,8 @@ def walk_forward(prices, model: str = "dnn", folds=5, window_mode: str = "expand
         seed=check_seed("seed", seed),
         mode=mode,
         cost_bps=DEFAULT_COST_BPS if cost_bps is None else cost_bps,
+        cost_fp=cost_fp,
+        tune_threshold=_flag("tune_threshold", tune_threshold),
         explain=_flag("explain", explain),
         model_params={"epochs": check_int("epochs", epochs, minimum=1), **(model_params or {})},
     )

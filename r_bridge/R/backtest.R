@@ -12,8 +12,11 @@
 #' @param slippage_bps Slippage in basis points per unit of turnover.
 #' @param holding Days each signal is held, in overlapping tranches (default: the model's horizon).
 #' @param since The first signal date (default: the start of the model's own test part).
-#' @return A `pa_backtest`: `$stats` (a data.frame of statistics, strategy beside buy-and-hold),
-#'   `$daily` (positions, returns, costs, equity and drawdown per day) and `$settings`.
+#' @return A `pa_backtest`: `$stats` (a data.frame of the numeric statistics, strategy beside
+#'   buy-and-hold; `NA` where one is undefined, such as the Sharpe ratio of a strategy that never
+#'   invests), `$dates` (the same for the dates: `start`, `end` and the worst drawdown's
+#'   `max_drawdown_start` and `max_drawdown_end`), `$daily` (positions, returns, costs, equity
+#'   and drawdown per day) and `$settings`.
 #'   `plot()` draws the equity curves and drawdowns; `as.data.frame()` gives `$daily`.
 #' @export
 #' @examples
@@ -26,8 +29,9 @@
 #' }
 pa_backtest <- function(model, newdata, mode = c("long_flat", "long_short"), cost_bps = 5, slippage_bps = 0,
                         holding = NULL, since = NULL) {
+  check_argument_names()
   check_model(model)
-  mode <- match.arg(mode)
+  mode <- as_py_choice(mode, "mode", c("long_flat", "long_short"))
   result <- call_python(
     "backtest", model$py, as_py_prices(newdata, "newdata"), mode,
     cost_bps = as_py_number(cost_bps, "cost_bps"), slippage_bps = as_py_number(slippage_bps, "slippage_bps"),
@@ -36,19 +40,27 @@ pa_backtest <- function(model, newdata, mode = c("long_flat", "long_short"), cos
   new_backtest(result$summary, frame_from_columns(result$daily))
 }
 
+# The statistics as two typed tables (numbers; dates), strategy beside buy-and-hold. Python's
+# NaN (a Sharpe ratio without variance) and None (no drawdown) become NA.
 new_backtest <- function(summary, daily) {
   statistics <- names(summary$strategy)
-  value <- function(side) vapply(statistics, function(s) format_stat(summary[[side]][[s]]), "")
-  stats <- data.frame(statistic = statistics, strategy = value("strategy"), buy_and_hold = value("buy_and_hold"),
-                      row.names = NULL)
-  settings <- summary[c("mode", "holding", "cost_bps", "slippage_bps", "sharpe_t", "excess_t")]
-  structure(list(stats = stats, daily = daily, settings = settings, raw = summary), class = "pa_backtest")
+  dated <- grepl("(^|_)(start|end)$", statistics)
+  numbers <- function(values) {
+    values <- as.numeric(values)
+    values[is.nan(values)] <- NA
+    values
+  }
+  settings <- lapply(summary[c("mode", "holding", "cost_bps", "slippage_bps", "sharpe_t", "excess_t")],
+                     function(value) if (is.numeric(value)) numbers(value) else value %||% NA_real_)
+  structure(list(stats = stat_table(summary, statistics[!dated], numbers),
+                 dates = stat_table(summary, statistics[dated], function(values) as.Date(as.character(values))),
+                 daily = daily, settings = settings, raw = summary), class = "pa_backtest")
 }
 
-format_stat <- function(x) {
-  if (is.null(x)) return(NA_character_)
-  if (is.numeric(x) && x != round(x)) return(formatC(x, digits = 4, format = "fg"))
-  as.character(x)
+stat_table <- function(summary, statistics, convert) {
+  side <- function(name) convert(unlist(lapply(summary[[name]][statistics], function(x) x %||% NA), use.names = FALSE))
+  data.frame(statistic = statistics, strategy = side("strategy"), buy_and_hold = side("buy_and_hold"),
+             row.names = NULL)
 }
 
 #' @export
@@ -56,10 +68,14 @@ print.pa_backtest <- function(x, ...) {
   s <- x$settings
   cat(sprintf("<pa_backtest> %s, held %d day(s), costs %g + slippage %g bps per unit of turnover\n",
               s$mode, s$holding, s$cost_bps, s$slippage_bps))
-  print(x$stats, row.names = FALSE, right = FALSE)
+  shown <- function(table, text) {
+    data.frame(statistic = table$statistic, strategy = text(table$strategy), buy_and_hold = text(table$buy_and_hold))
+  }
+  print(rbind(shown(x$stats, function(v) trimws(formatC(v, digits = 4, format = "fg"))), shown(x$dates, format)),
+        row.names = FALSE, right = FALSE)
   cat(sprintf("t-statistic of the mean daily return %.2f, of its excess over buy-and-hold %.2f\n",
-              s$sharpe_t, s$excess_t %||% NA_real_))
-  cat("(above about 2, unlikely to be luck)\n")
+              s$sharpe_t, s$excess_t))
+  cat("(at 2 or more a significant gain, at -2 or less a significant loss; between them within luck)\n")
   invisible(x)
 }
 
@@ -84,10 +100,15 @@ as.data.frame.pa_backtest <- function(x, ...) x$daily
 #' @param seed An integer seed, or `NULL`.
 #' @param mode `"long_flat"` or `"long_short"`.
 #' @param cost_bps Costs in basis points per unit of turnover (default 5).
+#' @param cost_fp The cost of a false positive in false negatives (alpha), or `NULL` for equal
+#'   costs, as in [pa_fit()].
+#' @param tune_threshold Tune each fold's decision threshold on the end of its training period
+#'   (with `cost_fp`, instead of the cost-weighted loss).
 #' @param explain Also compute SHAP global importance per fold (does the explanation drift?).
 #' @param horizon Days ahead of the direction label.
 #' @param sequence_window Days per input window of `"lstm"` and `"gru"`.
-#' @param ... Further settings of the Python model (e.g. `hidden_units = c(32, 16)`).
+#' @param ... Further settings of the Python model (e.g. `hidden_units = c(32, 16)`). A name
+#'   that is neither an argument nor a setting is an error that lists the valid ones.
 #' @return A `pa_walk_forward` (`$folds`, `$metrics`, `$predictions`, `$backtest`,
 #'   `$importance`, `$summary`), or for a list of tickers a `pa_walk_forward_list` with one
 #'   summary row per ticker in `$summary`, each ticker's result in `$results`, and in
@@ -103,17 +124,20 @@ as.data.frame.pa_backtest <- function(x, ...) x$daily
 #' }
 pa_walk_forward <- function(prices, model = "dnn", folds = 5, window = c("expanding", "rolling"), train_size = NULL,
                             epochs = 50, seed = 0, mode = c("long_flat", "long_short"), cost_bps = 5,
-                            explain = FALSE, horizon = 1, sequence_window = 20, ...) {
-  window <- match.arg(window)
-  mode <- match.arg(mode)
+                            explain = FALSE, horizon = 1, sequence_window = 20, cost_fp = NULL,
+                            tune_threshold = FALSE, ...) {
+  window <- as_py_choice(window, "window", c("expanding", "rolling"))
+  mode <- as_py_choice(mode, "mode", c("long_flat", "long_short"))
   model <- as_py_string(model, "model", c("dnn", "lstm", "gru"))
+  check_argument_names(model_settings(model))
   arguments <- list(
     model = model, folds = as_py_integer(folds, "folds", 2L), window_mode = window,
     train_size = as_py_integer(train_size, "train_size", 1L, null_ok = TRUE),
     horizon = as_py_integer(horizon, "horizon", 1L),
     window = if (model == "dnn") NULL else as_py_integer(sequence_window, "sequence_window", 1L),
     epochs = as_py_integer(epochs, "epochs", 1L), seed = as_py_integer(seed, "seed", 0L, null_ok = TRUE),
-    mode = mode, cost_bps = as_py_number(cost_bps, "cost_bps"), explain = as_py_flag(explain, "explain"),
+    mode = mode, cost_bps = as_py_number(cost_bps, "cost_bps"), cost_fp = as_py_number(cost_fp, "cost_fp", null_ok = TRUE),
+    tune_threshold = as_py_flag(tune_threshold, "tune_threshold"), explain = as_py_flag(explain, "explain"),
     model_params = model_params(list(...))
   )
   if (is.list(prices) && !is.data.frame(prices)) {

@@ -3,16 +3,38 @@
 
 # Call pyanalytics.interop.r_api.<fun>(...). A pyanalytics error (a DataError, ParameterError,
 # BundleError, ...) becomes an R error of class `pa_<type>` (e.g. `pa_data_error`) and
-# `pa_error` with the same one-line message; any other Python error keeps reticulate's condition.
+# `pa_error` with the same one-line message in R's notation; any other Python error keeps
+# reticulate's condition.
 call_python <- function(fun, ...) {
+  check_alive(list(...))
   tryCatch(
     python_api()[[fun]](...),
     python.builtin.Exception = function(error) {
       if (!inherits(error, "pyanalytics.errors.PyAnalyticsError")) stop(error)
       type <- sub(".*\\.", "", class(error)[[1]])
-      stop(pa_error(reticulate::py_last_error()$value, paste0("pa_", snake_case(type))))
+      message <- python_api()$r_notation(reticulate::py_last_error()$value)
+      stop(pa_error(message, paste0("pa_", snake_case(type))))
     }
   )
+}
+
+# A model restored by readRDS() (or kept from an earlier session) has lost its Python object:
+# say how to keep a model instead of failing on a null pointer.
+check_alive <- function(arguments) {
+  for (argument in arguments) {
+    if (inherits(argument, "python.builtin.object") && reticulate::py_is_null_xptr(argument)) {
+      stop(pa_error(paste(
+        "model: its Python side is gone (a model restored by readRDS() or kept from another R session);",
+        "save models with pa_save() and restore them with pa_load()."
+      )))
+    }
+  }
+}
+
+# The settings a model's `...` takes (its Python class's parameters), asked of Python once.
+model_settings <- function(model) {
+  if (is.null(state$settings[[model]])) state$settings[[model]] <- unlist(call_python("model_settings", model))
+  state$settings[[model]]
 }
 
 snake_case <- function(name) tolower(gsub("([a-z])([A-Z])", "\\1_\\2", name))

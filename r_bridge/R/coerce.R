@@ -14,6 +14,27 @@ stop_argument <- function(name, expected, got) {
   stop(pa_error(sprintf("%s: expected %s, got %s.", name, expected, shown)))
 }
 
+# The caller's named arguments, each spelt exactly as one of its arguments or as one of the
+# `settings` its `...` takes; call it first thing. R would otherwise bind `price =` to `prices`
+# by partial matching, and pass a misspelt setting on to fail in Python.
+check_argument_names <- function(settings = character()) {
+  call <- sys.call(-1L)
+  written <- names(call)[-1L]
+  arguments <- setdiff(names(formals(sys.function(-1L))), "...")
+  unknown <- setdiff(written[nzchar(written)], c(arguments, settings))
+  if (!length(unknown)) return(invisible())
+  name <- unknown[[1L]]
+  known <- c(arguments, settings)
+  distance <- drop(utils::adist(name, known))
+  near <- known[distance == min(distance) & (distance <= 2L | startsWith(known, name))]
+  stop(pa_error(sprintf(
+    "%s: not an argument%s of %s();%s arguments: %s%s.", name, if (length(settings)) " or setting" else "",
+    deparse(call[[1L]])[[1L]], if (length(near)) sprintf(" did you mean %s?", near[[1L]]) else "",
+    paste(arguments, collapse = ", "),
+    if (length(settings)) paste0("; settings: ", paste(sort(settings), collapse = ", ")) else ""
+  )))
+}
+
 as_py_integer <- function(x, name, minimum = 0L, null_ok = FALSE) {
   if (is.null(x) && null_ok) return(NULL)
   if (!is.numeric(x) || length(x) != 1L || is.na(x) || x != trunc(x) || x < minimum) {
@@ -40,6 +61,12 @@ as_py_string <- function(x, name, choices = NULL, null_ok = FALSE) {
     stop_argument(name, paste0("one of ", paste0('"', choices, '"', collapse = ", ")), x)
   }
   x
+}
+
+# One of `choices`; the default (the whole vector, as for match.arg()) is the first.
+as_py_choice <- function(x, name, choices) {
+  if (identical(x, choices)) return(choices[[1L]])
+  as_py_string(x, name, choices)
 }
 
 as_py_path <- function(x, name) path.expand(as_py_string(x, name))

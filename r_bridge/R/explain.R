@@ -11,10 +11,20 @@
 #' @param n Explain the `n` most recent dates with complete inputs.
 #' @param rows Instead of `n`: row numbers of `newdata` (1-based) whose dates to explain.
 #' @param seed An integer seed; a date's explanation depends only on it, the model and the date.
-#' @param n_samples LIME's perturbed samples per date (default 2000) or SHAP's samples.
+#' @param n_samples Samples drawn per date: LIME's perturbed samples (default 2000) or SHAP's
+#'   expected-gradient samples (default 200). More samples cost time and make SHAP's
+#'   contributions add up more closely.
 #' @return A `pa_explanation` data.frame with columns `case`, `label`, `label_prob`, `feature`,
 #'   `feature_value`, `feature_weight`, `feature_desc`, `method`, `model_prediction`,
-#'   `model_intercept`, `base_value`, `model_r2`. `plot()` draws the contributions of one date.
+#'   `model_intercept`, `base_value`, `model_r2`, and the attributes `explainer` (the library
+#'   class used), `n_samples` and `quality` (a list: for SHAP `additivity_max_error` and
+#'   `additivity_mean_error`, for LIME `r2_median` and `r2_min` of its local fits; for both
+#'   `background_rows`). `print()` shows them and `plot()` draws the contributions of one date.
+#' @section SHAP's contributions add up only approximately:
+#' SHAP's contributions come from `shap.GradientExplainer` (expected gradients), which estimates
+#' them by sampling: `base_value + sum(feature_weight)` (the `model_prediction` column) matches
+#' the model's probability `label_prob` only approximately. The gap is the additivity error
+#' that `quality` and `print()` report, as Python does; it shrinks as `n_samples` grows.
 #' @export
 #' @examples
 #' \donttest{
@@ -25,26 +35,57 @@
 #' }
 pa_explain <- function(model, newdata, method = c("lime", "shap"), n = 10, rows = NULL, seed = 0,
                        n_samples = NULL) {
+  check_argument_names()
   check_model(model)
-  method <- match.arg(method)
+  method <- as_py_choice(method, "method", c("lime", "shap"))
   dates <- NULL
   if (!is.null(rows)) {
     prices <- pa_load_prices(newdata)
     dates <- format(prices$date[as_row_numbers(rows, "rows", nrow(prices))], "%Y-%m-%d")
   }
-  frame <- frame_from_columns(call_python(
+  result <- call_python(
     "explain", model$py, as_py_prices(newdata, "newdata"), method,
     n = as_py_integer(n, "n", 1L), dates = dates, seed = as_py_integer(seed, "seed", 0L),
     n_samples = as_py_integer(n_samples, "n_samples", 10L, null_ok = TRUE)
-  ))
-  structure(frame, class = c("pa_explanation", "data.frame"))
+  )
+  structure(frame_from_columns(result$frame), class = c("pa_explanation", "data.frame"),
+            explainer = result$explainer, n_samples = result$n_samples, quality = result$quality)
 }
+
+# Rows (and columns, while every column stays) of an explanation are an explanation from the
+# same run; any other piece is a plain data.frame.
+#' @export
+`[.pa_explanation` <- function(x, ...) {
+  piece <- NextMethod()
+  if (!is.data.frame(piece) || !all(names(x) %in% names(piece))) {
+    return(if (is.data.frame(piece)) as.data.frame(piece) else piece)
+  }
+  attributes(piece)[explanation_attributes] <- attributes(x)[explanation_attributes]
+  class(piece) <- class(x)
+  piece
+}
+
+explanation_attributes <- c("explainer", "n_samples", "quality")
 
 #' @export
 print.pa_explanation <- function(x, ...) {
   cases <- unique(x$case)
-  cat(sprintf("<pa_explanation> %s, %d date(s) from %s to %s, %d features\n", x$method[[1]], length(cases),
+  if (!length(cases)) {
+    cat("<pa_explanation> no dates\n")
+    return(invisible(x))
+  }
+  run <- if (is.null(attr(x, "explainer"))) "" else sprintf(" (%s, %d samples per date)", attr(x, "explainer"), attr(x, "n_samples"))
+  cat(sprintf("<pa_explanation> %s%s, %d date(s) from %s to %s, %d features\n", x$method[[1]], run, length(cases),
               min(cases), max(cases), length(unique(x$feature))))
+  quality <- attr(x, "quality")
+  if (!is.null(quality$additivity_max_error)) {
+    cat(sprintf(paste0("  contributions add up to P(up) only approximately: base_value + sum(feature_weight) ",
+                       "differs by up to %.4f (additivity_max_error; mean %.4f); more n_samples, smaller gap\n"),
+                quality$additivity_max_error, quality$additivity_mean_error))
+  }
+  if (!is.null(quality$r2_median)) {
+    cat(sprintf("  LIME's local fits to the model: R-squared median %.3f, min %.3f\n", quality$r2_median, quality$r2_min))
+  }
   for (case in as.list(utils::tail(cases, 3L))) {
     rows <- x[x$case == case, ]
     top <- utils::head(rows[order(-abs(rows$feature_weight)), ], 3L)
@@ -56,6 +97,7 @@ print.pa_explanation <- function(x, ...) {
 
 #' @export
 as.data.frame.pa_explanation <- function(x, ...) {
+  attributes(x)[explanation_attributes] <- NULL
   structure(x, class = "data.frame")
 }
 
@@ -77,6 +119,7 @@ as.data.frame.pa_explanation <- function(x, ...) {
 #' pa_report(model, prices, file.path(tempdir(), "report.html"))
 #' }
 pa_report <- function(model, newdata, file, methods = c("shap", "lime")) {
+  check_argument_names()
   check_model(model)
   methods <- vapply(methods, as_py_string, "", name = "methods", choices = c("shap", "lime"), USE.NAMES = FALSE)
   invisible(call_python("report", model$py, as_py_prices(newdata, "newdata"), as_py_path(file, "file"), as.list(methods)))

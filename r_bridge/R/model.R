@@ -19,7 +19,8 @@
 #' @param seed An integer for reproducible training, or `NULL`.
 #' @param ... Further settings of the Python model (e.g. `hidden_units = c(64, 32)`,
 #'   `batch_size = 32`, `learning_rate = 0.001`, `patience = 5`) and of the split
-#'   (`validation`, `test`, `gap`, `dead_zone`).
+#'   (`validation`, `test`, `gap`, `dead_zone`). A name that is neither an argument nor a
+#'   setting (`hiden_units`, or `price` for `prices`) is an error that lists the valid ones.
 #' @return A `pa_model`: print it, `summary()` it, `plot()` its training history, `predict()`
 #'   with it, and `pa_save()` it.
 #' @export
@@ -32,8 +33,8 @@
 pa_fit <- function(prices, model = "dnn", horizon = 1, window = 20, epochs = 50, cost_fp = NULL,
                    tune_threshold = FALSE, seed = NULL, ...) {
   model <- as_py_string(model, "model", c("dnn", "lstm", "gru"))
+  check_argument_names(c(split_settings, model_settings(model)))
   extra <- list(...)
-  split_names <- c("validation", "test", "gap", "dead_zone")
   fitted <- call_python(
     "fit",
     prices = as_py_prices(prices, "prices"),
@@ -48,10 +49,12 @@ pa_fit <- function(prices, model = "dnn", horizon = 1, window = 20, epochs = 50,
     test = as_py_number(extra$test %||% 0.15, "test"),
     gap = as_py_integer(extra$gap, "gap", 0L, null_ok = TRUE),
     dead_zone = as_py_number(extra$dead_zone %||% 0, "dead_zone"),
-    model_params = model_params(extra[setdiff(names(extra), split_names)])
+    model_params = model_params(extra[setdiff(names(extra), split_settings)])
   )
   new_model(fitted)
 }
+
+split_settings <- c("validation", "test", "gap", "dead_zone")
 
 # Extra model settings: whole numbers become integers; layer sizes (`units`, `hidden_units`)
 # and other vectors become lists, since R cannot tell a one-layer vector from a number.
@@ -60,6 +63,7 @@ model_params <- function(params) {
     stop_argument("...", "named model settings such as batch_size = 64", params)
   }
   Map(function(value, name) {
+    if (anyNA(value)) stop_argument(name, "a value other than NA", value)
     if (is.numeric(value) && all(value == trunc(value))) value <- as.integer(value)
     if (length(value) > 1L || grepl("units$", name)) as.list(value) else value
   }, params, names(params))
@@ -89,6 +93,7 @@ new_model <- function(py) {
 #' same <- pa_load(path)
 #' }
 pa_load <- function(path) {
+  check_argument_names()
   new_model(call_python("load", as_py_path(path, "path")))
 }
 
@@ -107,6 +112,7 @@ pa_load <- function(path) {
 #' pa_save(model, file.path(tempdir(), "dnn-bundle"))
 #' }
 pa_save <- function(model, path) {
+  check_argument_names()
   check_model(model)
   invisible(call_python("save", model$py, as_py_path(path, "path")))
 }
@@ -134,7 +140,8 @@ check_model <- function(model) {
 #' tail(predict(model, prices, last = 5))
 #' }
 predict.pa_model <- function(object, newdata, type = c("prob", "class"), last = NULL, ...) {
-  type <- match.arg(type)
+  check_argument_names()
+  type <- as_py_choice(type, "type", c("prob", "class"))
   predictions <- frame_from_columns(call_python(
     "predict", object$py, as_py_prices(newdata, "newdata"), as_py_integer(last, "last", 1L, null_ok = TRUE)
   ))
@@ -163,6 +170,7 @@ predict.pa_model <- function(object, newdata, type = c("prob", "class"), last = 
 #' pa_evaluate(model, prices)
 #' }
 pa_evaluate <- function(model, newdata, since = NULL) {
+  check_argument_names()
   check_model(model)
   metrics_frame(call_python("evaluate", model$py, as_py_prices(newdata, "newdata"), as_py_date(since, "since")))
 }

@@ -12,8 +12,7 @@ test_that("pa_backtest trades the model's out-of-sample signals beside buy-and-h
   expect_true(all(daily$position %in% c(-1, 1)))
   stats <- result$stats
   expect_identical(stats$statistic[1:3], c("total_return", "annual_return", "annual_volatility"))
-  expect_equal(as.numeric(stats$strategy[stats$statistic == "total_return"]), utils::tail(daily$equity, 1) - 1,
-               tolerance = 1e-3)
+  expect_equal(stats$strategy[stats$statistic == "total_return"], utils::tail(daily$equity, 1) - 1)
   expect_output(print(result), "<pa_backtest> long_short, held 1 day\\(s\\), costs 5")
   file <- tempfile(fileext = ".pdf")
   grDevices::pdf(file)
@@ -44,4 +43,36 @@ test_that("pa_walk_forward retrains per fold and stitches out-of-sample predicti
   expect_error(pa_walk_forward(list(good = market(), bad = bad), folds = 2, epochs = 1), "bad: ", class = "pa_data_error")
   expect_error(pa_walk_forward(list(market()), folds = 2), "prices: expected a named list of prices")
   expect_error(pa_walk_forward(market(), folds = 1), "folds: expected an integer >= 2")
+})
+
+test_that("a model that never goes long backtests to numeric statistics, NA where undefined, and prints", {
+  skip_without_python()
+  never_long <- pa_fit(market(), epochs = 1, seed = 7, threshold = 1) # P(up) never reaches 1
+  result <- pa_backtest(never_long, market())
+  expect_true(all(result$daily$position == 0))
+  stats <- result$stats
+  expect_type(stats$strategy, "double")
+  expect_type(stats$buy_and_hold, "double")
+  sharpe <- stats$strategy[stats$statistic == "sharpe"]
+  expect_true(is.na(sharpe) && !is.nan(sharpe)) # no variance: undefined, as R says it
+  expect_identical(stats$strategy[stats$statistic == "total_return"], 0)
+  expect_equal(stats$buy_and_hold[stats$statistic == "total_return"], utils::tail(result$daily$benchmark_equity, 1) - 1)
+  expect_s3_class(result$dates$buy_and_hold, "Date")
+  expect_identical(result$dates$strategy[result$dates$statistic == "start"],
+                   result$dates$buy_and_hold[result$dates$statistic == "start"])
+  expect_true(is.na(result$dates$strategy[result$dates$statistic == "max_drawdown_start"])) # no drawdown
+  expect_true(is.na(result$settings$sharpe_t))
+  expect_output(print(result), "sharpe +NA +-?[0-9.]+")
+  expect_output(print(result), "t-statistic of the mean daily return NA")
+})
+
+test_that("pa_walk_forward takes cost_fp and tunes each fold's threshold to it", {
+  skip_without_python()
+  result <- pa_walk_forward(market(), folds = 2, epochs = 1, seed = 1, cost_fp = 4, tune_threshold = TRUE,
+                            hidden_units = 8)
+  expect_identical(result$summary$cost_fp, 4)
+  expect_true(result$summary$tune_threshold)
+  # A false positive costing 4 false negatives pushes the cheapest threshold well above 0.5.
+  expect_true(all(result$folds$threshold > 0.5))
+  expect_identical(result$predictions$signal, as.integer(result$predictions$prob_up >= result$predictions$threshold))
 })

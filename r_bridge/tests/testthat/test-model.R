@@ -59,3 +59,47 @@ test_that("plot draws the training history", {
   grDevices::dev.off()
   expect_gt(file.size(file), 1000)
 })
+
+test_that("a misspelt setting or a partially matched argument is refused by name, listing the valid ones", {
+  skip_without_python()
+  prices <- market()
+  error <- expect_error(pa_fit(prices, epochs = 1, hiden_units = 16), class = "pa_parameter_error")
+  message <- conditionMessage(error)
+  expect_match(message, "^hiden_units: not an argument or setting of pa_fit\\(\\); did you mean hidden_units\\?")
+  expect_match(message, "arguments: prices, model, horizon, window, epochs,", fixed = TRUE)
+  settings <- sub(".*; settings: (.*)\\.$", "\\1", message)
+  python <- names(reticulate::import("pyanalytics.models")$DNNClassifier()$get_params())
+  listed <- strsplit(settings, ", ")[[1]]
+  expect_true("hidden_units" %in% listed && "validation" %in% listed)
+  expect_true(all(setdiff(listed, c("validation", "test", "gap", "dead_zone")) %in% python))
+  expect_false(grepl("\n|TypeError", message))
+  expect_error(pa_fit(price = prices, epochs = 1), "^price: not an argument or setting of pa_fit\\(\\); did you mean prices\\?",
+               class = "pa_parameter_error")
+  expect_error(pa_fit(prices, epoch = 1), "did you mean epochs?", fixed = TRUE, class = "pa_parameter_error")
+  expect_error(pa_walk_forward(prices, folds = 2, epochs = 1, units = 8), "^units: not an argument or setting of pa_walk_forward",
+               class = "pa_parameter_error")
+  expect_error(predict(small_model(), newdat = prices), "did you mean newdata?", fixed = TRUE, class = "pa_parameter_error")
+  expect_error(pa_backtest(small_model(), prices, cost = 5), "^cost: not an argument of pa_backtest\\(\\); arguments: model,",
+               class = "pa_parameter_error")
+  expect_error(pa_backtest(small_model(), prices, mode = "long"), 'mode: expected one of "long_flat", "long_short", got "long".',
+               fixed = TRUE, class = "pa_parameter_error")
+  expect_error(pa_fit(prices, dropout = NA), "dropout: expected a value other than NA, got NA.", fixed = TRUE,
+               class = "pa_parameter_error")
+})
+
+test_that("a model restored by readRDS() says to keep models with pa_save() and pa_load() instead", {
+  skip_without_python()
+  file <- tempfile(fileext = ".rds")
+  saveRDS(small_model(), file)
+  restored <- readRDS(file)
+  expect_output(print(restored), "<pa_model> dnn") # the R side survives
+  uses <- list(function() predict(restored, market()), function() pa_evaluate(restored, market()),
+               function() pa_backtest(restored, market()), function() pa_save(restored, tempfile()))
+  for (use in uses) {
+    error <- expect_error(use(), class = "pa_parameter_error")
+    expect_identical(conditionMessage(error), paste(
+      "model: its Python side is gone (a model restored by readRDS() or kept from another R session);",
+      "save models with pa_save() and restore them with pa_load()."
+    ))
+  }
+})
