@@ -58,7 +58,8 @@ pa_theme <- function() {
 NULL
 
 #' @rdname autoplot.pa_model
-#' @exportS3Method ggplot2::autoplot
+#' @method autoplot pa_model
+#' @rawNamespace S3method(ggplot2::autoplot,pa_model)
 autoplot.pa_model <- function(object, type = c("history", "metrics"), metric = "roc_auc", ...) {
   type <- match.arg(type)
   if (type == "history") history_plot(object) else metrics_plot(object, metric)
@@ -111,7 +112,8 @@ metrics_plot <- function(model, metric) {
 }
 
 #' @rdname autoplot.pa_model
-#' @exportS3Method ggplot2::autoplot
+#' @method autoplot pa_explanation
+#' @rawNamespace S3method(ggplot2::autoplot,pa_explanation)
 autoplot.pa_explanation <- function(object, case = max(object$case), top = 10, ...) {
   bars <- explanation_bars(object, case, top)
   bars$key <- factor(bars$key, sort(unique(bars$key)))
@@ -157,7 +159,8 @@ autoplot.pa_explanation <- function(object, case = max(object$case), top = 10, .
 }
 
 #' @rdname autoplot.pa_model
-#' @exportS3Method ggplot2::autoplot
+#' @method autoplot pa_backtest
+#' @rawNamespace S3method(ggplot2::autoplot,pa_backtest)
 autoplot.pa_backtest <- function(object, ...) {
   long <- equity_long(object$daily)
   panels <- c("growth of 1", "drawdown (%)")
@@ -174,7 +177,8 @@ autoplot.pa_backtest <- function(object, ...) {
 }
 
 #' @rdname autoplot.pa_model
-#' @exportS3Method ggplot2::autoplot
+#' @method autoplot pa_walk_forward
+#' @rawNamespace S3method(ggplot2::autoplot,pa_walk_forward)
 autoplot.pa_walk_forward <- function(object, ticker = NULL, ...) {
   long <- equity_long(object$backtest$daily)
   periods <- fold_periods(object$folds)
@@ -194,7 +198,8 @@ autoplot.pa_walk_forward <- function(object, ticker = NULL, ...) {
 }
 
 #' @rdname autoplot.pa_model
-#' @exportS3Method ggplot2::autoplot
+#' @method autoplot pa_walk_forward_list
+#' @rawNamespace S3method(ggplot2::autoplot,pa_walk_forward_list)
 autoplot.pa_walk_forward_list <- function(object, ...) {
   tickers <- names(object$results)
   portfolio <- if (is.null(object$portfolio_daily)) character() else "equal-weight portfolio"

@@ -39,11 +39,13 @@
 NULL
 
 #' @rdname tidy.pa_model
-#' @exportS3Method generics::tidy
+#' @method tidy pa_model
+#' @rawNamespace S3method(generics::tidy,pa_model)
 tidy.pa_model <- function(x, ...) as.data.frame(unclass(x$info$metrics))
 
 #' @rdname tidy.pa_model
-#' @exportS3Method generics::glance
+#' @method glance pa_model
+#' @rawNamespace S3method(generics::glance,pa_model)
 glance.pa_model <- function(x, ...) {
   info <- x$info
   own <- info$metrics[1L, ]
@@ -57,7 +59,8 @@ glance.pa_model <- function(x, ...) {
 }
 
 #' @rdname tidy.pa_model
-#' @exportS3Method generics::augment
+#' @method augment pa_model
+#' @rawNamespace S3method(generics::augment,pa_model)
 augment.pa_model <- function(x, newdata, ...) {
   if (missing(newdata)) stop_argument("newdata", "the prices to predict (a model keeps no data)", NULL)
   prices <- pa_load_prices(newdata)
@@ -69,11 +72,13 @@ augment.pa_model <- function(x, newdata, ...) {
 }
 
 #' @rdname tidy.pa_model
-#' @exportS3Method generics::tidy
+#' @method tidy pa_backtest
+#' @rawNamespace S3method(generics::tidy,pa_backtest)
 tidy.pa_backtest <- function(x, ...) x$daily
 
 #' @rdname tidy.pa_model
-#' @exportS3Method generics::glance
+#' @method glance pa_backtest
+#' @rawNamespace S3method(generics::glance,pa_backtest)
 glance.pa_backtest <- function(x, ...) {
   side <- function(stats, prefix) {
     values <- lapply(stats, function(value) {
@@ -92,15 +97,18 @@ glance.pa_backtest <- function(x, ...) {
 }
 
 #' @rdname tidy.pa_model
-#' @exportS3Method generics::tidy
+#' @method tidy pa_explanation
+#' @rawNamespace S3method(generics::tidy,pa_explanation)
 tidy.pa_explanation <- function(x, ...) as.data.frame(x)
 
 #' @rdname tidy.pa_model
-#' @exportS3Method generics::tidy
+#' @method tidy pa_walk_forward
+#' @rawNamespace S3method(generics::tidy,pa_walk_forward)
 tidy.pa_walk_forward <- function(x, ...) x$folds
 
 #' @rdname tidy.pa_model
-#' @exportS3Method generics::glance
+#' @method glance pa_walk_forward
+#' @rawNamespace S3method(generics::glance,pa_walk_forward)
 glance.pa_walk_forward <- function(x, ...) {
   row <- x$summary_row
   row[c("start", "end")] <- lapply(row[c("start", "end")], as.Date)
@@ -108,12 +116,14 @@ glance.pa_walk_forward <- function(x, ...) {
 }
 
 #' @rdname tidy.pa_model
-#' @exportS3Method generics::tidy
+#' @method tidy pa_walk_forward_list
+#' @rawNamespace S3method(generics::tidy,pa_walk_forward_list)
 tidy.pa_walk_forward_list <- function(x, ...) {
   folds <- lapply(names(x$results), function(ticker) cbind(ticker = ticker, x$results[[ticker]]$folds))
   do.call(rbind, folds)
 }
 
 #' @rdname tidy.pa_model
-#' @exportS3Method generics::glance
+#' @method glance pa_walk_forward_list
+#' @rawNamespace S3method(generics::glance,pa_walk_forward_list)
 glance.pa_walk_forward_list <- function(x, ...) x$summary
