@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> None:
 
     Typer reports usage errors itself (exit code 2).
     """
+    from pyanalytics.cli.common import visible
     from pyanalytics.errors import PyAnalyticsError
 
     try:
@@ -49,13 +50,13 @@ def main(argv: list[str] | None = None) -> None:
     except PyAnalyticsError as error:
         if _state["debug"]:
             raise
-        typer.echo(f"error: {error}", err=True)
+        typer.echo(f"error: {visible(error)}", err=True)
         sys.exit(1)
     except Exception as error:
         if _state["debug"]:
             raise
         typer.echo(
-            f"internal error: {type(error).__name__}: {error} (rerun with --debug for the traceback)",
+            f"internal error: {type(error).__name__}: {visible(error)} (rerun with --debug for the traceback)",
             err=True,
         )
         sys.exit(1)

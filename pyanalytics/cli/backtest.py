@@ -7,7 +7,19 @@ import typer
 from rich import box
 from rich.table import Table
 
-from pyanalytics.cli.common import DEFAULT_COST_BPS, BundleOption, DataOption, DropInvalidOption, JsonOption, load_data, print_json, stderr, stdout
+from pyanalytics.cli.common import (
+    DEFAULT_COST_BPS,
+    BundleOption,
+    DataOption,
+    DropInvalidOption,
+    JsonOption,
+    SlippageOption,
+    load_data,
+    print_json,
+    shown,
+    stderr,
+    stdout,
+)
 
 PERCENT = {"total_return", "annual_return", "annual_volatility", "max_drawdown", "hit_rate", "exposure"}
 
@@ -65,9 +77,7 @@ def backtest(
     cost_bps: Annotated[
         float, typer.Option("--cost-bps", min=0.0, help="Commission in basis points per unit of turnover.")
     ] = DEFAULT_COST_BPS,
-    slippage_bps: Annotated[
-        float, typer.Option("--slippage-bps", min=0.0, help="Slippage in basis points per unit of turnover.")
-    ] = 0.0,
+    slippage_bps: SlippageOption = 0.0,
     holding: Annotated[
         int | None,
         typer.Option(
@@ -119,7 +129,7 @@ def backtest(
         )
         return
     stdout.print(
-        f"{data}: {bundle.model_name} signals from {result.stats['start']} to {result.stats['end']}, "
+        f"{shown(data)}: {bundle.model_name} signals from {result.stats['start']} to {result.stats['end']}, "
         f"{result.mode}, each held {result.holding} day(s), costs {cost_bps:g} + slippage {slippage_bps:g} "
         "bps per unit of turnover."
     )

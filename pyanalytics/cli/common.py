@@ -1,5 +1,6 @@
 """What every command shares: options, output (tables or JSON), progress and the data loader."""
 
+import unicodedata
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
@@ -8,8 +9,10 @@ from typing import Annotated, Literal
 import typer
 from rich import box
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 DataOption = Annotated[
     Path,
@@ -28,6 +31,22 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machine
 ModelName = Literal["dnn", "lstm", "gru"]
 EpochsOption = Annotated[int, typer.Option("--epochs", min=1, help="Maximum training epochs.")]
 SeedOption = Annotated[int, typer.Option("--seed", min=0, help="Seed of every random step.")]
+HorizonOption = Annotated[int, typer.Option("--horizon", min=1, help="Days ahead of the direction label.")]
+CostFpOption = Annotated[
+    float | None,
+    typer.Option(
+        "--cost-fp",
+        help="A false positive costs ALPHA false negatives: train with the cost-weighted loss "
+        "(with --tune-threshold: tune the threshold instead).",
+        metavar="ALPHA",
+    ),
+]
+TuneThresholdOption = Annotated[
+    bool, typer.Option("--tune-threshold", help="Tune the decision threshold on the validation part for the cost ratio.")
+]
+SlippageOption = Annotated[
+    float, typer.Option("--slippage-bps", min=0.0, help="Slippage in basis points per unit of turnover.")
+]
 DropInvalidOption = Annotated[
     bool,
     typer.Option(
@@ -62,9 +81,29 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
     from pyanalytics.data import DataWarning
 
     if issubclass(category, DataWarning):
-        typer.echo(f"warning: {message}", err=True)
+        typer.echo(f"warning: {visible(message)}", err=True)
     else:
         _python_showwarning(message, category, filename, lineno, file, line)
+
+
+def visible(text) -> str:
+    """``text`` with control and format characters written as escapes (``\\x1b``, ``\\u202e``).
+
+    A file name holding an escape sequence is printed as it reads, and cannot drive the terminal.
+    """
+    return "".join(
+        char.encode("unicode_escape").decode("ascii") if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp")
+        else char
+        for char in str(text)
+    )
+
+
+def shown(name) -> str:
+    """A user-supplied name (a path, a ticker) for Rich output: ``visible``, its markup escaped.
+
+    ``[reverse]AAPL.csv`` prints as it is instead of styling the rest of the line.
+    """
+    return escape(visible(name))
 
 
 def print_json(value) -> None:
@@ -74,16 +113,25 @@ def print_json(value) -> None:
     typer.echo(dumps(value, indent=2))
 
 
+class _Count(ProgressColumn):
+    """``done/total``, or ``starting…`` while the total is not known yet (never ``0/None``)."""
+
+    def render(self, task) -> Text:
+        return Text("starting…" if task.total is None else f"{task.completed:.0f}/{task.total:.0f}")
+
+
 @contextmanager
-def progress_bar(label: str, enabled: bool = True):
-    """Yield ``update(done, total, detail="")`` drawing a bar on a terminal, else None."""
+def progress_bar(label: str, enabled: bool = True, total: int | None = None):
+    """Yield ``update(done, total, detail="")`` drawing a bar on a terminal, else None.
+
+    ``detail`` is Rich markup: pass user-supplied names through ``shown``.
+    """
     if not (enabled and stderr.is_terminal):
         yield None
         return
-    columns = (TextColumn(label), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-               TextColumn("{task.fields[detail]}"), TimeElapsedColumn())
+    columns = (TextColumn(label), BarColumn(), _Count(), TextColumn("{task.fields[detail]}"), TimeElapsedColumn())
     with Progress(*columns, console=stderr, transient=True) as progress:
-        task = progress.add_task(label, total=None, detail="")
+        task = progress.add_task(label, total=total, detail="")
 
         def update(done: int, total: int, detail: str = "") -> None:
             progress.update(task, completed=done, total=total, detail=detail)
@@ -92,9 +140,12 @@ def progress_bar(label: str, enabled: bool = True):
 
 
 @contextmanager
-def epoch_progress(enabled: bool):
-    """Yield an ``on_epoch(epoch, max_epochs, logs)`` callback for training, or None."""
-    with progress_bar("training: epoch", enabled) as update:
+def epoch_progress(enabled: bool, max_epochs: int | None = None):
+    """Yield an ``on_epoch(epoch, max_epochs, logs)`` callback for training, or None.
+
+    The bar shows ``0/max_epochs`` from the start, while the first epoch runs.
+    """
+    with progress_bar("training: epoch", enabled, max_epochs) as update:
         if update is None:
             yield None
             return

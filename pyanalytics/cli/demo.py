@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from pyanalytics.cli.common import EpochsOption, JsonOption, SeedOption, epoch_progress, print_json, stderr
+from pyanalytics.cli.common import EpochsOption, JsonOption, SeedOption, epoch_progress, print_json, shown, stderr
 from pyanalytics.cli.train import render_training
 
 SYNTHETIC_DAYS = 3000
@@ -22,7 +22,7 @@ def default_prices():
     if path.is_file():
         return load_prices(path), f"Apple daily prices ({path})"
     if os.environ.get("PYANALYTICS_DATA_DIR"):
-        stderr.print(f"note: {path} not found (PYANALYTICS_DATA_DIR is set); using the synthetic market.")
+        stderr.print(f"note: {shown(path)} not found (PYANALYTICS_DATA_DIR is set); using the synthetic market.")
     prices = synthetic_market(SYNTHETIC_DAYS, signal_strength=SYNTHETIC_STRENGTH, seed=0)
     return prices, f"the embedded synthetic market (signal planted in volume, strength {SYNTHETIC_STRENGTH})"
 
@@ -37,7 +37,7 @@ def demo(
     from pyanalytics.training import train_direction_model
 
     prices, source = default_prices()
-    with epoch_progress(not as_json) as on_epoch:
+    with epoch_progress(not as_json, epochs) as on_epoch:
         result = train_direction_model(prices, seed=seed, model_params={"epochs": epochs}, on_epoch=on_epoch)
     bundle = result.save(out) if out else None
     if as_json:

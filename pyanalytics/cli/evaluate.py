@@ -4,7 +4,6 @@ from datetime import datetime
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from pyanalytics.cli.common import (
     BundleOption,
@@ -14,6 +13,7 @@ from pyanalytics.cli.common import (
     load_data,
     metrics_table,
     print_json,
+    shown,
     stderr,
     stdout,
     verdict,
@@ -62,7 +62,7 @@ def evaluate(
             }
         )
         return
-    title = f"{data}: labelled dates from {first} ({metrics[bundle.model_name]['n']:,} rows)"
+    title = f"{shown(data)}: labelled dates from {first} ({metrics[bundle.model_name]['n']:,} rows)"
     stdout.print(metrics_table(metrics, bundle.model_name, title))
     stdout.print(verdict(metrics, bundle.model_name))
-    stdout.print(f"Evaluated prices: {escape(data_match.describe())}.")
+    stdout.print(f"Evaluated prices: {shown(data_match.describe())}.")

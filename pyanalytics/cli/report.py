@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from pyanalytics.cli.common import BundleOption, DataOption, DropInvalidOption, load_data, progress_bar, stdout
+from pyanalytics.cli.common import BundleOption, DataOption, DropInvalidOption, load_data, progress_bar, shown, stdout
 
 
 def report(
@@ -28,4 +28,4 @@ def report(
             explanations[method] = explain(bundle, prices, method=method, last=last, on_case=update)
     explanations["lime"] = with_lime_stability(explanations["lime"], bundle, prices)
     path = write_report(out, bundle, prices=prices, explanations=explanations, cases=last)
-    stdout.print(f"Report written to {path}")
+    stdout.print(f"Report written to {shown(path)}")

@@ -6,17 +6,21 @@ from typing import Annotated
 import typer
 
 from pyanalytics.cli.common import (
+    CostFpOption,
     DataOption,
     DropInvalidOption,
     EpochsOption,
+    HorizonOption,
     JsonOption,
     ModelName,
     SeedOption,
+    TuneThresholdOption,
     epoch_progress,
     load_data,
     metrics_table,
     periods_lines,
     print_json,
+    shown,
     stdout,
     verdict,
 )
@@ -27,7 +31,7 @@ def render_training(result, source: str, bundle: Path | None) -> None:
     summary = result.summary(bundle)
     window = f", windows of {summary['window']} days" if summary["window"] else ""
     stdout.print(
-        f"Trained [bold]{summary['model']}[/] on {source}: direction over {summary['horizon']} "
+        f"Trained [bold]{summary['model']}[/] on {shown(source)}: direction over {summary['horizon']} "
         f"day(s){window}, best epoch {summary['best_epoch']}."
     )
     stdout.print(periods_lines(result.periods))
@@ -40,7 +44,7 @@ def render_training(result, source: str, bundle: Path | None) -> None:
     stdout.print(metrics_table(result.metrics, result.model_name, "Test part: model and naive baselines"))
     stdout.print(verdict(result.metrics, result.model_name))
     if bundle is not None:
-        stdout.print(f"Bundle written to {bundle}")
+        stdout.print(f"Bundle written to {shown(bundle)}")
 
 
 def train(
@@ -50,23 +54,12 @@ def train(
     window: Annotated[
         int | None, typer.Option("--window", min=1, help="Days per window for lstm/gru (default: 20).")
     ] = None,
-    horizon: Annotated[int, typer.Option("--horizon", min=1, help="Days ahead of the direction label.")] = 1,
+    horizon: HorizonOption = 1,
     dead_zone: Annotated[
         float, typer.Option("--dead-zone", min=0.0, help="Leave moves within ±this return unlabelled.")
     ] = 0.0,
-    cost_fp: Annotated[
-        float | None,
-        typer.Option(
-            "--cost-fp",
-            help="A false positive costs ALPHA false negatives: train with the cost-weighted loss "
-            "(with --tune-threshold: tune the threshold instead).",
-            metavar="ALPHA",
-        ),
-    ] = None,
-    tune_threshold: Annotated[
-        bool,
-        typer.Option("--tune-threshold", help="Tune the decision threshold on the validation part for the cost ratio."),
-    ] = False,
+    cost_fp: CostFpOption = None,
+    tune_threshold: TuneThresholdOption = False,
     epochs: EpochsOption = 50,
     seed: SeedOption = 0,
     drop_invalid: DropInvalidOption = False,
@@ -78,7 +71,7 @@ def train(
 
     check_target(out)  # an --out that cannot be written or replaced fails before training
     prices = load_data(data, drop_invalid=drop_invalid)
-    with epoch_progress(not as_json) as on_epoch:
+    with epoch_progress(not as_json, epochs) as on_epoch:
         result = train_direction_model(
             prices,
             model=model,

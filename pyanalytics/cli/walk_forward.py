@@ -13,14 +13,19 @@ from rich.table import Table
 from pyanalytics.cli.backtest import backtest_verdict
 from pyanalytics.cli.common import (
     DEFAULT_COST_BPS,
+    CostFpOption,
     DropInvalidOption,
     EpochsOption,
+    HorizonOption,
     JsonOption,
     ModelName,
     SeedOption,
+    SlippageOption,
+    TuneThresholdOption,
     load_data,
     print_json,
     progress_bar,
+    shown,
     stdout,
 )
 
@@ -39,15 +44,15 @@ def fold_progress(names: list[str], folds: int, enabled: bool):
             return
         total = len(names) * folds
         done = [0]
-        update(0, total, f"{names[0]} fold 1/{folds}")
+        update(0, total, f"{shown(names[0])} fold 1/{folds}")
 
         def on_fold(name: str, fold: int, n_folds: int, row: dict) -> None:
             done[0] += 1
-            update(done[0], total, f"{name} fold {fold}/{n_folds}: AUC {row['roc_auc']:.3f}")
+            update(done[0], total, f"{shown(name)} fold {fold}/{n_folds}: AUC {row['roc_auc']:.3f}")
 
         def on_epoch(epoch: int, max_epochs: int, logs: dict) -> None:
             name, fold = names[min(done[0] // folds, len(names) - 1)], done[0] % folds + 1
-            update(done[0], total, f"{name} fold {fold}/{folds}: epoch {epoch}/{max_epochs}")
+            update(done[0], total, f"{shown(name)} fold {fold}/{folds}: epoch {epoch}/{max_epochs}")
 
         yield on_fold, on_epoch
 
@@ -76,7 +81,7 @@ def folds_table(name: str, result) -> Table:
     sizes, AUC against the best baseline, trading returns."""
     import pandas as pd
 
-    table = Table(title=f"{name}: per fold", title_justify="left", box=box.SIMPLE_HEAD)
+    table = Table(title=f"{shown(name)}: per fold", title_justify="left", box=box.SIMPLE_HEAD)
     for header in ("fold", "learned from", "tested on", "train", "test", "epoch", "AUC", "best baseline", "strategy",
                    "buy & hold"):
         table.add_column(header, justify="left" if header in ("learned from", "tested on", "best baseline") else "right")
@@ -93,7 +98,7 @@ def folds_table(name: str, result) -> Table:
 
 def fold_auc_table(name: str, result) -> Table:
     """One row per model (the model in bold, then the baselines): its ROC AUC over the folds, and pooled."""
-    table = Table(title=f"{name}: ROC AUC per fold", title_justify="left", box=box.SIMPLE_HEAD)
+    table = Table(title=f"{shown(name)}: ROC AUC per fold", title_justify="left", box=box.SIMPLE_HEAD)
     for header in ("", "mean", "std", "min", "max", "folds", "stitched"):
         table.add_column(header, justify="right" if header else "left", no_wrap=True)
     for model, spread in result.fold_auc_spread.items():
@@ -103,16 +108,16 @@ def fold_auc_table(name: str, result) -> Table:
     return table
 
 
-def summary_table(multi, mode: str, cost_bps: float) -> Table:
+def summary_table(multi, mode: str, costs: str) -> Table:
     """One row per ticker: out-of-sample period, mean AUCs per fold and the edge, strategy against buy-and-hold."""
-    table = Table(title=f"Walk-forward summary ({mode}, {cost_bps:g} bp per unit of turnover)", title_justify="left",
+    table = Table(title=f"Walk-forward summary ({mode}, {costs} per unit of turnover)", title_justify="left",
                   box=box.SIMPLE_HEAD)
     for header in ("ticker", "out of sample", "folds", "AUC per fold", "best baseline", "edge ± se", "Sharpe",
                    "annual", "max DD", "B&H Sharpe", "B&H annual", "B&H max DD"):
         table.add_column(header, justify="left" if header in ("ticker", "out of sample", "best baseline") else "right")
     for row in multi.summary_table().itertuples():
         table.add_row(
-            row.ticker, f"{row.start} .. {row.end}", str(row.n_folds),
+            shown(row.ticker), f"{row.start} .. {row.end}", str(row.n_folds),
             f"{_number(row.model_auc)} ± {_number(row.model_auc_std)}",
             f"{row.best_baseline} {_number(row.best_baseline_auc)}",
             f"{_signed(row.auc_edge)} ± {_number(row.auc_edge_se)}",
@@ -123,16 +128,16 @@ def summary_table(multi, mode: str, cost_bps: float) -> Table:
     return table
 
 
-def render(multi, mode: str, cost_bps: float) -> None:
+def render(multi, mode: str, costs: str) -> None:
     """Per ticker the folds, the AUCs per fold and the verdicts, then the summary table and the portfolio."""
     from pyanalytics.evaluation.metrics import fold_edge_verdict
 
     for name, result in multi.results.items():
         print_table(folds_table(name, result))
         print_table(fold_auc_table(name, result))
-        stdout.print(f"{name}: {fold_edge_verdict(result.auc_edge)}")
-        stdout.print(f"{name}: {backtest_verdict(result.backtest)}\n")
-    print_table(summary_table(multi, mode, cost_bps))
+        stdout.print(f"{shown(name)}: {fold_edge_verdict(result.auc_edge)}")
+        stdout.print(f"{shown(name)}: {backtest_verdict(result.backtest)}\n")
+    print_table(summary_table(multi, mode, costs))
     if len(multi.results) > 1:
         _, stats = multi.portfolio()
         strategy, hold = stats["strategy"], stats["buy_and_hold"]
@@ -163,6 +168,9 @@ def walk_forward(
         typer.Option("--sequence-window", min=1, help="Days per input window of lstm/gru (default: 20).",
                      show_default=False),
     ] = None,
+    horizon: HorizonOption = 1,
+    cost_fp: CostFpOption = None,
+    tune_threshold: TuneThresholdOption = False,
     epochs: EpochsOption = 50,
     mode: Annotated[
         Literal["long_flat", "long_short"], typer.Option("--mode", help="Positions on a 'down' signal: flat or short.")
@@ -170,6 +178,7 @@ def walk_forward(
     cost_bps: Annotated[
         float, typer.Option("--cost-bps", min=0.0, help="Transaction cost in basis points per unit of turnover.")
     ] = DEFAULT_COST_BPS,
+    slippage_bps: SlippageOption = 0.0,
     seed: SeedOption = 0,
     explain: Annotated[
         bool, typer.Option("--explain", help="Explain each fold's model with SHAP (importance per fold in the report).")
@@ -185,8 +194,9 @@ def walk_forward(
     prices = {name: load_data(path, drop_invalid=drop_invalid) for name, path in zip(names, data)}
     with fold_progress(names, folds, not as_json) as (on_fold, on_epoch):
         multi = walk_forward_many(
-            prices, model=model, folds=folds, window_mode=window, train_size=train_size, window=sequence_window, seed=seed,
-            model_params={"epochs": epochs}, mode=mode, cost_bps=cost_bps, explain=explain, on_fold=on_fold,
+            prices, model=model, folds=folds, window_mode=window, train_size=train_size, window=sequence_window,
+            horizon=horizon, cost_fp=cost_fp, tune_threshold=tune_threshold, seed=seed, model_params={"epochs": epochs},
+            mode=mode, cost_bps=cost_bps, slippage_bps=slippage_bps, explain=explain, on_fold=on_fold,
             on_epoch=on_epoch,
         )
     if report is not None:
@@ -196,6 +206,6 @@ def walk_forward(
     if as_json:
         print_json({**multi.summary(), "report": None if report is None else str(report)})
         return
-    render(multi, mode, cost_bps)
+    render(multi, mode, f"{cost_bps:g} bp" + (f" + slippage {slippage_bps:g} bp" if slippage_bps else ""))
     if report is not None:
-        stdout.print(f"Report written to {report}")
+        stdout.print(f"Report written to {shown(report)}")
