@@ -135,14 +135,37 @@ def _fold_rows(folds: pd.DataFrame) -> list[dict]:
     } for row in folds.itertuples()]
 
 
+def _kind(result, name: str) -> str:
+    """``model``, ``best baseline`` (the one the verdict weighs the model against) or ``baseline``."""
+    return "model" if name == result.model_name else "best baseline" if name == result.auc_edge["baseline"] \
+        else "baseline"
+
+
 def _metrics_rows(result) -> list[dict]:
-    best = result.best_baseline[0]
     return [{
         "name": name,
-        "kind": "model" if name == result.model_name else "best baseline" if name == best else "baseline",
+        "kind": _kind(result, name),
         "cells": [format_number(m[k]) for k in METRIC_LABELS],
         "n": format_number(m["n"]),
     } for name, m in result.metrics.items()]
+
+
+def mean_and_spread(spread: dict) -> str:
+    """A per-fold ``fold_spread`` as ``mean ± standard deviation`` (the mean alone from a single fold)."""
+    if math.isnan(spread["std"]):
+        return format_number(spread["mean"])
+    return f"{format_number(spread['mean'])} ± {format_number(spread['std'])}"
+
+
+def _fold_auc_rows(result) -> list[dict]:
+    """Per model: its ROC AUC across the folds, each fold scored on its own."""
+    return [{
+        "name": name,
+        "kind": _kind(result, name),
+        "mean": mean_and_spread(spread),
+        "min": format_number(spread["min"]), "max": format_number(spread["max"]),
+        "n": format_number(spread["n_folds"]),
+    } for name, spread in result.fold_auc_spread.items()]
 
 
 def _drift(importance: pd.DataFrame) -> list[dict]:
@@ -204,6 +227,7 @@ def _ticker(number: int, name: str, result, fmt: str) -> dict:
         "stats": [(STAT_LABELS[k], _stat(k, stats[k]), _stat(k, bench[k])) for k in STAT_LABELS],
         "folds": _fold_rows(result.folds),
         "metrics": _metrics_rows(result),
+        "fold_auc": _fold_auc_rows(result),
         "importance": _importance(result, fmt),
         "settings": _settings(result.config),
     }
@@ -229,7 +253,8 @@ def _summary_rows(runs: dict, tickers: list[dict]) -> list[dict]:
         row = result.summary_row()
         rows.append({
             "id": ticker["id"], "name": name, "period": f"{row['start']} → {row['end']}", "folds": row["n_folds"],
-            "auc": format_number(row["model_auc"]), "baseline": row["best_baseline"] or "–",
+            "auc": mean_and_spread({"mean": row["model_auc"], "std": row["model_auc_std"]}),
+            "baseline": row["best_baseline"] or "–",
             "baseline_auc": format_number(row["best_baseline_auc"]),
             "cells": [_stat(k, row[f"{side}_{k}"]) for side in ("strategy", "buy_and_hold")
                       for k in ("sharpe", "annual_return", "max_drawdown")],

@@ -104,8 +104,11 @@ def test_per_fold_returns_say_they_are_totals_over_the_block(page, walk_forward_
 
     section = _section(page, "ticker-1")
     folds = section[section.index(">Per fold</h3>"):section.index(">All out-of-sample dates</h3>")]
-    headers = re.findall(r"<th[^>]*>([^<]*)</th>", folds)
-    assert headers[-2:] == ["Strategy total return", "Buy-and-hold total return"]
+    head = folds[folds.index("<thead>"):folds.index("</thead>")]
+    group, columns = re.findall(r"<tr>(.*?)</tr>", head, re.S)
+    assert re.findall(r'<th class="num" colspan="2">([^<]*)</th>', group) == ["Total return over the block"]
+    assert group.rstrip().endswith('colspan="2">Total return over the block</th>')  # over the last two columns
+    assert re.findall(r"<th[^>]*>([^<]*)</th>", columns) == ["Strategy", "Buy and hold"]
     result = next(iter(walk_forward_results.results.values()))
     for row in result.folds.itertuples():
         assert (f'<td class="num">{format_percent(row.strategy_return)}</td>'
@@ -144,3 +147,21 @@ def test_a_report_on_long_histories_stays_under_2_mb():
     })
     size = len(render_walk_forward_report(runs).encode("utf-8"))
     assert size < 2_000_000, f"{size:,} bytes"
+
+
+def test_every_model_shows_its_mean_and_spread_of_auc_over_the_folds(page, walk_forward_results):
+    for number, result in enumerate(walk_forward_results.results.values(), start=1):
+        section = _section(page, f"ticker-{number}")
+        table = section[section.index(">ROC AUC across the folds</h3>"):section.index(">All out-of-sample dates</h3>")]
+        spreads = result.fold_auc_spread
+        assert set(spreads) == set(result.metrics)
+        for name, spread in spreads.items():
+            row = re.search(rf'<tr[^>]*><td><span class="name">{re.escape(name)}</span>.*?</tr>', table).group()
+            cells = re.findall(r'<td class="num">([^<]*)</td>', row)
+            assert cells == [f"{spread['mean']:.3f} ± {spread['std']:.3f}", f"{spread['min']:.3f}",
+                             f"{spread['max']:.3f}", str(spread["n_folds"])]
+        assert f'{result.auc_edge["baseline"]}</span><span class="tag best">best baseline</span>' in table
+    summary = _section(page, "summary")
+    for result in walk_forward_results.results.values():
+        row = result.summary_row()
+        assert f'<td class="num">{row["model_auc"]:.3f} ± {row["model_auc_std"]:.3f}</td>' in summary
