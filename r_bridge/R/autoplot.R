@@ -40,7 +40,8 @@ pa_theme <- function() {
 #' @param metric For `type = "metrics"`: a column of the model's metrics, e.g. `"accuracy"`.
 #' @param case Dates to show (default: the most recent explained date).
 #' @param top How many features to show per date.
-#' @param ticker The name shown in the title of a single ticker's walk-forward plot.
+#' @param ticker The name shown in the title of a single ticker's walk-forward plot (default:
+#'   the prices' file or variable name).
 #' @param ... Unused.
 #' @return A `ggplot` object.
 #' @name autoplot.pa_model
@@ -179,7 +180,7 @@ autoplot.pa_backtest <- function(object, ...) {
 #' @rdname autoplot.pa_model
 #' @method autoplot pa_walk_forward
 #' @rawNamespace S3method(ggplot2::autoplot,pa_walk_forward)
-autoplot.pa_walk_forward <- function(object, ticker = NULL, ...) {
+autoplot.pa_walk_forward <- function(object, ticker = object$ticker, ...) {
   long <- equity_long(object$backtest$daily)
   periods <- fold_periods(object$folds)
   ggplot2::ggplot(long) +

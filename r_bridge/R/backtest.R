@@ -110,7 +110,8 @@ as.data.frame.pa_backtest <- function(x, ...) x$daily
 #' @param ... Further settings of the Python model (e.g. `hidden_units = c(32, 16)`). A name
 #'   that is neither an argument nor a setting is an error that lists the valid ones.
 #' @return A `pa_walk_forward` (`$folds`, `$metrics`, `$predictions`, `$backtest`,
-#'   `$importance`, `$summary`), or for a list of tickers a `pa_walk_forward_list` with one
+#'   `$importance`, `$summary`, and `$ticker`: the name of the prices' file or variable, which
+#'   plots show), or for a list of tickers a `pa_walk_forward_list` with one
 #'   summary row per ticker in `$summary`, each ticker's result in `$results`, and in
 #'   `$portfolio` the equal-weight portfolio of the strategies (and of buy-and-hold) on the
 #'   tickers' common dates (its daily record in `$portfolio_daily`).
@@ -146,16 +147,21 @@ pa_walk_forward <- function(prices, model = "dnn", folds = 5, window = c("expand
     names(sent) <- names(prices)
     result <- do.call(call_python, c(list("walk_forward", sent), arguments))
     return(structure(list(
-      summary = frame_from_columns(result$summary), results = lapply(result$tickers, new_walk_forward),
+      summary = frame_from_columns(result$summary), results = Map(new_walk_forward, result$tickers, names(result$tickers)),
       portfolio = result$portfolio,
       portfolio_daily = if (is.null(result$portfolio_daily)) NULL else frame_from_columns(result$portfolio_daily)
     ), class = "pa_walk_forward_list"))
   }
-  new_walk_forward(do.call(call_python, c(list("walk_forward", as_py_prices(prices, "prices")), arguments)))
+  ticker <- if (is.character(prices)) sub("\\.[^.]*$", "", basename(prices)) else if (is.name(substitute(prices))) {
+    deparse(substitute(prices))
+  }
+  new_walk_forward(do.call(call_python, c(list("walk_forward", as_py_prices(prices, "prices")), arguments)), ticker)
 }
 
-new_walk_forward <- function(result) {
+# `ticker` names the prices in plots: the list name, file name or variable they came from.
+new_walk_forward <- function(result, ticker = NULL) {
   structure(list(
+    ticker = ticker,
     folds = frame_from_columns(result$folds), metrics = metrics_frame(result$metrics),
     predictions = frame_from_columns(result$predictions),
     backtest = new_backtest(result$summary$backtest, frame_from_columns(result$daily)),

@@ -167,11 +167,12 @@ plot.pa_backtest <- function(x, ...) {
 #' equal-weight portfolio on the common dates.
 #'
 #' @param x A `pa_walk_forward` or `pa_walk_forward_list`.
-#' @param ticker The name shown in the title of a single ticker's plot.
+#' @param ticker The name shown in the title of a single ticker's plot (default: the prices'
+#'   file or variable name).
 #' @param ... Unused.
 #' @return `x`, invisibly.
 #' @export
-plot.pa_walk_forward <- function(x, ticker = NULL, ...) {
+plot.pa_walk_forward <- function(x, ticker = x$ticker, ...) {
   old <- graphics::par(mar = c(3, 4, 3.5, 1))
   on.exit(graphics::par(old))
   draw_equity(x$backtest$daily, walk_forward_title(x, ticker), x$folds, backtest_subtitle(x$backtest))

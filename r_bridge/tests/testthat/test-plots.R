@@ -12,7 +12,7 @@ test_that("plot() of a walk-forward on several tickers draws every ticker and th
   expect_equal(utils::tail(several$portfolio_daily$equity, 1) - 1, several$portfolio$strategy$total_return)
   file <- draw_png(function() expect_invisible(plot(several)))
   expect_gt(file.size(file), 10000)
-  draw_png(function() expect_invisible(plot(several$results$first, ticker = "first")))
+  draw_png(function() expect_invisible(plot(several$results$first, ticker = "renamed")))
 })
 
 test_that("base plots of explanations label the conditions and refuse several dates", {
@@ -111,7 +111,7 @@ test_that("autoplot of a walk-forward marks the folds and names the ticker; date
   skip_if_not_installed("ggplot2")
   several <- two_tickers()
   first <- several$results$first
-  plot <- ggplot2::autoplot(first, ticker = "first")
+  plot <- ggplot2::autoplot(first) # named by its place in the list
   expect_match(plot$labels$title, "^first: dnn walk-forward, 3 expanding folds")
   expect_equal(as.Date(ggplot2::layer_data(plot, 2)$xintercept), first$folds$test_start)
   expect_identical(ggplot2::layer_data(plot, 3)$label, c("fold 1", "fold 2", "fold 3"))
@@ -131,4 +131,16 @@ test_that("autoplot of a walk-forward marks the folds and names the ticker; date
   file <- tempfile(fileext = ".png")
   ggplot2::ggsave(file, panels, width = 8, height = 4, dpi = 60)
   expect_gt(file.size(file), 10000)
+})
+
+test_that("a walk-forward on one ticker is named after its file or variable", {
+  skip_without_python()
+  skip_if_not_installed("ggplot2")
+  file <- file.path(tempfile(), "ACME.csv")
+  dir.create(dirname(file))
+  utils::write.csv(market(), file, row.names = FALSE)
+  result <- pa_walk_forward(file, folds = 2, epochs = 1, hidden_units = 8)
+  expect_identical(result$ticker, "ACME")
+  expect_match(ggplot2::autoplot(result)$labels$title, "^ACME: dnn walk-forward, 2 expanding folds")
+  expect_match(ggplot2::autoplot(result, ticker = "Acme Corp")$labels$title, "^Acme Corp: ")
 })
