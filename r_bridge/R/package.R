@@ -36,11 +36,6 @@ python_api <- function() {
 }
 
 project_python <- function(libname) {
-  python <- project_python(libname)
-  if (!is.null(python)) reticulate::use_python(python, required = TRUE)
-}
-
-project_python <- function(libname) {
   chosen <- Sys.getenv("PYANALYTICS_PYTHON")
   if (nzchar(chosen)) return(chosen)
   if (nzchar(Sys.getenv("RETICULATE_PYTHON"))) return(NULL) # reticulate's own choice
