@@ -1,8 +1,7 @@
-"""Strict JSON for files and command output: NaN and infinities become null, numpy becomes plain."""
+"""Strict JSON for bundle files and command output: NaN and infinities become null, numpy becomes plain."""
 
 import json
 import math
-from pathlib import Path
 
 import numpy as np
 
@@ -23,8 +22,3 @@ def json_safe(value):
 def dumps(value, **kwargs) -> str:
     """Serialise ``value`` as strict JSON."""
     return json.dumps(json_safe(value), allow_nan=False, **kwargs)
-
-
-def write_json(path: Path, value) -> None:
-    """Write ``value`` to ``path`` as indented strict JSON."""
-    Path(path).write_text(dumps(value, indent=2) + "\n")

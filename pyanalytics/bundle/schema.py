@@ -251,7 +251,7 @@ def check_baselines(baselines: dict, names) -> None:
 
 
 def _same_features(state: dict, names: list, key: str) -> None:
-    if state["feature_names"] != names:
+    if state["feature_names"] is not None and state["feature_names"] != names:  # None: fitted on arrays
         raise FieldError(f"{key}.feature_names", f"the spec's features {names}", state["feature_names"])
     if state["n_features"] != len(names):
         raise FieldError(f"{key}.n_features", f"{len(names)} (the spec's features)", state["n_features"])
