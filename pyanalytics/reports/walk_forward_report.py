@@ -198,7 +198,7 @@ def _settings(config: dict) -> list[tuple[str, str]]:
     training = f"rolling, {config['train_size']:,} rows" if config["window_mode"] == "rolling" else "expanding"
     return [
         ("Model", config["model"]),
-        ("Horizon", f"{config['horizon']} day(s) ahead"),
+        ("Horizon", f"{config['horizon']} day{'s' if config['horizon'] != 1 else ''} ahead"),
         ("Input window", window),
         ("Folds", f"{config['n_folds']} ({training})"),
         ("Purge gap + embargo", f"{config['gap']} + {config['embargo']} rows"),

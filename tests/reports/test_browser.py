@@ -56,25 +56,30 @@ def open_in_chromium(chromium: str, page: Path, screenshot: Path, tmp_path: Path
     return [line for line in done.stderr.splitlines() if CONSOLE_LINE.search(line)]
 
 
-def rendered_text(chromium: str, page: Path, tmp_path: Path) -> str:
-    """The page's text as Chromium renders it, CSS text-transform applied (``innerText``).
+def evaluate_in_chromium(chromium: str, page: Path, tmp_path: Path, expression: str) -> str:
+    """A JavaScript ``expression`` (a string) evaluated on ``page`` once Chromium has laid it out.
 
     A copy of the page gets a script (and no Content-Security-Policy, which forbids scripts) that
-    replaces the body with its own ``innerText``; ``--dump-dom`` prints the result.
+    replaces the body with the expression's value; ``--dump-dom`` prints the result.
     """
-    copy = tmp_path / f"rendered-{page.name}"
+    copy = tmp_path / f"evaluated-{page.name}"
     text = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page.read_text(encoding="utf-8"))
-    copy.write_text(text.replace("</body>", "<script>const t = document.body.innerText; "
+    copy.write_text(text.replace("</body>", f"<script>const value = {expression}; "
                                  "document.body.replaceChildren(Object.assign(document.createElement('pre'), "
-                                 "{id: 'rendered', textContent: t}));</script></body>"), encoding="utf-8")
+                                 "{id: 'value', textContent: value}));</script></body>"), encoding="utf-8")
     command = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-               "--disable-background-networking", f"--user-data-dir={tmp_path / 'chromium-dom'}", "--dump-dom",
-               copy.resolve().as_uri()]
+               "--disable-background-networking", f"--user-data-dir={tmp_path / 'chromium-dom'}",
+               f"--window-size={WIDTH},{HEIGHT}", "--dump-dom", copy.resolve().as_uri()]
     done = subprocess.run(command, capture_output=True, text=True, timeout=120, env={**os.environ, "HOME": str(tmp_path)})
     assert done.returncode == 0, done.stderr[-2000:]
-    rendered = re.search(r'<pre id="rendered">(.*)</pre>', done.stdout, re.S)
-    assert rendered, done.stdout[-2000:]
-    return html.unescape(rendered.group(1))
+    value = re.search(r'<pre id="value">(.*)</pre>', done.stdout, re.S)
+    assert value, done.stdout[-2000:]
+    return html.unescape(value.group(1))
+
+
+def rendered_text(chromium: str, page: Path, tmp_path: Path) -> str:
+    """The page's text as Chromium renders it, CSS text-transform applied (``innerText``)."""
+    return evaluate_in_chromium(chromium, page, tmp_path, "document.body.innerText")
 
 
 def png_size(path: Path) -> tuple[int, int]:
@@ -141,3 +146,19 @@ def test_greek_letters_survive_the_upper_cased_headings(chromium, report_result,
         assert "ρ" in text, name
         assert not CAPITAL_GREEK.findall(text), f"{name}: {sorted(set(CAPITAL_GREEK.findall(text)))}"
     assert "SPEARMAN ρ" in rendered_text(chromium, pages["walk-forward"], tmp_path)
+
+
+# every table, figure and card wider than the box it sits in, as "tag.class: content width > box width"
+OVERFLOWING = """[...document.querySelectorAll('.card, table, figure')]
+  .filter(e => e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right > window.innerWidth)
+  .map(e => `${e.tagName.toLowerCase()}.${e.className}: ${e.scrollWidth} > ${e.clientWidth}`).join('\\n')"""
+
+
+def test_nothing_sticks_out_of_its_card_at_laptop_width(chromium, report_result, explanations,
+                                                       walk_forward_results, tmp_path):
+    from pyanalytics.reports import write_walk_forward_report
+
+    pages = [write_report(tmp_path / "report.html", report_result, explanations=explanations),
+             write_walk_forward_report(tmp_path / "walk_forward.html", walk_forward_results)]
+    for page in pages:
+        assert evaluate_in_chromium(chromium, page, tmp_path, OVERFLOWING) == "", page.name

@@ -165,3 +165,8 @@ def test_every_model_shows_its_mean_and_spread_of_auc_over_the_folds(page, walk_
     for result in walk_forward_results.results.values():
         row = result.summary_row()
         assert f'<td class="num">{row["model_auc"]:.3f} ± {row["model_auc_std"]:.3f}</td>' in summary
+
+
+def test_the_settings_read_as_english(page):
+    settings = _section(page, "setup")
+    assert "<dt>Horizon</dt><dd>1 day ahead</dd>" in settings
