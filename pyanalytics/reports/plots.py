@@ -146,8 +146,11 @@ def cost_chart(curve: pd.DataFrame, alpha: float, threshold: float, theoretical:
         return _data_uri(figure, fmt)
 
 
-def importance_chart(importance: pd.DataFrame, *, top: int = 12, fmt: str = "svg") -> str:
-    """Global importance per method as grouped horizontal bars, as shares of each method's total."""
+def importance_chart(importance: pd.DataFrame, *, top: int, fmt: str = "svg") -> str:
+    """Global importance per method as grouped horizontal bars, as shares of each method's total.
+
+    Only the first ``top`` features are drawn: the caller says so beside the chart.
+    """
     shares = (importance / importance.sum()).head(top).iloc[::-1]
     methods = list(shares.columns)
     n = len(shares)
@@ -340,10 +343,11 @@ def drawdown_chart(daily: pd.DataFrame, fold_starts=(), *, fmt: str = "svg") -> 
         return _data_uri(figure, fmt)
 
 
-def importance_heatmap(importance: pd.DataFrame, fold_labels: list[str], *, top: int = 15, fmt: str = "svg") -> str:
+def importance_heatmap(importance: pd.DataFrame, fold_labels: list[str], *, top: int, fmt: str = "svg") -> str:
     """Each feature's share of each fold's total importance: features down, folds across.
 
-    ``importance`` has one row per fold and one column per feature, most important first.
+    ``importance`` has one row per fold and one column per feature, most important first; only the
+    first ``top`` features are drawn: the caller says so beside the chart.
     """
     shares = importance.div(importance.sum(axis=1), axis=0).T.head(top)
     with _figure(0.9 + 0.24 * len(shares)) as figure:

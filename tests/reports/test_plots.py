@@ -156,7 +156,7 @@ def test_percent_ticks_read_as_the_values_they_mark(drawn):
     """Ticks every 2.5% labelled with no decimals read '2%, 5%, 8%': each label must name its tick."""
     shares = [0.19, 0.18, 0.1, 0.09, 0.09, 0.06, 0.06, 0.05, 0.05, 0.05, 0.04, 0.04]  # as in AAPL's report
     importance = pd.DataFrame({"shap": shares, "lime": shares[::-1]}, index=[f"feature_{i}" for i in range(12)])
-    plots.importance_chart(importance)
+    plots.importance_chart(importance, top=12)
     daily = _daily(500)
     daily[["drawdown", "benchmark_drawdown"]] *= 0.03 / -daily["drawdown"].min()  # a shallow drawdown, to -3%
     plots.drawdown_chart(daily)
