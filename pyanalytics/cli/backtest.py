@@ -44,23 +44,20 @@ def backtest_table(result) -> Table:
     return table
 
 
+def _by_t(t: float, above: str, below: str, within: str) -> str:
+    """``above`` for a t-statistic of 2 or more, ``below`` for -2 or less, else ``within``."""
+    return above if t >= 2 else below if t <= -2 else within
+
+
 def backtest_verdict(result) -> str:
     """One honest sentence: is the strategy a profit or a loss beyond luck, and better than holding the stock?"""
     sharpe, benchmark, t, excess_t = result.stats["sharpe"], result.benchmark["sharpe"], result.sharpe_t(), result.excess_t()
     if sharpe != sharpe:
         return "Sharpe ratio undefined: the strategy never moved (always flat, or one day)."
-    if t >= 2:
-        edge = "significantly profitable"
-    elif t <= -2:
-        edge = "a significant loss (t at or below -2 is unlikely to be luck)"
-    else:
-        edge = "no significant edge (t between -2 and 2 is within luck)"
-    if excess_t >= 2:
-        versus = "significantly ahead of buy-and-hold"
-    elif excess_t <= -2:
-        versus = "significantly behind buy-and-hold"
-    else:
-        versus = "not significantly different from buy-and-hold"
+    edge = _by_t(t, "significantly profitable", "a significant loss (t at or below -2 is unlikely to be luck)",
+                 "no significant edge (t between -2 and 2 is within luck)")
+    versus = _by_t(excess_t, "significantly ahead of buy-and-hold", "significantly behind buy-and-hold",
+                   "not significantly different from buy-and-hold")
     return (
         f"{result.mode} after costs: Sharpe {sharpe:.2f} (t = {t:.1f}) vs buy-and-hold {benchmark:.2f} "
         f"(excess t = {excess_t:.1f}): {edge}; {versus}."
