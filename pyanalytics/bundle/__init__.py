@@ -183,16 +183,22 @@ def _load_network(folder: Path, data: bytes):
 
 
 def _check_network(folder: Path, network, pre: dict) -> None:
-    """Refuse a network whose input or output does not fit the preprocessing."""
+    """Refuse a network that does not map the preprocessing's inputs to one probability per row.
+
+    One forward pass on zeros checks it, also for networks wrapped by the cost-sensitive trainer,
+    which declare no input shape.
+    """
     n_features = pre["estimator"]["n_features"]
-    expected_in = (None, n_features) if pre["window"] is None else (None, pre["window"], n_features)
-    found_in = getattr(network, "input_shape", None)
-    found_out = getattr(network, "output_shape", None)
-    if found_in != expected_in or found_out != (None, 1):
+    shape = (1, n_features) if pre["window"] is None else (1, pre["window"], n_features)
+    try:
+        found = tuple(np.shape(network(np.zeros(shape, dtype=np.float32), training=False)))
+    except Exception as error:  # Keras raises ValueError for an input of the wrong size
+        found = f"an error ({_keras_reason(error)})"
+    if found != (1, 1):
         raise BundleError(
-            f"bundle {str(folder)!r}: {MODEL_FILE} takes inputs {found_in} and gives {found_out}; "
-            f"preprocessing.json (key 'estimator.n_features', 'window') needs inputs {expected_in} "
-            "and one probability (None, 1). Refusing to load it; save the model again."
+            f"bundle {str(folder)!r}: {MODEL_FILE} maps inputs of shape {shape} to {found}; "
+            "preprocessing.json (keys 'estimator.n_features', 'window') needs it to give one "
+            "probability, shape (1, 1). Refusing to load it; save the model again."
         )
 
 

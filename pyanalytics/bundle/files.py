@@ -271,8 +271,8 @@ def _check_replaceable(target: Path) -> None:
     others = sorted(p.name for p in target.iterdir() if p.name not in (*DATA_FILES, MANIFEST))
     if others:
         raise BundleError(
-            f"{refusal}: it holds {others[0]!r} ({len(others)} other file(s) in all), which a bundle "
-            "does not; refusing to replace it. Choose a new path."
+            f"{refusal}: it holds {others[0]!r}{f' and {len(others) - 1} more' if len(others) > 1 else ''}, "
+            "which a bundle does not; refusing to replace it. Choose a new path."
         )
     try:
         read_bundle(target)
