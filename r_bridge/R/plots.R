@@ -120,8 +120,19 @@ draw_equity <- function(daily, main, folds = NULL, subtitle = NULL) {
   graphics::matlines(daily$date, cbind(daily$equity, daily$benchmark_equity), lty = 1, lwd = 2, col = series_colours)
   if (!is.null(subtitle)) graphics::mtext(subtitle, side = 3, line = 0.3, cex = 0.8)
   date_axis(daily$date)
-  graphics::legend("topleft", legend = names(series_colours), col = series_colours, lwd = 2, bty = "n",
-                   inset = c(0, if (is.null(folds)) 0 else 0.06), cex = 0.85)
+  graphics::legend(quiet_corner(rep(daily$date, 2L), c(daily$equity, daily$benchmark_equity)), legend = names(series_colours),
+                   col = series_colours, lwd = 2, bg = "white", box.col = NA, inset = c(0.01, 0.07), cex = 0.85)
+}
+
+# The corner of the current plot that the points (x, y) cover least, for its legend.
+quiet_corner <- function(x, y) {
+  usr <- graphics::par("usr")
+  if (graphics::par("ylog")) y <- log10(y)
+  across <- (as.numeric(x) - usr[1]) / (usr[2] - usr[1])
+  up <- (y - usr[3]) / (usr[4] - usr[3])
+  corners <- c(topleft = sum(across < 0.3 & up > 0.7), topright = sum(across > 0.7 & up > 0.7),
+               bottomleft = sum(across < 0.3 & up < 0.3), bottomright = sum(across > 0.7 & up < 0.3))
+  names(which.min(corners))
 }
 
 #' Plot a model's training history

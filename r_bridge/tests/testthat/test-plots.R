@@ -144,3 +144,13 @@ test_that("a walk-forward on one ticker is named after its file or variable", {
   expect_match(ggplot2::autoplot(result)$labels$title, "^ACME: dnn walk-forward, 2 expanding folds")
   expect_match(ggplot2::autoplot(result, ticker = "Acme Corp")$labels$title, "^Acme Corp: ")
 })
+
+test_that("a base plot's legend goes to the corner its lines leave free", {
+  dates <- as.Date("2020-01-01") + 0:99
+  draw_png(function() {
+    graphics::plot(dates, 100:1)
+    expect_identical(pyanalytics:::quiet_corner(dates, 100:1), "topright")
+    graphics::plot(dates, 1:100)
+    expect_identical(pyanalytics:::quiet_corner(dates, 1:100), "topleft")
+  })
+})
