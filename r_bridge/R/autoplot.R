@@ -67,23 +67,18 @@ autoplot.pa_model <- function(object, type = c("history", "metrics"), metric = "
 }
 
 history_plot <- function(model) {
-  history <- frame_from_columns(call_python("history", model$py))
-  losses <- names(history)[grepl("loss$", names(history))]
-  names <- c(loss = "training", val_loss = "validation")
-  long <- data.frame(epoch = rep(history$epoch, length(losses)), loss = unlist(history[losses], use.names = FALSE),
-                     part = factor(rep(names[losses], each = nrow(history)), names[losses]))
-  plot <- ggplot2::ggplot(long, ggplot2::aes(.data$epoch, .data$loss, colour = .data$part)) +
+  history <- training_history(model)
+  plot <- ggplot2::ggplot(history, ggplot2::aes(.data$epoch, .data$loss, colour = .data$part)) +
     ggplot2::geom_line(linewidth = 1) +
-    ggplot2::scale_x_continuous(breaks = function(limits) unique(round(pretty(limits)))) +
-    ggplot2::scale_colour_manual(values = c(training = "#1f77b4", validation = "#ff7f0e"), name = "loss on") +
+    ggplot2::scale_x_continuous(breaks = epoch_breaks) +
+    ggplot2::scale_colour_manual(values = loss_colours, name = "loss on") +
     ggplot2::labs(title = sprintf("%s training history", model$info$model), x = "epoch", y = "loss") +
     pa_theme()
   best <- model$info$best_epoch
   if (is.null(best)) return(plot)
-  right <- best > mean(range(history$epoch)) # label the line on the side with room
   plot + ggplot2::geom_vline(xintercept = best, linetype = "dashed", colour = "grey40") +
-    ggplot2::annotate("text", x = best, y = Inf, label = sprintf(" weights kept: epoch %d ", best),
-                      hjust = if (right) 1 else 0, vjust = 1.5, size = 3.2, colour = "grey30")
+    ggplot2::annotate("text", x = best, y = Inf, label = kept_epoch_label(best), vjust = 1.5, size = 3.2,
+                      hjust = if (best > mean(range(history$epoch))) 1 else 0, colour = "grey30")
 }
 
 metrics_plot <- function(model, metric) {

@@ -18,6 +18,21 @@ date_axis <- function(dates) {
   if (is.null(at)) graphics::axis.Date(1, dates, format = "%b %Y") else graphics::axis.Date(1, at = at, format = "%Y")
 }
 
+loss_colours <- c(training = "#1f77b4", validation = "#ff7f0e")
+
+# A model's loss per epoch, one row per epoch and part of the data (training, validation).
+training_history <- function(model) {
+  history <- frame_from_columns(call_python("history", model$py))
+  losses <- intersect(c("loss", "val_loss"), names(history))
+  parts <- names(loss_colours)[match(losses, c("loss", "val_loss"))]
+  data.frame(epoch = rep(history$epoch, length(losses)), loss = unlist(history[losses], use.names = FALSE),
+             part = factor(rep(parts, each = nrow(history)), parts))
+}
+
+epoch_breaks <- function(epochs) unique(round(pretty(epochs)))
+
+kept_epoch_label <- function(best) sprintf(" weights kept: epoch %d ", best)
+
 # Strategy and buy-and-hold of a daily record, one row per date and series.
 equity_long <- function(daily) {
   series <- factor(rep(names(series_colours), each = nrow(daily)), names(series_colours))
@@ -145,12 +160,21 @@ quiet_corner <- function(x, y) {
 #' @return `x`, invisibly.
 #' @export
 plot.pa_model <- function(x, ...) {
-  history <- frame_from_columns(call_python("history", x$py))
-  losses <- history[grepl("loss$", names(history))]
-  graphics::matplot(history$epoch, losses, type = "l", lty = 1, lwd = 2, col = c("#1f77b4", "#ff7f0e"),
-                    xlab = "epoch", ylab = "loss", main = sprintf("%s training history", x$info$model), ...)
-  if (!is.null(x$info$best_epoch)) graphics::abline(v = x$info$best_epoch, lty = 2, col = "grey40")
-  graphics::legend("topright", legend = names(losses), col = c("#1f77b4", "#ff7f0e"), lwd = 2, bty = "n")
+  history <- training_history(x)
+  losses <- split(history$loss, history$part, drop = TRUE)
+  epochs <- unique(history$epoch)
+  graphics::matplot(epochs, do.call(cbind, losses), type = "l", lty = 1, lwd = 2, col = loss_colours[names(losses)],
+                    xaxt = "n", xlab = "epoch", ylab = "loss", main = sprintf("%s training history", x$info$model), ...)
+  graphics::axis(1, at = epoch_breaks(epochs))
+  best <- x$info$best_epoch
+  if (!is.null(best)) {
+    graphics::abline(v = best, lty = 2, col = "grey40")
+    graphics::mtext(kept_epoch_label(best), side = 3, at = best, line = 0.2, cex = 0.8,
+                    adj = if (best > mean(range(epochs))) 1 else 0)
+  }
+  kept <- if (!is.null(best)) list(x = c(best, best), y = range(history$loss)) # its line's ends
+  graphics::legend(quiet_corner(c(history$epoch, kept$x), c(history$loss, kept$y)), legend = paste(names(losses), "loss"),
+                   col = loss_colours[names(losses)], lwd = 2, bg = "white", box.col = NA)
   invisible(x)
 }
 
