@@ -88,3 +88,15 @@ def test_the_verdict_judges_the_edge_and_the_excess_over_buy_and_hold(walk_marke
     assert backtest(1 - rises, walk_market, mode="long_short").sharpe_t() <= -2
     assert behind.endswith("a significant loss (t at or below -2 is unlikely to be luck); significantly behind "
                            "buy-and-hold.")
+
+
+def test_a_modest_significant_loss_is_called_a_loss_not_luck():
+    """The issue's case: a Sharpe ratio about -0.5 over 20 years is a t of about -2.3."""
+    from pyanalytics.cli.backtest import backtest_verdict
+    from pyanalytics.data import random_walk
+
+    falling = random_walk(5000, seed=13, drift=-0.0005)
+    result = backtest(pd.Series(1.0, index=falling.index), falling)
+    assert -0.6 < result.stats["sharpe"] < -0.4 and -2.5 < result.sharpe_t() <= -2
+    assert "Sharpe -0.52 (t = -2.3)" in backtest_verdict(result)
+    assert "a significant loss" in backtest_verdict(result) and "luck);" in backtest_verdict(result)
