@@ -167,7 +167,7 @@ autoplot.pa_backtest <- function(object, ...) {
     ggplot2::facet_grid(ggplot2::vars(.data$panel), scales = "free_y", switch = "y") +
     ggplot2::scale_colour_manual(values = series_colours, name = NULL) +
     date_scale(long$date) +
-    ggplot2::labs(title = "Strategy against buy-and-hold", subtitle = backtest_subtitle(object), y = NULL) +
+    ggplot2::labs(title = "Strategy against buy-and-hold", subtitle = backtest_subtitle(object, "\n"), y = NULL) +
     pa_theme() +
     ggplot2::theme(strip.placement = "outside", panel.spacing = ggplot2::unit(1.5, "lines"))
 }
@@ -188,7 +188,7 @@ autoplot.pa_walk_forward <- function(object, ticker = object$ticker, ...) {
     ggplot2::scale_colour_manual(values = series_colours, name = NULL) +
     ggplot2::scale_y_log10() +
     date_scale(long$date) +
-    ggplot2::labs(title = walk_forward_title(object, ticker), subtitle = backtest_subtitle(object$backtest),
+    ggplot2::labs(title = walk_forward_title(object, ticker), subtitle = backtest_subtitle(object$backtest, "\n"),
                   y = "growth of 1 (log scale)") +
     pa_theme()
 }

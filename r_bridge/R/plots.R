@@ -52,10 +52,12 @@ walk_forward_title <- function(x, ticker = NULL) {
   if (is.null(ticker)) run else sprintf("%s: %s", ticker, run)
 }
 
-backtest_subtitle <- function(x) {
+# The settings and headline statistics of a backtest; `sep` between the two (a new line fits a
+# narrow plot).
+backtest_subtitle <- function(x, sep = "; ") {
   stat <- function(side, name) x$raw[[side]][[name]] %||% NA_real_
-  sprintf("%s, costs %g bps; strategy: Sharpe %.2f, total return %+.0f%%; buy and hold: Sharpe %.2f, total return %+.0f%%",
-          x$settings$mode, x$settings$cost_bps, stat("strategy", "sharpe"), 100 * stat("strategy", "total_return"),
+  sprintf("%s, costs %g bps%sstrategy: Sharpe %.2f, total return %+.0f%%; buy and hold: Sharpe %.2f, total return %+.0f%%",
+          x$settings$mode, x$settings$cost_bps, sep, stat("strategy", "sharpe"), 100 * stat("strategy", "total_return"),
           stat("buy_and_hold", "sharpe"), 100 * stat("buy_and_hold", "total_return"))
 }
 
