@@ -403,3 +403,11 @@ def test_a_bundle_saved_without_the_data_fields_still_loads_and_cannot_tell(stro
     _rehash(folder)
     match = load_bundle(folder).data_match(strong_market)
     assert match.verdict == "cannot tell" and "without a fingerprint" in match.describe()
+
+
+def test_the_r_api_evaluate_says_whether_the_prices_are_the_training_data(strong_result, strong_market):
+    from pyanalytics.interop import r_api
+
+    assert r_api.evaluate(strong_result, strong_market)["data"]["verdict"] == "training data"
+    revised = strong_market.assign(close=strong_market["close"] * 1.01)
+    assert r_api.evaluate(strong_result, revised)["data"]["verdict"] == "another instrument or revised data"

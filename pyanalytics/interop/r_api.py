@@ -196,10 +196,15 @@ def predict(model, prices, last=None) -> dict[str, np.ndarray]:
     return columns(bundle.predict(_prices(prices, "newdata", bundle.spec.required_columns), last=last))
 
 
-def evaluate(model, prices, since=None) -> dict[str, np.ndarray]:
-    """Metrics of the model and every baseline on ``prices`` from ``since`` (default: its test part)."""
+def evaluate(model, prices, since=None) -> dict:
+    """Metrics of the model and every baseline on ``prices`` from ``since`` (default: its test part).
+
+    Returns ``{"metrics": the metrics as columns, "data": whether the prices are the training
+    data (``DataMatch.to_dict()``)}``.
+    """
     bundle = _bundle(model)
-    return metrics_columns(bundle.evaluate(_prices(prices, "newdata", bundle.spec.required_columns), since=since))
+    data = _prices(prices, "newdata", bundle.spec.required_columns)
+    return {"metrics": metrics_columns(bundle.evaluate(data, since=since)), "data": bundle.data_match(data).to_dict()}
 
 
 def metrics_columns(metrics: dict) -> dict[str, np.ndarray]:

@@ -172,7 +172,9 @@ predict.pa_model <- function(object, newdata, type = c("prob", "class"), last = 
 pa_evaluate <- function(model, newdata, since = NULL) {
   check_argument_names()
   check_model(model)
-  metrics_frame(call_python("evaluate", model$py, as_py_prices(newdata, "newdata"), as_py_date(since, "since")))
+  result <- call_python("evaluate", model$py, as_py_prices(newdata, "newdata"), as_py_date(since, "since"))
+  if (result$data$verdict != "training data") message("note: the evaluated prices are ", result$data$description, ".")
+  metrics_frame(result$metrics)
 }
 
 #' @export

@@ -56,7 +56,7 @@ def test_an_in_memory_bundle_has_no_files_to_copy(strong_result, tmp_path):
 
 
 def test_evaluate_gives_one_row_per_model_with_the_model_first(strong_result, strong_market):
-    metrics = r_api.evaluate(strong_result, strong_market)
+    metrics = r_api.evaluate(strong_result, strong_market)["metrics"]
     assert metrics["model"][0] == "dnn"
     assert set(metrics["model"]) == set(strong_result.metrics)
     assert metrics["roc_auc"][0] == pytest.approx(strong_result.metrics["dnn"]["roc_auc"])
