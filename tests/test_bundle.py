@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -16,9 +17,11 @@ import pytest
 
 from pyanalytics.bundle import files as bundle_files
 from pyanalytics.bundle import Bundle, load_bundle, save_bundle
+from pyanalytics.data import synthetic_market
 from pyanalytics.errors import BundleError, DataError
 
 FILES = ["baselines.json", "manifest.json", "metadata.json", "model.keras", "preprocessing.json"]
+FIXTURES = Path(__file__).parent / "fixtures"
 QUIET_ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
 
 
@@ -301,3 +304,14 @@ def test_predict_returns_every_date_with_features_including_the_unlabelled_ones(
     assert list(tail["date"]) == list(frame["date"].iloc[-5:])
     # a float32 matmul over another batch size may round the last ulp differently
     np.testing.assert_allclose(tail["prob_up"], frame["prob_up"].iloc[-5:], rtol=0, atol=1e-6)
+
+
+def test_a_bundle_saved_by_the_previous_version_still_loads_and_predicts_the_same():
+    """bundle_v1 was saved at commit 4206a8f, before bundles stored their data's name and fingerprint."""
+    bundle = load_bundle(FIXTURES / "bundle_v1")
+    expected = json.loads((FIXTURES / "bundle_v1_predictions.json").read_text())
+    prices = synthetic_market(600, signal_strength=2.0, seed=5)
+    frame = bundle.predict(prices, last=5)
+    assert list(frame["date"].dt.strftime("%Y-%m-%d")) == expected["date"]
+    np.testing.assert_allclose(frame["prob_up"], expected["prob_up"], rtol=0, atol=1e-6)
+    assert bundle.data_match(prices).verdict == "cannot tell"
