@@ -17,13 +17,13 @@ link to a bundle directory; the files inside it may not be links. Evaluating on 
 says whether they are the training data (``provenance``).
 """
 
+import platform
 import re
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata as importlib_metadata
 from pathlib import Path
-import platform
 
 import numpy as np
 import pandas as pd

@@ -102,11 +102,11 @@ def _read_once(folder: Path) -> dict[str, bytes]:
         raise BundleError(f"{_where(folder)}: cannot open it ({error.strerror}).") from None
     try:
         manifest_bytes = _read_member(folder, directory, MANIFEST)
-        digests = manifest_digests(folder, manifest_bytes)
+        digests = _manifest_digests(folder, manifest_bytes)
         files = {name: _read_member(folder, directory, name, digests[name]) for name in DATA_FILES}
     finally:
         os.close(directory)
-    check_model_archive(folder, files[MODEL_FILE])
+    _check_model_archive(folder, files[MODEL_FILE])
     return {**files, MANIFEST: manifest_bytes}
 
 
@@ -171,7 +171,7 @@ def _replaced_under(folder: Path, directory: int) -> bool:
     return (now.st_dev, now.st_ino) != (opened.st_dev, opened.st_ino)
 
 
-def manifest_digests(folder, data: bytes) -> dict[str, str]:
+def _manifest_digests(folder, data: bytes) -> dict[str, str]:
     """The SHA-256 of each data file listed in manifest bytes, after checking format and names."""
     try:
         manifest = strict_json(data)
@@ -201,7 +201,7 @@ def manifest_digests(folder, data: bytes) -> dict[str, str]:
     return files
 
 
-def check_model_archive(folder, data: bytes) -> None:
+def _check_model_archive(folder, data: bytes) -> None:
     """Refuse a ``model.keras`` whose members would inflate beyond the limits, before Keras opens it."""
     try:
         members = zipfile.ZipFile(io.BytesIO(data)).infolist()
@@ -299,7 +299,7 @@ def publish(target: Path, files: dict[str, bytes]) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         with _folder_lock(target.parent):
             check_target(target)  # again: another process may have changed it meanwhile
-            remove_leftovers(target)
+            _remove_leftovers(target)
             _write_and_swap(target, files)
     except BundleError:
         raise
@@ -322,7 +322,7 @@ def _folder_lock(folder: Path):
         os.close(fd)
 
 
-def remove_leftovers(target: Path) -> None:
+def _remove_leftovers(target: Path) -> None:
     """Delete the staging and retired folders an interrupted save of ``target`` left beside it."""
     for pattern in (f".{target.name}.*.tmp", f".{target.name}.*.old"):
         for leftover in target.parent.glob(pattern):

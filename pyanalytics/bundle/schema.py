@@ -2,8 +2,8 @@
 
 ``SCHEMA`` declares every field of ``preprocessing.json``, ``baselines.json`` and
 ``metadata.json``; ``check_preprocessing`` and ``check_baselines`` then check what ties fields
-together (the features the spec
-computes are the ones the models were fitted on, one scaler statistic per feature, the window).
+together (the features the spec computes are the ones the models were fitted on, one scaler
+statistic per feature, the window).
 A failure is a ``FieldError`` naming the key path, what was expected and what was found, which
 the loader turns into a one-line BundleError naming the file. Metadata may carry keys this
 version does not know (newer writers add them); the model files may not.
