@@ -36,6 +36,7 @@ CASE_WIDTH = 5.4  # the two charts of a case share one card
 MAX_LABEL = 40
 MAX_POINTS = 1200  # per plotted series: more than the figure has pixels across, whatever the history's length
 MANY_FOLDS = 8  # beyond this many folds, their marks are labelled by number only
+TIME_MARGINS = (0.85, 0.15, 0.45, 0.5)  # inches left, right, below and above a time series' plot
 
 _STYLE = {
     "font.size": 9,
@@ -66,15 +67,24 @@ def _short(label: str, limit: int = MAX_LABEL) -> str:
 
 
 @contextmanager
-def _figure(height: float, width: float = WIDTH):
+def _figure(height: float, width: float = WIDTH, layout: str | None = "constrained"):
     """A pyplot-free figure on the Agg canvas, with the report's style applied locally."""
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     with matplotlib.rc_context(_STYLE):
-        figure = Figure(figsize=(width, height), layout="constrained")
+        figure = Figure(figsize=(width, height), layout=layout)
         FigureCanvasAgg(figure)
+        yield figure
+
+
+@contextmanager
+def _time_figure(height: float):
+    """A figure whose plot has fixed margins (in inches): charts of one period line up date for date."""
+    with _figure(height, layout=None) as figure:
+        left, right, bottom, top = TIME_MARGINS
+        figure.subplots_adjust(left=left / WIDTH, right=1 - right / WIDTH, bottom=bottom / height, top=1 - top / height)
         yield figure
 
 
@@ -171,10 +181,10 @@ def importance_chart(importance: pd.DataFrame, *, top: int, fmt: str = "svg") ->
 
 
 def _percent():
-    """Fractions as percentages with as many decimals as the ticks need (2.5%, not 2%)."""
-    from matplotlib.ticker import PercentFormatter
+    """Fractions as percentages with the decimals each tick needs: 2.5% and 10%, never 2% or 10.0%."""
+    from matplotlib.ticker import FuncFormatter
 
-    return PercentFormatter(1.0)
+    return FuncFormatter(lambda value, _: f"{100 * value + 0.0:.10g}%")  # + 0.0: no "-0%"
 
 
 def _case_title(figure, title: str) -> None:
@@ -297,8 +307,9 @@ def _fold_marks(ax, fold_starts) -> None:
 
 
 def _legend_above(ax) -> None:
-    """The legend above the plot, left-aligned: it never covers a line."""
-    ax.figure.legend(*ax.get_legend_handles_labels(), loc="outside upper left", ncols=2)
+    """The legend above the plot, left-aligned with it: it never covers a line."""
+    ax.figure.legend(*ax.get_legend_handles_labels(), loc="upper left", bbox_to_anchor=(ax.get_position().x0, 1.0),
+                     ncols=2, borderaxespad=0.2)
 
 
 def equity_chart(daily: pd.DataFrame, fold_starts=(), *, fmt: str = "svg") -> str:
@@ -309,7 +320,7 @@ def equity_chart(daily: pd.DataFrame, fold_starts=(), *, fmt: str = "svg") -> st
     """
     from matplotlib.ticker import LogFormatter
 
-    with _figure(3.2) as figure:
+    with _time_figure(3.2) as figure:
         ax = figure.add_subplot()
         _fold_marks(ax, fold_starts)
         benchmark, strategy = thin(daily["benchmark_equity"]), thin(daily["equity"])
@@ -327,7 +338,7 @@ def equity_chart(daily: pd.DataFrame, fold_starts=(), *, fmt: str = "svg") -> st
 
 def drawdown_chart(daily: pd.DataFrame, fold_starts=(), *, fmt: str = "svg") -> str:
     """Drawdown below the running peak: the strategy filled, buy-and-hold as a line, folds marked."""
-    with _figure(2.5) as figure:
+    with _time_figure(2.5) as figure:
         ax = figure.add_subplot()
         _fold_marks(ax, fold_starts)
         strategy, benchmark = thin(daily["drawdown"]), thin(daily["benchmark_drawdown"])

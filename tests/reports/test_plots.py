@@ -168,3 +168,21 @@ def test_percent_ticks_read_as_the_values_they_mark(drawn):
         assert len(shown) >= 3
         for value, label in shown:
             assert float(label.replace("−", "-").rstrip("%")) == pytest.approx(100 * value, abs=1e-9), shown
+
+
+def test_equity_and_drawdown_share_one_time_axis(drawn):
+    """Drawn one above the other on the page: a date sits at the same place across in both figures."""
+    daily = _daily(3000)
+    daily[["equity", "benchmark_equity"]] *= 400  # wide tick labels on the log axis: 1,000 and more
+    starts = list(daily.index[[0, 1000, 2000]])
+    plots.equity_chart(daily, starts)
+    plots.drawdown_chart(daily, starts)
+    equity, drawdown = (figure.axes[0] for figure in drawn)
+    assert equity.get_xlim() == pytest.approx(drawdown.get_xlim())
+    assert (equity.get_position().x0, equity.get_position().x1) == pytest.approx(
+        (drawdown.get_position().x0, drawdown.get_position().x1))
+    assert drawn[0].get_figwidth() == drawn[1].get_figwidth()
+    for figure in drawn:  # and nothing is cut off at the edges
+        renderer = figure.canvas.get_renderer()
+        box = figure.axes[0].get_tightbbox(renderer)
+        assert figure.bbox.x0 <= box.x0 and box.x1 <= figure.bbox.x1
