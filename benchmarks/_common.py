@@ -4,7 +4,7 @@ import time
 
 import numpy as np
 
-from pyanalytics.data import load_prices, synthetic_market
+from pyanalytics.finance import load_prices, synthetic_market
 from pyanalytics.settings import price_file
 
 SYNTHETIC_DAYS = 10_000

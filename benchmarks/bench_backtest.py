@@ -16,7 +16,7 @@ import pandas as pd
 
 from benchmarks._common import latencies_ms, load_market
 from benchmarks._results import row, write_results
-from pyanalytics.evaluation.backtest import backtest, backtest_matrix, positions_from_signals
+from pyanalytics.finance.backtest import backtest, backtest_matrix, positions_from_signals
 
 N_TICKERS = 1000
 N_DAYS = 2520

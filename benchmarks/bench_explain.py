@@ -24,7 +24,7 @@ from benchmarks._common import load_market
 from benchmarks._results import row, write_results
 from pyanalytics.explain import explain
 from pyanalytics.explain.shap_adapter import GRADIENT_SAMPLES
-from pyanalytics.training import train_direction_model
+from pyanalytics.finance.training import train_direction_model
 
 EPOCHS = 3
 DATES = 100

@@ -6,8 +6,8 @@ Run with ``python -m benchmarks.bench_features``; writes ``benchmarks/results/fe
 import time
 
 from benchmarks._results import row, write_results
-from pyanalytics.data import synthetic_market
-from pyanalytics.features import FeatureSpec, compute_features
+from pyanalytics.finance import synthetic_market
+from pyanalytics.finance.features import FeatureSpec, compute_features
 
 N_TICKERS = 500
 N_DAYS = 2520

@@ -40,7 +40,7 @@ import numpy as np
 
 from benchmarks._common import load_market
 from benchmarks._results import row, write_results
-from pyanalytics.features import build_dataset
+from pyanalytics.finance.features import build_dataset
 from pyanalytics.splits import chronological_split
 
 EPOCHS = 10
@@ -55,7 +55,7 @@ ROUNDS = 7
 RSS_CHILD = """
 import json, resource, time
 from benchmarks._common import load_market
-from pyanalytics.training import train_direction_model
+from pyanalytics.finance.training import train_direction_model
 start = time.perf_counter()
 prices, _ = load_market()
 result = train_direction_model(prices)

@@ -25,8 +25,8 @@ import numpy as np
 from benchmarks._common import load_market, latencies_ms
 from benchmarks._results import row, write_results
 from pyanalytics.bundle import load_bundle, save_bundle
-from pyanalytics.features.windows import model_inputs
-from pyanalytics.training import train_direction_model
+from pyanalytics.data.windows import model_inputs
+from pyanalytics.finance.training import train_direction_model
 
 WINDOW = 20
 UNITS = (32,)

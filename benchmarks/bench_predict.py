@@ -23,7 +23,7 @@ import numpy as np
 from benchmarks._common import load_market, latencies_ms
 from benchmarks._results import row, write_results
 from pyanalytics.bundle import load_bundle, save_bundle
-from pyanalytics.training import train_direction_model
+from pyanalytics.finance.training import train_direction_model
 
 EPOCHS = 3
 CALLS = 1000

@@ -21,7 +21,7 @@ import numpy as np
 
 from benchmarks._common import load_market
 from benchmarks._results import row, write_results
-from pyanalytics.training import train_direction_model
+from pyanalytics.finance.training import train_direction_model
 
 EPOCHS = 3
 LIBRARY_RUNS = 5

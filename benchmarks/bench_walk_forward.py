@@ -19,9 +19,9 @@ import time
 
 from benchmarks._common import load_market
 from benchmarks._results import row, write_results
-from pyanalytics.data import synthetic_market
-from pyanalytics.training import train_direction_model
-from pyanalytics.walk_forward import walk_forward
+from pyanalytics.finance import synthetic_market
+from pyanalytics.finance.training import train_direction_model
+from pyanalytics.finance.walk_forward import walk_forward
 
 FOLDS = 3
 

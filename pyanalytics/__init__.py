@@ -14,6 +14,8 @@ Example:
 import os
 from importlib import import_module
 
+from pyanalytics import domains
+
 # Set before TensorFlow is first imported (by any entry point: Python, the CLI or R). oneDNN's
 # kernels make float results depend on how rows are batched and print a notice on every import;
 # the plain Eigen kernels are as fast here for these small networks and give the same numbers
@@ -23,17 +25,21 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 __version__ = "0.1.0"
 
+# The domains on the core, by import path: a bundle names its domain and loading it imports only
+# that domain's preprocessing.
+domains.register("finance", "pyanalytics.finance.preprocessing:PricePreprocessing")
+
 _PUBLIC = {
-    "load_prices": "pyanalytics.data",
-    "synthetic_market": "pyanalytics.data",
-    "random_walk": "pyanalytics.data",
-    "FeatureSpec": "pyanalytics.features",
-    "build_dataset": "pyanalytics.features",
-    "compute_features": "pyanalytics.features",
+    "load_prices": "pyanalytics.finance",
+    "synthetic_market": "pyanalytics.finance",
+    "random_walk": "pyanalytics.finance",
+    "FeatureSpec": "pyanalytics.finance.features",
+    "build_dataset": "pyanalytics.finance.features",
+    "compute_features": "pyanalytics.finance.features",
     "chronological_split": "pyanalytics.splits",
     "WalkForward": "pyanalytics.splits",
     "DNNClassifier": "pyanalytics.models",
-    "train_direction_model": "pyanalytics.training",
+    "train_direction_model": "pyanalytics.finance.training",
     "load_bundle": "pyanalytics.bundle",
     "explain": "pyanalytics.explain",
     "rank_agreement": "pyanalytics.explain",
@@ -42,12 +48,12 @@ _PUBLIC = {
     "GRUClassifier": "pyanalytics.models",
     "classification_metrics": "pyanalytics.evaluation",
     "metrics_table": "pyanalytics.evaluation",
-    "backtest": "pyanalytics.evaluation",
-    "BacktestResult": "pyanalytics.evaluation",
-    "signals_from_bundle": "pyanalytics.evaluation",
-    "walk_forward": "pyanalytics.walk_forward",
-    "walk_forward_many": "pyanalytics.walk_forward",
-    "write_walk_forward_report": "pyanalytics.reports",
+    "backtest": "pyanalytics.finance.backtest",
+    "BacktestResult": "pyanalytics.finance.backtest",
+    "signals_from_bundle": "pyanalytics.finance.backtest",
+    "walk_forward": "pyanalytics.finance.walk_forward",
+    "walk_forward_many": "pyanalytics.finance.walk_forward",
+    "write_walk_forward_report": "pyanalytics.finance.reports",
 }
 
 __all__ = [*_PUBLIC, "__version__"]

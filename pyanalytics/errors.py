@@ -28,3 +28,7 @@ class FoldError(PyAnalyticsError, RuntimeError):
 
 class RBridgeError(PyAnalyticsError, RuntimeError):
     """R or rpy2 missing, or an R function that failed when called through the rpy2 bridge."""
+
+
+class DataWarning(UserWarning):
+    """Data that can be used, with something the user should know (one line, no newline)."""

@@ -1,26 +1,22 @@
-"""The training job: prices in; a fitted model, its baselines and honest test metrics out.
+"""The fit-and-score job: a dataset in; a fitted model, its baselines and honest test metrics out.
 
-This is the one place where prices become features, features become leakage-safe parts, and
-the model and every baseline are fitted and scored, so the command line, the scripts and the R
-package all get the same numbers for the same inputs.
+Every fit in the package goes through ``ModelSetup`` and every result is a ``TrainingResult``, so
+the command line, the scripts and the R package all get the same numbers for the same inputs. A
+domain turns its raw data into the dataset (``pyanalytics.finance.training`` for prices).
 """
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
+from pyanalytics.data.windows import check_window, model_inputs, usable_rows
 from pyanalytics.errors import DataError, ParameterError
-from pyanalytics.evaluation import classification_metrics
 from pyanalytics.evaluation.costs import check_alpha, optimal_threshold
-from pyanalytics.features import Dataset, FeatureSpec, build_dataset, default_spec
-from pyanalytics.features.windows import check_window, model_inputs, usable_rows
 from pyanalytics.models import BASELINES, MODELS, SEQUENCE_MODELS
 from pyanalytics.params import check_int
-from pyanalytics.splits import MIN_ROWS_PER_PART, chronological_split
+from pyanalytics.splits import MIN_ROWS_PER_PART
 
 DEFAULT_WINDOW = 20
 
@@ -34,6 +30,8 @@ class TrainingResult:
         estimator: the fitted model.
         baselines: fitted naive baselines by name (they see the same dates, one day at a time).
         dataset: the features and labels the model was trained and tested on.
+        preprocessing: how raw data becomes such a dataset (a domain's, see
+            ``pyanalytics.domains``); a bundle saves it.
         rows: positions in ``dataset.X`` of the train, validation and test dates.
         gap: rows purged between consecutive parts.
         window: days per input window for sequence models, None for the DNN.
@@ -49,7 +47,8 @@ class TrainingResult:
     model_name: str
     estimator: object
     baselines: dict
-    dataset: Dataset
+    dataset: object  # X (features by date), y (labels, NaN where unknown), labelled; e.g. finance's Dataset
+    preprocessing: object  # the domain's preprocessing that rebuilds such a dataset from raw data
     rows: dict
     gap: int
     window: int | None
@@ -79,8 +78,8 @@ class TrainingResult:
         estimator = self.estimator
         return {
             "model": self.model_name,
-            "horizon": self.dataset.horizon,
-            "dead_zone": self.dataset.dead_zone,
+            "horizon": self.preprocessing.horizon,
+            "dead_zone": self.preprocessing.dead_zone,
             "window": self.window,
             "threshold": estimator.threshold_,
             "alpha": self.alpha,
@@ -101,37 +100,6 @@ class TrainingResult:
         from pyanalytics.bundle import save_bundle
 
         return save_bundle(self, path)
-
-
-def prices_sha256(prices: pd.DataFrame) -> str:
-    """SHA-256 of the dates and values of a prices frame (independent of file formatting)."""
-    hashed = pd.util.hash_pandas_object(prices, index=True).to_numpy()
-    columns = ",".join(prices.columns).encode()
-    return hashlib.sha256(columns + hashed.tobytes()).hexdigest()
-
-
-def probabilities(estimator, model_name: str, baselines: dict, dataset: Dataset, rows, window) -> dict:
-    """Probability of a rise from the model and every baseline on the same dates (rows of X).
-
-    The model sees its own inputs (windows for sequence models); the baselines see the same
-    dates one day at a time.
-    """
-    prob_up = {model_name: estimator.predict_proba(model_inputs(dataset.X, rows, window))[:, 1]}
-    for name, baseline in baselines.items():
-        prob_up[name] = baseline.predict_proba(dataset.X.iloc[rows])[:, 1]
-    return prob_up
-
-
-def score(estimator, model_name: str, baselines: dict, dataset: Dataset, rows, window, alpha, prob_up=None) -> dict:
-    """Metrics of the model and every baseline on the same dates, each at its own threshold.
-
-    Pass ``prob_up`` from ``probabilities`` to score them without predicting again.
-    """
-    if prob_up is None:
-        prob_up = probabilities(estimator, model_name, baselines, dataset, rows, window)
-    y = dataset.y.to_numpy()[rows].astype(np.int64)
-    models = {model_name: estimator, **baselines}
-    return {name: classification_metrics(y, p, models[name].threshold_, alpha) for name, p in prob_up.items()}
 
 
 def part_rows(parts: dict[str, np.ndarray], window: int | None) -> dict[str, np.ndarray]:
@@ -202,7 +170,7 @@ class ModelSetup:
                             ("model_params", dict(self.model_params or {}))):
             object.__setattr__(self, name, value)
 
-    def fit(self, dataset: Dataset, rows: dict, on_epoch=None) -> tuple[object, dict]:
+    def fit(self, dataset, rows: dict, on_epoch=None) -> tuple[object, dict]:
         """Fit the model and every baseline on ``rows["train"]``; return ``(estimator, baselines)``.
 
         The model stops early (and tunes its threshold) on ``rows["validation"]`` when present;
@@ -222,80 +190,3 @@ class ModelSetup:
         train_days = dataset.X.iloc[rows["train"]], y[rows["train"]].astype(np.int64)
         baselines = {name: cls().fit(*train_days) for name, cls in BASELINES.items()}
         return estimator, baselines
-
-
-def train_direction_model(
-    prices: pd.DataFrame,
-    *,
-    model: str = "dnn",
-    horizon: int = 1,
-    window: int | None = None,
-    spec: FeatureSpec | None = None,
-    dead_zone: float = 0.0,
-    validation: float = 0.15,
-    test: float = 0.15,
-    gap: int | None = None,
-    cost_fp: float | None = None,
-    tune_threshold: bool = False,
-    seed: int | None = 0,
-    model_params: dict | None = None,
-    on_epoch=None,
-    data_name: str | None = None,
-) -> TrainingResult:
-    """Fit a direction model and its baselines on a chronological train/validation/test split.
-
-    Features at each date use only prices up to that date; labels look ``horizon`` rows ahead;
-    ``gap`` rows (default: the horizon) are purged between the parts; a sequence model's window
-    never reaches across a part's start; scalers are fitted inside the models on the training
-    part only; early stopping (and threshold tuning) use the validation part; metrics come from
-    the test part alone.
-
-    Args:
-        prices: a frame in the prices contract (see ``pyanalytics.data.load_prices``).
-        model: a key of ``pyanalytics.models.MODELS``: ``"dnn"``, ``"lstm"`` or ``"gru"``.
-        horizon: rows ahead for the direction label.
-        window: days per input window of ``"lstm"``/``"gru"`` (default 20); not for ``"dnn"``.
-        spec: which features to compute (default ``default_spec(prices)``: ``FeatureSpec()``
-            without the volume feature where the volume is flat, with a DataWarning).
-        dead_zone: moves within ``±dead_zone`` are left unlabelled.
-        validation: fraction of labelled rows for the validation part.
-        test: fraction of labelled rows for the test part.
-        gap: purge gap in rows between parts; at least ``horizon``.
-        cost_fp: a false positive costs ``cost_fp`` false negatives (alpha). Trains with the
-            cost-weighted loss, or with ``tune_threshold`` tunes the threshold instead.
-        tune_threshold: tune the decision threshold on the validation part (Solution 1).
-        seed: seed of the model's random steps (None: not reproducible).
-        model_params: extra keyword arguments of the model class (e.g. ``epochs``).
-        on_epoch: progress callback ``on_epoch(epoch, max_epochs, logs)``.
-        data_name: name of the prices (e.g. their file name), saved with the model.
-
-    Example:
-        >>> from pyanalytics.data import synthetic_market
-        >>> result = train_direction_model(synthetic_market(800, signal_strength=2.0),
-        ...                                model_params={"epochs": 3})
-        >>> sorted(result.metrics)
-        ['always_up', 'dnn', 'logistic_regression', 'majority_class', 'previous_direction']
-    """
-    from pyanalytics.bundle.provenance import fingerprint
-
-    setup = ModelSetup(model, horizon, window, gap, cost_fp, tune_threshold, seed, model_params)
-    dataset = build_dataset(prices, spec or default_spec(prices), setup.horizon, dead_zone)
-    labelled = np.flatnonzero(dataset.labelled)
-    split = chronological_split(len(labelled), validation=validation, test=test, gap=setup.gap)
-    rows = part_rows({name: labelled[positions] for name, positions in split.parts().items()}, setup.window)
-    estimator, baselines = setup.fit(dataset, rows, on_epoch)
-    return TrainingResult(
-        model_name=model,
-        estimator=estimator,
-        baselines=baselines,
-        dataset=dataset,
-        rows=rows,
-        gap=setup.gap,
-        window=setup.window,
-        alpha=setup.alpha,
-        metrics=score(estimator, model, baselines, dataset, rows["test"], setup.window, setup.alpha),
-        data_sha256=prices_sha256(prices),
-        seed=seed,
-        data_name=data_name,
-        data_fingerprint=fingerprint(prices, dataset.spec.required_columns),
-    )

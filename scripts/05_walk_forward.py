@@ -13,10 +13,10 @@ Run:  .venv/bin/python scripts/05_walk_forward.py [REPORT.html]
 
 import sys
 
-from pyanalytics.data import load_prices, synthetic_market
-from pyanalytics.reports import write_walk_forward_report
+from pyanalytics.finance import load_prices, synthetic_market
+from pyanalytics.finance.reports import write_walk_forward_report
 from pyanalytics.settings import price_file
-from pyanalytics.walk_forward import walk_forward_many
+from pyanalytics.finance.walk_forward import walk_forward_many
 
 FOLDS = 5
 out = sys.argv[1] if len(sys.argv) > 1 else "walk_forward_report.html"

@@ -6,7 +6,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import pytest  # noqa: E402
 
-from pyanalytics.data import load_prices, random_walk, synthetic_market  # noqa: E402
+from pyanalytics.finance import load_prices, random_walk, synthetic_market  # noqa: E402
 from pyanalytics.settings import data_dir  # noqa: E402
 
 
@@ -54,7 +54,7 @@ SMALL_DNN = {"hidden_units": (16, 8), "batch_size": 64}
 @pytest.fixture(scope="session")
 def strong_result(strong_market):
     """A small DNN and the baselines trained (seeded) on the strong-signal market."""
-    from pyanalytics.training import train_direction_model
+    from pyanalytics.finance.training import train_direction_model
 
     return train_direction_model(
         strong_market, seed=0, model_params={**SMALL_DNN, "epochs": 15, "patience": 3}
@@ -64,7 +64,7 @@ def strong_result(strong_market):
 @pytest.fixture(scope="session")
 def walk_result(walk_market):
     """A small DNN trained (seeded) on the random walk with a tiny early-stopping patience."""
-    from pyanalytics.training import train_direction_model
+    from pyanalytics.finance.training import train_direction_model
 
     return train_direction_model(
         walk_market, seed=0, model_params={**SMALL_DNN, "epochs": 20, "patience": 1}

@@ -17,7 +17,7 @@ import pytest
 
 from pyanalytics.bundle import files as bundle_files
 from pyanalytics.bundle import Bundle, load_bundle, save_bundle
-from pyanalytics.data import synthetic_market
+from pyanalytics.finance import synthetic_market
 from pyanalytics.errors import BundleError, DataError
 
 FILES = ["baselines.json", "manifest.json", "metadata.json", "model.keras", "preprocessing.json"]
@@ -296,7 +296,7 @@ def test_predict_returns_every_date_with_features_including_the_unlabelled_ones(
     X = strong_result.dataset.X
     assert len(frame) == len(X) and (pd.DatetimeIndex(frame["date"]) == X.index).all()
     unlabelled = X.index[~strong_result.dataset.labelled]
-    assert len(unlabelled) == loaded.horizon and frame["date"].iloc[-1] == strong_market.index[-1]
+    assert len(unlabelled) == loaded.preprocessing.horizon and frame["date"].iloc[-1] == strong_market.index[-1]
     assert set(unlabelled) <= set(frame["date"])
     np.testing.assert_array_equal(frame["prob_up"], strong_result.estimator.predict_proba(X)[:, 1])
     np.testing.assert_array_equal(frame["signal"], frame["prob_up"] >= loaded.estimator.threshold_)

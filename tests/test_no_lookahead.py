@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from pyanalytics.bundle import load_bundle
-from pyanalytics.data import synthetic_market
-from pyanalytics.training import train_direction_model
+from pyanalytics.finance import synthetic_market
+from pyanalytics.finance.training import train_direction_model
 
 HORIZON = 3
 TAIL = 120

@@ -40,12 +40,11 @@ from pyanalytics.bundle.files import (
     publish,
     read_bundle,
 )
+from pyanalytics.data.windows import model_inputs, usable_rows
 from pyanalytics.errors import BundleError, DataError, ParameterError
-from pyanalytics.features import FeatureSpec, build_dataset
-from pyanalytics.features.windows import model_inputs, usable_rows
+from pyanalytics.evaluation.scoring import score
 from pyanalytics.jsonio import dumps
 from pyanalytics.models import BASELINES, MODELS
-from pyanalytics.training import score
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "Bundle", "check_target", "library_versions", "load_bundle", "save_bundle"]
 LIBRARIES = ("pyanalytics", "tensorflow-cpu", "keras", "numpy", "pandas", "scikit-learn", "ta-lib")
@@ -70,9 +69,8 @@ def _contents(result) -> dict[str, dict]:
     return {
         "preprocessing.json": {
             "model": result.model_name,
-            "feature_spec": dataset.spec.to_dict(),
-            "horizon": dataset.horizon,
-            "dead_zone": dataset.dead_zone,
+            "domain": result.preprocessing.DOMAIN,
+            **result.preprocessing.to_document(),
             "window": result.window,
             "threshold": estimator.threshold_,
             "cost_ratio": result.alpha,
@@ -157,9 +155,10 @@ def _documents(folder: Path, files: dict[str, bytes]) -> dict[str, dict]:
             raise BundleError(f"bundle {str(folder)!r}: {name} is not valid JSON ({error}).") from None
         with _fields_of(folder, name):
             schema.SCHEMA[name](documents[name], "")
+    pre = documents["preprocessing.json"]
     with _fields_of(folder, "preprocessing.json"):
-        names = schema.feature_spec(documents["preprocessing.json"]).names
-        schema.check_preprocessing(documents["preprocessing.json"], names)
+        names = schema.domain_class(pre).from_document(pre).feature_names
+        schema.check_preprocessing(pre, names)
     with _fields_of(folder, "baselines.json"):
         schema.check_baselines(documents["baselines.json"], names)
     return documents
@@ -214,15 +213,13 @@ def _keras_reason(error: Exception) -> str:
 
 @dataclass(frozen=True, eq=False)
 class Bundle:
-    """A loaded model bundle: predicts from raw prices with the saved features and scaler."""
+    """A loaded model bundle: predicts from raw data with its domain's saved preprocessing and scaler."""
 
     path: Path | None  # None for a bundle made in memory by ``from_result``
     model_name: str
     estimator: object
     baselines: dict
-    spec: FeatureSpec
-    horizon: int
-    dead_zone: float
+    preprocessing: object  # its domain's preprocessing (see ``pyanalytics.domains``)
     window: int | None
     alpha: float
     metadata: dict
@@ -243,17 +240,15 @@ class Bundle:
             model_name=pre["model"],
             estimator=estimator,
             baselines=baselines,
-            spec=FeatureSpec.from_dict(pre["feature_spec"]),
-            horizon=pre["horizon"],
-            dead_zone=pre["dead_zone"],
+            preprocessing=schema.domain_class(pre).from_document(pre),
             window=pre["window"],
             alpha=pre["cost_ratio"],
             metadata=contents["metadata.json"],
         )
 
     def dataset(self, prices: pd.DataFrame):
-        """Features and labels of ``prices`` computed with the bundle's spec and horizon."""
-        return build_dataset(prices, self.spec, self.horizon, self.dead_zone)
+        """Features and labels of ``prices`` computed with the bundle's preprocessing."""
+        return self.preprocessing.dataset(prices)
 
     def predict(self, prices: pd.DataFrame, *, last: int | None = None) -> pd.DataFrame:
         """Probability of a rise and the signal (1 = up) for each date with complete inputs.

@@ -13,8 +13,7 @@ import json
 import math
 from datetime import date
 
-from pyanalytics.errors import ParameterError
-from pyanalytics.features import FeatureSpec
+from pyanalytics import domains
 from pyanalytics.models import BASELINES, MODELS, SEQUENCE_MODELS
 
 
@@ -175,19 +174,30 @@ def model_name(value, key):
         raise FieldError(key, f"one of {', '.join(map(repr, MODELS))}", value)
 
 
+def domain_name(value, key):
+    if not (isinstance(value, str) and value in domains.names()):
+        raise FieldError(key, f"one of {', '.join(map(repr, domains.names()))}", value)
+
+
+def domain_class(document: dict):
+    """The preprocessing class of the domain of a ``preprocessing.json`` (see ``pyanalytics.domains``)."""
+    return domains.preprocessing_class(document.get("domain", domains.LEGACY_DOMAIN))
+
+
 def preprocessing(document, key=""):
-    """``preprocessing.json``: its estimator's fields depend on its model."""
-    fields({"model": model_name}, open_keys=True)(document, key)
-    fields({
-        "model": model_name,
-        "feature_spec": mapping(anything),
-        "horizon": integer(1),
-        "dead_zone": number(0),
-        "window": nullable(integer(1)),
-        "threshold": PROBABILITY,
-        "cost_ratio": number(0, 1e6, low_open=True),
-        "estimator": estimator(document["model"]),
-    })(document, key)
+    """``preprocessing.json``: its domain's fields depend on its domain, its estimator's on its model."""
+    fields({"model": model_name}, {"domain": domain_name}, open_keys=True)(document, key)
+    fields(
+        {
+            "model": model_name,
+            **domain_class(document).FIELDS,
+            "window": nullable(integer(1)),
+            "threshold": PROBABILITY,
+            "cost_ratio": number(0, 1e6, low_open=True),
+            "estimator": estimator(document["model"]),
+        },
+        {"domain": domain_name},  # absent in bundles saved before domains: finance
+    )(document, key)
 
 
 PERIOD = fields({"start": iso_date, "end": iso_date, "rows": integer(0)})
@@ -212,14 +222,6 @@ SCHEMA = {
         open_keys=True,
     ),
 }
-
-
-def feature_spec(document: dict) -> FeatureSpec:
-    """The FeatureSpec of a checked ``preprocessing.json``."""
-    try:
-        return FeatureSpec.from_dict(document["feature_spec"])
-    except (ParameterError, TypeError) as error:
-        raise FieldError("feature_spec", "a valid feature spec", str(error)) from None
 
 
 def check_preprocessing(pre: dict, names) -> None:

@@ -96,14 +96,14 @@ def backtest(
     import pandas as pd
 
     from pyanalytics.bundle import load_bundle
-    from pyanalytics.evaluation.backtest import backtest as run_backtest
-    from pyanalytics.evaluation.backtest import signals_from_bundle
+    from pyanalytics.finance.backtest import backtest as run_backtest
+    from pyanalytics.finance.backtest import signals_from_bundle
 
     bundle = load_bundle(model)
-    prices = load_data(data, required=bundle.spec.required_columns, drop_invalid=drop_invalid)
+    prices = load_data(data, required=bundle.preprocessing.required_columns, drop_invalid=drop_invalid)
     signal = signals_from_bundle(bundle, prices, since=since)
     result = run_backtest(
-        signal, prices, mode=mode, holding=holding or bundle.horizon, cost_bps=cost_bps, slippage_bps=slippage_bps
+        signal, prices, mode=mode, holding=holding or bundle.preprocessing.horizon, cost_bps=cost_bps, slippage_bps=slippage_bps
     )
     out_of_sample = signal.index[0] >= pd.Timestamp(bundle.metadata["out_of_sample_from"])
     if not out_of_sample:
@@ -118,7 +118,7 @@ def backtest(
                 "model": bundle.model_name,
                 "bundle": str(model),
                 "data": str(data),
-                "horizon": bundle.horizon,
+                "horizon": bundle.preprocessing.horizon,
                 "out_of_sample": bool(out_of_sample),
                 **result.summary(),
                 "verdict": backtest_verdict(result),

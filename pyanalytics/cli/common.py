@@ -55,7 +55,7 @@ DropInvalidOption = Annotated[
         "say which, instead of refusing the file.",
     ),
 ]
-# pyanalytics.evaluation.backtest.DEFAULT_COST_BPS (a test keeps them equal); spelled out here so
+# pyanalytics.finance.backtest.DEFAULT_COST_BPS (a test keeps them equal); spelled out here so
 # that `--help` does not import scikit-learn.
 DEFAULT_COST_BPS = 5.0
 
@@ -65,12 +65,12 @@ _python_showwarning = warnings.showwarning
 
 
 def load_data(path: Path, *, required=None, drop_invalid: bool = False):
-    """Load a prices file for a command (see ``pyanalytics.data.load_prices``).
+    """Load a prices file for a command (see ``pyanalytics.finance.load_prices``).
 
     From then on each pyanalytics ``DataWarning`` (rows dropped, a suspect adjusted close, the
     volume feature left out) prints as one ``warning: ...`` line on stderr.
     """
-    from pyanalytics.data import load_prices
+    from pyanalytics.finance import load_prices
 
     warnings.showwarning = _show_warning
     options = {} if required is None else {"required": required}
@@ -78,7 +78,7 @@ def load_data(path: Path, *, required=None, drop_invalid: bool = False):
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    from pyanalytics.data import DataWarning
+    from pyanalytics.errors import DataWarning
 
     if issubclass(category, DataWarning):
         typer.echo(f"warning: {visible(message)}", err=True)

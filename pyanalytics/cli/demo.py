@@ -15,7 +15,7 @@ SYNTHETIC_STRENGTH = 1.0
 
 def default_prices():
     """Real Apple prices from the shared data folder when present, else the synthetic market."""
-    from pyanalytics.data import load_prices, synthetic_market
+    from pyanalytics.finance import load_prices, synthetic_market
     from pyanalytics.settings import price_file
 
     path = price_file("AAPL")
@@ -34,7 +34,7 @@ def demo(
     as_json: JsonOption = False,
 ) -> None:
     """Train the stock-trend DNN on Apple (or the synthetic default) and print the results table."""
-    from pyanalytics.training import train_direction_model
+    from pyanalytics.finance.training import train_direction_model
 
     prices, source = default_prices()
     with epoch_progress(not as_json, epochs) as on_epoch:

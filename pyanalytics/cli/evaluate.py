@@ -38,7 +38,7 @@ def evaluate(
     from pyanalytics.bundle import load_bundle
 
     bundle = load_bundle(model)
-    prices = load_data(data, required=bundle.spec.required_columns, drop_invalid=drop_invalid)
+    prices = load_data(data, required=bundle.preprocessing.required_columns, drop_invalid=drop_invalid)
     metrics = bundle.evaluate(prices, since=since)
     data_match = bundle.data_match(prices)
     first = since.date().isoformat() if since else bundle.metadata["out_of_sample_from"]
@@ -53,7 +53,7 @@ def evaluate(
             {
                 "model": bundle.model_name,
                 "bundle": str(model),
-                "horizon": bundle.horizon,
+                "horizon": bundle.preprocessing.horizon,
                 "since": first,
                 "out_of_sample": out_of_sample,
                 "data": data_match.to_dict(),

@@ -21,7 +21,7 @@ def predict(
     from pyanalytics.bundle import load_bundle
 
     bundle = load_bundle(model)
-    table = bundle.predict(load_data(data, required=bundle.spec.required_columns, drop_invalid=drop_invalid), last=last)
+    table = bundle.predict(load_data(data, required=bundle.preprocessing.required_columns, drop_invalid=drop_invalid), last=last)
     table["date"] = table["date"].dt.strftime("%Y-%m-%d")
     if as_csv:
         typer.echo(table.to_csv(index=False, float_format="%.6f"), nl=False)

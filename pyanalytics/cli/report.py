@@ -21,7 +21,7 @@ def report(
     from pyanalytics.reports import write_report
 
     bundle = load_bundle(model)
-    prices = load_data(data, required=bundle.spec.required_columns, drop_invalid=drop_invalid)
+    prices = load_data(data, required=bundle.preprocessing.required_columns, drop_invalid=drop_invalid)
     explanations = {}
     for method in ("shap", "lime"):
         with progress_bar(f"explaining with {method}") as update:

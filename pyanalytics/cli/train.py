@@ -67,7 +67,7 @@ def train(
 ) -> None:
     """Train a direction model, evaluate it on the test part next to baselines, save the bundle."""
     from pyanalytics.bundle import check_target
-    from pyanalytics.training import train_direction_model
+    from pyanalytics.finance.training import train_direction_model
 
     check_target(out)  # an --out that cannot be written or replaced fails before training
     prices = load_data(data, drop_invalid=drop_invalid)

@@ -188,7 +188,7 @@ def walk_forward(
     as_json: JsonOption = False,
 ) -> None:
     """Walk-forward evaluation: retrain per fold, stitch out-of-sample predictions, backtest them."""
-    from pyanalytics.walk_forward import walk_forward_many
+    from pyanalytics.finance.walk_forward import walk_forward_many
 
     names = ticker_names(data)
     prices = {name: load_data(path, drop_invalid=drop_invalid) for name, path in zip(names, data)}
@@ -200,7 +200,7 @@ def walk_forward(
             on_epoch=on_epoch,
         )
     if report is not None:
-        from pyanalytics.reports import write_walk_forward_report
+        from pyanalytics.finance.reports import write_walk_forward_report
 
         report = write_walk_forward_report(report, multi)
     if as_json:

@@ -39,7 +39,7 @@ class _Target:
         return self.X.index[self.rows]
 
     def inputs(self) -> np.ndarray:
-        from pyanalytics.features.windows import model_inputs
+        from pyanalytics.data.windows import model_inputs
 
         return np.asarray(model_inputs(self.X, self.rows, self.window), dtype=np.float64)
 
@@ -100,8 +100,8 @@ def explain(
         ParameterError: an unknown method or explainer, or a bad argument.
 
     Example:
-        >>> from pyanalytics.data import synthetic_market
-        >>> from pyanalytics.training import train_direction_model
+        >>> from pyanalytics.finance import synthetic_market
+        >>> from pyanalytics.finance.training import train_direction_model
         >>> result = train_direction_model(synthetic_market(800, signal_strength=2.0),
         ...                                model_params={"epochs": 3})
         >>> explanation = explain(result, method="shap", last=5)
@@ -167,15 +167,14 @@ def _features_in_model_order(estimator, X: pd.DataFrame, what: str) -> pd.DataFr
 
 
 def _from_training(result, data, dates, last, background) -> _Target:
-    from pyanalytics.features import Dataset, build_dataset
-    from pyanalytics.features.windows import model_inputs
+    from pyanalytics.data.windows import model_inputs
 
     _check_fitted(result.estimator)
     dataset = result.dataset
-    if isinstance(data, Dataset):
+    if isinstance(data, type(dataset)):
         X = data.X
     elif data is not None:
-        X = build_dataset(_prices(data), dataset.spec, dataset.horizon, dataset.dead_zone).X
+        X = result.preprocessing.dataset(_prices(data)).X
     else:
         X = dataset.X
     X = _features_in_model_order(result.estimator, X, "data")
@@ -289,7 +288,7 @@ def _case_rows(X: pd.DataFrame, window: int | None, dates, last: int, model_name
 
 def _period_background(X: pd.DataFrame, window: int | None, period: dict | None, first_case: int):
     """Rows of X inside the training period; else before the first explained date; else all."""
-    from pyanalytics.features.windows import model_inputs, usable_rows
+    from pyanalytics.data.windows import model_inputs, usable_rows
 
     first = _first_row(window)
     rows = np.arange(0)
@@ -306,7 +305,7 @@ def _period_background(X: pd.DataFrame, window: int | None, period: dict | None,
 
 def _given_background(estimator, background, window: int | None) -> np.ndarray:
     """A user's background: a features frame (windows are built from it) or model inputs."""
-    from pyanalytics.features.windows import model_inputs
+    from pyanalytics.data.windows import model_inputs
 
     if isinstance(background, pd.DataFrame):
         frame = _features_in_model_order(estimator, background, "background")

@@ -77,7 +77,7 @@ def load_prices(source, drop_invalid=False) -> dict:
     """
     import warnings
 
-    from pyanalytics.data import DataWarning
+    from pyanalytics.errors import DataWarning
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DataWarning)
@@ -92,7 +92,7 @@ def load_prices(source, drop_invalid=False) -> dict:
 
 def synthetic_prices(n_days=2000, signal_strength=1.0, signal: str = "volume", seed=0) -> dict[str, np.ndarray]:
     """A synthetic market with a planted signal (see ``synthetic_market``), as columns."""
-    from pyanalytics.data import synthetic_market
+    from pyanalytics.finance import synthetic_market
 
     return columns(synthetic_market(check_int("n_days", n_days, minimum=1), signal_strength=signal_strength,
                                     signal=signal, seed=check_seed("seed", seed)))
@@ -124,7 +124,7 @@ def fit(
     model_params: dict | None = None,
 ):
     """Train a direction model (see ``train_direction_model``); returns the TrainingResult."""
-    from pyanalytics.training import train_direction_model
+    from pyanalytics.finance.training import train_direction_model
 
     params = {"epochs": check_int("epochs", epochs, minimum=1), **(model_params or {})}
     return train_direction_model(
@@ -167,11 +167,11 @@ def summary(model) -> dict:
     rival, rival_auc = best_baseline(test_metrics, bundle.model_name)
     return {
         "model": bundle.model_name,
-        "horizon": bundle.horizon,
+        "horizon": bundle.preprocessing.horizon,
         "window": bundle.window,
         "threshold": float(bundle.estimator.threshold_),
         "alpha": bundle.alpha,
-        "features": list(bundle.spec.names),
+        "features": list(bundle.preprocessing.feature_names),
         "periods": metadata["periods"],
         "seed": metadata["seed"],
         "best_epoch": getattr(bundle.estimator, "best_epoch_", None),
@@ -193,7 +193,7 @@ def predict(model, prices, last=None) -> dict[str, np.ndarray]:
     """Probability of a rise and the signal for every date of ``prices`` with complete inputs."""
     bundle = _bundle(model)
     last = None if last is None else check_int("last", last, minimum=1)
-    return columns(bundle.predict(_prices(prices, "newdata", bundle.spec.required_columns), last=last))
+    return columns(bundle.predict(_prices(prices, "newdata", bundle.preprocessing.required_columns), last=last))
 
 
 def evaluate(model, prices, since=None) -> dict:
@@ -203,7 +203,7 @@ def evaluate(model, prices, since=None) -> dict:
     data (``DataMatch.to_dict()``)}``.
     """
     bundle = _bundle(model)
-    data = _prices(prices, "newdata", bundle.spec.required_columns)
+    data = _prices(prices, "newdata", bundle.preprocessing.required_columns)
     return {"metrics": metrics_columns(bundle.evaluate(data, since=since)), "data": bundle.data_match(data).to_dict()}
 
 
@@ -227,7 +227,7 @@ def explain(model, prices, method: str = "lime", n=10, dates=None, seed=0, n_sam
     samples = DEFAULT_EXPLAIN_SAMPLES.get(method, 1000) if n_samples is None else n_samples
     result = run_explain(
         bundle,
-        _prices(prices, "newdata", bundle.spec.required_columns),
+        _prices(prices, "newdata", bundle.preprocessing.required_columns),
         method=method,
         last=n,
         dates=None if dates is None else list(np.atleast_1d(dates)),
@@ -244,7 +244,7 @@ def report(model, prices, path: str, methods=("shap", "lime"), seed=0) -> str:
     from pyanalytics.reports import write_report
 
     bundle = _bundle(model)
-    data = _prices(prices, "newdata", bundle.spec.required_columns)
+    data = _prices(prices, "newdata", bundle.preprocessing.required_columns)
     methods = [methods] if isinstance(methods, str) else list(methods)
     explanations = {
         m: run_explain(bundle, data, method=m, last=5, n_samples=DEFAULT_EXPLAIN_SAMPLES[m], seed=seed)
@@ -259,16 +259,16 @@ def backtest(model, prices, mode: str = "long_flat", cost_bps=None, slippage_bps
 
     Returns ``{"summary": settings and statistics, "daily": columns of the daily record}``.
     """
-    from pyanalytics.evaluation.backtest import DEFAULT_COST_BPS, signals_from_bundle
-    from pyanalytics.evaluation.backtest import backtest as run_backtest
+    from pyanalytics.finance.backtest import DEFAULT_COST_BPS, signals_from_bundle
+    from pyanalytics.finance.backtest import backtest as run_backtest
 
     bundle = _bundle(model)
-    data = _prices(prices, "newdata", bundle.spec.required_columns)
+    data = _prices(prices, "newdata", bundle.preprocessing.required_columns)
     result = run_backtest(
         signals_from_bundle(bundle, data, since=since),
         data,
         mode=mode,
-        holding=bundle.horizon if holding is None else holding,
+        holding=bundle.preprocessing.horizon if holding is None else holding,
         cost_bps=DEFAULT_COST_BPS if cost_bps is None else cost_bps,
         slippage_bps=slippage_bps,
     )
@@ -279,7 +279,7 @@ def walk_forward(prices, model: str = "dnn", folds=5, window_mode: str = "expand
                  horizon=1, window=None, epochs=50, seed=0, mode: str = "long_flat", cost_bps=None,
                  cost_fp=None, tune_threshold: bool = False, explain: bool = False,
                  model_params: dict | None = None) -> dict:
-    """Walk-forward retraining (see ``pyanalytics.walk_forward``) of one ticker or several.
+    """Walk-forward retraining (see ``pyanalytics.finance.walk_forward``) of one ticker or several.
 
     ``prices`` is one ticker's prices, or a dict ``{ticker: prices}``. Returns, per ticker, the
     summary, its summary row and, as columns, the stitched predictions, the folds, the overall
@@ -288,9 +288,9 @@ def walk_forward(prices, model: str = "dnn", folds=5, window_mode: str = "expand
     the equal-weight portfolio's statistics and, as columns, its daily record on the tickers'
     common dates.
     """
-    from pyanalytics.evaluation.backtest import DEFAULT_COST_BPS
-    from pyanalytics.walk_forward import walk_forward as run_walk_forward
-    from pyanalytics.walk_forward import walk_forward_many
+    from pyanalytics.finance.backtest import DEFAULT_COST_BPS
+    from pyanalytics.finance.walk_forward import walk_forward as run_walk_forward
+    from pyanalytics.finance.walk_forward import walk_forward_many
 
     options = dict(
         model=model,
@@ -339,7 +339,7 @@ def _walk_forward_payload(result) -> dict:
 
 
 def _default_spec():
-    from pyanalytics.features import FeatureSpec
+    from pyanalytics.finance.features import FeatureSpec
 
     return FeatureSpec()
 
@@ -364,7 +364,7 @@ def _bundle(model):
 
 def _prices(source, name: str, required, drop_invalid=False) -> pd.DataFrame:
     """Validated prices from a path or a frame sent by R (R Dates arrive as Python dates)."""
-    from pyanalytics.data import load_prices as load
+    from pyanalytics.finance import load_prices as load
 
     if not isinstance(source, (str, pd.DataFrame)):
         raise ParameterError(f"{name}: expected a data.frame of prices or a CSV path, got a {type(source).__name__}.")

@@ -33,8 +33,8 @@ class DNNClassifier(KerasDirectionClassifier):
         seed: makes weights, dropout and shuffling reproducible on one machine.
 
     Example:
-        >>> from pyanalytics.data import synthetic_market
-        >>> from pyanalytics.features import build_dataset
+        >>> from pyanalytics.finance import synthetic_market
+        >>> from pyanalytics.finance.features import build_dataset
         >>> data = build_dataset(synthetic_market(600, signal_strength=2.0, seed=1))
         >>> X, y = data.X[data.labelled], data.y[data.labelled]
         >>> model = DNNClassifier(epochs=3, seed=0).fit(X[:400], y[:400])

@@ -10,7 +10,7 @@ class RecurrentClassifier(KerasDirectionClassifier):
     """Stacked recurrent layers over (samples, timesteps, features) windows, a sigmoid head.
 
     ``X`` is a 3-D array of windows whose last timestep is the date predicted (see
-    ``pyanalytics.features.windows.model_inputs``). Scaling statistics come from every row of the
+    ``pyanalytics.data.windows.model_inputs``). Scaling statistics come from every row of the
     training windows, per feature.
 
     Args:

@@ -1,7 +1,8 @@
-"""HTML reports of a direction model: performance beside the baselines, ROC, costs, explanations.
+"""HTML reports of a model: performance beside the baselines, ROC, costs, explanations.
 
-Reports take results (a TrainingResult, or a Bundle with prices, plus ExplanationResults; or
-walk-forward results for ``write_walk_forward_report``) and never fit anything. Importing this package imports neither matplotlib nor TensorFlow.
+Reports take results (a TrainingResult, or a Bundle with data, plus ExplanationResults) and never
+fit anything; domains build their own reports on the helpers here (the walk-forward report is
+``pyanalytics.finance.reports``). Importing this package imports neither matplotlib nor TensorFlow.
 
 Example:
     >>> from pyanalytics.reports import write_report
@@ -10,7 +11,6 @@ Example:
 
 from pyanalytics.reports.html import gather_report_data, render_report, write_report
 from pyanalytics.reports.report_data import ReportData, from_bundle, from_training
-from pyanalytics.reports.walk_forward_report import render_walk_forward_report, write_walk_forward_report
 
 __all__ = [
     "ReportData",
@@ -18,7 +18,5 @@ __all__ = [
     "from_training",
     "gather_report_data",
     "render_report",
-    "render_walk_forward_report",
     "write_report",
-    "write_walk_forward_report",
 ]

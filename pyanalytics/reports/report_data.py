@@ -345,7 +345,7 @@ def from_training(
         top_features: contributions shown per case chart (the rest are summed into one bar).
     """
     from pyanalytics.bundle import library_versions
-    from pyanalytics.training import probabilities
+    from pyanalytics.evaluation.scoring import probabilities
 
     cases, top_features = _check_cases(cases, top_features)
     dataset, rows, window = result.dataset, result.rows["test"], result.window
@@ -389,7 +389,7 @@ def from_bundle(
     The evaluated dates are those ``Bundle.evaluate`` scores: labelled dates from ``since``
     (default: the first date of the bundle's own test part) on, with complete inputs.
     """
-    from pyanalytics.training import probabilities, score
+    from pyanalytics.evaluation.scoring import probabilities, score
 
     cases, top_features = _check_cases(cases, top_features)
     data = bundle.dataset(prices)
@@ -402,7 +402,7 @@ def from_bundle(
     periods = {**bundle.metadata.get("periods", {})}
     periods["evaluated"] = {"start": dates[0].date().isoformat(), "end": dates[-1].date().isoformat(),
                             "rows": int(len(rows)), "part": "prices"}
-    config = _config(bundle.model_name, bundle.estimator, bundle.horizon, bundle.dead_zone, bundle.window,
+    config = _config(bundle.model_name, bundle.estimator, bundle.preprocessing.horizon, bundle.preprocessing.dead_zone, bundle.window,
                      bundle.alpha, data.X.columns)
     config["seed"] = bundle.metadata.get("seed")
     config["bundle"] = None if bundle.path is None else str(bundle.path)

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from cli_runner import invoke
 
-from pyanalytics.evaluation.backtest import STAT_NAMES, backtest, signals_from_bundle
+from pyanalytics.finance.backtest import STAT_NAMES, backtest, signals_from_bundle
 
 pytestmark = pytest.mark.slow
 
@@ -22,7 +22,7 @@ def strong_csv(strong_market, tmp_path_factory):
 
 def test_json_matches_the_library_on_the_out_of_sample_dates(strong_bundle_dir, strong_csv):
     from pyanalytics.bundle import load_bundle
-    from pyanalytics.data import load_prices
+    from pyanalytics.finance import load_prices
 
     code, out, err = invoke("backtest", "--model", strong_bundle_dir, "--data", strong_csv, "--mode", "long_short",
                             "--cost-bps", 3, "--slippage-bps", 1, "--json")
@@ -93,7 +93,7 @@ def test_the_verdict_judges_the_edge_and_the_excess_over_buy_and_hold(walk_marke
 def test_a_modest_significant_loss_is_called_a_loss_not_luck():
     """The issue's case: a Sharpe ratio about -0.5 over 20 years is a t of about -2.3."""
     from pyanalytics.cli.backtest import backtest_verdict
-    from pyanalytics.data import random_walk
+    from pyanalytics.finance import random_walk
 
     falling = random_walk(5000, seed=13, drift=-0.0005)
     result = backtest(pd.Series(1.0, index=falling.index), falling)

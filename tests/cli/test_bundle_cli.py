@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from cli_runner import invoke
 
-import pyanalytics.training
-from pyanalytics.data import synthetic_market
+import pyanalytics.finance.training
+from pyanalytics.finance import synthetic_market
 
 
 def _write_csv(frame, path):
@@ -62,7 +62,7 @@ def _file_parent(tmp_path):
 def test_train_refuses_an_unusable_out_before_training(csvs, tmp_path, monkeypatch, make_out):
     out, reason = make_out(tmp_path)
     before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
-    monkeypatch.setattr(pyanalytics.training, "train_direction_model", _no_training)
+    monkeypatch.setattr(pyanalytics.finance.training, "train_direction_model", _no_training)
     code, stdout, stderr = invoke("train", "--data", csvs["same"], "--out", out, "--epochs", 1)
     assert code == 1 and stdout == ""
     assert stderr.startswith("error: bundle") and reason in stderr and stderr.count("\n") == 1

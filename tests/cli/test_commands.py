@@ -9,7 +9,7 @@ import pytest
 from cli_runner import invoke
 
 from pyanalytics.cli import main
-from pyanalytics.data import synthetic_market
+from pyanalytics.finance import synthetic_market
 from pyanalytics.errors import BundleError
 from pyanalytics.evaluation import METRIC_NAMES
 

@@ -4,7 +4,7 @@ without --drop-invalid, trained with it, every warning on one line."""
 import pytest
 from cli_runner import invoke
 
-from pyanalytics.data import synthetic_market
+from pyanalytics.finance import synthetic_market
 
 pytestmark = pytest.mark.slow
 YAHOO = {"open": "Open", "high": "High", "low": "Low", "close": "Close", "adj_close": "Adj Close", "volume": "Volume"}

@@ -7,7 +7,7 @@ import pytest
 from cli_runner import invoke
 from rich.console import Console
 
-from pyanalytics.data import synthetic_market
+from pyanalytics.finance import synthetic_market
 
 pytestmark = pytest.mark.slow
 MARKUP, ESCAPE = "[reverse]AAA", "\x1b[31mBBB"  # a Rich tag and an ANSI colour code in file names

@@ -5,7 +5,7 @@ import json
 import pytest
 from cli_runner import invoke
 
-from pyanalytics.data import synthetic_market
+from pyanalytics.finance import synthetic_market
 
 pytestmark = pytest.mark.slow
 FAST = ("--folds", "2", "--epochs", "2")
@@ -102,7 +102,7 @@ def test_the_default_cost_is_the_librarys():
     import inspect
 
     from pyanalytics.cli.common import DEFAULT_COST_BPS
-    from pyanalytics.evaluation.backtest import DEFAULT_COST_BPS as LIBRARY_DEFAULT
-    from pyanalytics.walk_forward import walk_forward
+    from pyanalytics.finance.backtest import DEFAULT_COST_BPS as LIBRARY_DEFAULT
+    from pyanalytics.finance.walk_forward import walk_forward
 
     assert DEFAULT_COST_BPS == LIBRARY_DEFAULT == inspect.signature(walk_forward).parameters["cost_bps"].default

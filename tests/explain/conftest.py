@@ -7,7 +7,7 @@ tests compare are computed once per session too.
 import pytest
 from signal_models import DNN_PARAMS, LIME_SAMPLES, LSTM_PARAMS, LSTM_WINDOW, MARKET, RANKED_CASES
 
-from pyanalytics.data import synthetic_market
+from pyanalytics.finance import synthetic_market
 
 
 @pytest.fixture(scope="session")
@@ -18,14 +18,14 @@ def signal_prices():
 
 @pytest.fixture(scope="session")
 def signal_dnn(signal_prices):
-    from pyanalytics.training import train_direction_model
+    from pyanalytics.finance.training import train_direction_model
 
     return train_direction_model(signal_prices, model="dnn", seed=0, model_params=DNN_PARAMS)
 
 
 @pytest.fixture(scope="session")
 def signal_lstm(signal_prices):
-    from pyanalytics.training import train_direction_model
+    from pyanalytics.finance.training import train_direction_model
 
     return train_direction_model(signal_prices, model="lstm", window=LSTM_WINDOW, seed=0, model_params=LSTM_PARAMS)
 

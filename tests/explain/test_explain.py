@@ -139,7 +139,7 @@ def test_the_tidy_frame_has_the_same_columns_for_every_model_and_method(explaine
 @pytest.mark.parametrize("model", MODELS)
 @pytest.mark.parametrize("method", METHODS)
 def test_label_prob_is_the_model_s_probability_of_a_rise(explained, trained, model, method):
-    from pyanalytics.features.windows import model_inputs
+    from pyanalytics.data.windows import model_inputs
 
     result, training = explained(model, method), trained[model]
     X = training.dataset.X
@@ -240,7 +240,7 @@ def test_a_training_result_explains_new_prices(trained, signal_prices):
 def test_a_cost_sensitive_model_explains_like_any_other(signal_prices):
     from pyanalytics.explain.shap_adapter import keras_network
     from pyanalytics.models.cost import CostSensitiveTrainer
-    from pyanalytics.training import train_direction_model
+    from pyanalytics.finance.training import train_direction_model
 
     result = train_direction_model(
         signal_prices.iloc[-1200:], cost_fp=3.0, seed=0, model_params={"hidden_units": (8,), "epochs": 3}
@@ -258,7 +258,7 @@ def test_a_cost_sensitive_model_explains_like_any_other(signal_prices):
 
 @pytest.mark.slow
 def test_a_gru_and_a_baseline_explain_like_the_others(signal_prices):
-    from pyanalytics.training import train_direction_model
+    from pyanalytics.finance.training import train_direction_model
 
     gru = train_direction_model(
         signal_prices.iloc[-700:], model="gru", window=4, seed=0, model_params={"units": (4,), "epochs": 1}

@@ -77,7 +77,7 @@ def test_bad_arguments_name_themselves(call, message):
 
 
 def test_walk_forward_of_several_tickers_gives_rows_and_the_portfolio():
-    from pyanalytics.data import synthetic_market
+    from pyanalytics.finance import synthetic_market
     from pyanalytics.errors import DataError
 
     markets = {"A": synthetic_market(900, seed=1), "B": synthetic_market(800, seed=2)}

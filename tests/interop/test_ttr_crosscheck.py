@@ -21,7 +21,7 @@ definitions that differ (see README, "Indicators vs R's TTR"):
 import numpy as np
 import pytest
 
-from pyanalytics.features import compute_features
+from pyanalytics.finance.features import compute_features
 from pyanalytics.interop.rpy2_bridge import call_r
 
 pytestmark = pytest.mark.usefixtures("ttr")

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
-from pyanalytics.data import synthetic_market
+from pyanalytics.finance import synthetic_market
 from pyanalytics.errors import DataError, ParameterError
-from pyanalytics.features import build_dataset
+from pyanalytics.finance.features import build_dataset
 from pyanalytics.models import DNNClassifier
 from pyanalytics.models import keras_base
 

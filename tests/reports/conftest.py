@@ -7,7 +7,7 @@ from report_fakes import SMALL, make_explanations
 
 @pytest.fixture(scope="session")
 def report_market():
-    from pyanalytics.data import synthetic_market
+    from pyanalytics.finance import synthetic_market
 
     return synthetic_market(800, signal_strength=2.0, seed=3)
 
@@ -15,7 +15,7 @@ def report_market():
 @pytest.fixture(scope="session")
 def report_result(report_market):
     """A small DNN trained for a few epochs with a cost ratio of 3 (so the cost curve shows)."""
-    from pyanalytics.training import train_direction_model
+    from pyanalytics.finance.training import train_direction_model
 
     return train_direction_model(report_market, seed=0, cost_fp=3.0, tune_threshold=True, model_params=SMALL)
 
@@ -28,8 +28,8 @@ def explanations(report_result):
 @pytest.fixture(scope="session")
 def walk_forward_results():
     """Walk-forward runs of a small DNN on two synthetic tickers, the first with SHAP per fold."""
-    from pyanalytics.data import synthetic_market
-    from pyanalytics.walk_forward import MultiWalkForwardResult, walk_forward
+    from pyanalytics.finance import synthetic_market
+    from pyanalytics.finance.walk_forward import MultiWalkForwardResult, walk_forward
 
     options = {"folds": 2, "seed": 0, "model_params": SMALL}
     return MultiWalkForwardResult({

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from pyanalytics.explain.result import COLUMNS, ExplanationResult
-from pyanalytics.features.windows import model_inputs
+from pyanalytics.data.windows import model_inputs
 
 SMALL = {"hidden_units": (16, 8), "batch_size": 64, "epochs": 4, "patience": 2}
 

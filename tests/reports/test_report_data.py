@@ -176,7 +176,7 @@ def test_a_bundle_report_scores_the_same_dates_as_bundle_evaluate(report_result,
 
 def test_a_sequence_model_is_scored_on_its_windows(report_market, tmp_path):
     from pyanalytics.bundle import load_bundle
-    from pyanalytics.training import train_direction_model
+    from pyanalytics.finance.training import train_direction_model
 
     result = train_direction_model(report_market, model="lstm", window=5, seed=0,
                                    model_params={"units": (4,), "epochs": 2, "batch_size": 64})

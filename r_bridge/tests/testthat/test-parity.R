@@ -10,7 +10,7 @@ test_that("a model fitted and saved from R predicts identically when Python load
   expect_identical(pa_save(model, bundle), bundle)
   predictions <- tempfile(fileext = ".csv")
   run_python(sprintf(
-    "from pyanalytics.bundle import load_bundle\nfrom pyanalytics.data import synthetic_market\n%s",
+    "from pyanalytics.bundle import load_bundle\nfrom pyanalytics.finance import synthetic_market\n%s",
     sprintf("load_bundle(%s).predict(%s).to_csv(%s, index=False, float_format='%%.17g')",
             deparse(bundle), market_python, deparse(predictions))
   ))
@@ -27,8 +27,8 @@ test_that("a bundle saved from Python loads in R and predicts as in Python; the 
   folder <- tempfile()
   run_python(sprintf(paste(
     "import json, pathlib",
-    "from pyanalytics.data import synthetic_market",
-    "from pyanalytics.training import train_direction_model",
+    "from pyanalytics.finance import synthetic_market",
+    "from pyanalytics.finance.training import train_direction_model",
     "folder = pathlib.Path(%s)",
     "prices = %s",
     "result = train_direction_model(prices, seed=7, model_params={'epochs': 3})",

@@ -1,4 +1,4 @@
-"""Warnings about prices that are valid but suspect: the caller decides, the CLI shows one line."""
+"""Prices that are valid but suspect: the caller decides, the CLI shows the DataWarning's one line."""
 
 from __future__ import annotations
 
@@ -6,10 +6,6 @@ import numpy as np
 import pandas as pd
 
 ADJ_CLOSE_GAP = 0.05
-
-
-class DataWarning(UserWarning):
-    """Prices that can be used, with something the user should know (one line, no newline)."""
 
 
 def adj_close_mismatch(prices: pd.DataFrame, label: str) -> str | None:

@@ -21,7 +21,7 @@ def column_array(prices: pd.DataFrame, column: str, needed_by: str, remedy: str)
     if not isinstance(prices, pd.DataFrame):
         raise DataError(
             f"prices: expected a pandas DataFrame, got {type(prices).__name__}; "
-            "load prices with pyanalytics.data.load_prices."
+            "load prices with pyanalytics.finance.load_prices."
         )
     if column not in prices.columns:
         raise DataError(

@@ -8,14 +8,14 @@ import pandas as pd
 import pytest
 
 from pyanalytics import jsonio
-from pyanalytics.data import random_walk, synthetic_market
+from pyanalytics.finance import random_walk, synthetic_market
 from pyanalytics.errors import DataError, FoldError, ParameterError
-from pyanalytics.features import build_dataset
+from pyanalytics.finance.features import build_dataset
 from pyanalytics.models import BASELINES, LSTMClassifier
 from pyanalytics.models.base import DirectionClassifier
 from pyanalytics.splits import WalkForward, chronological_split
 from pyanalytics.training import ModelSetup
-from pyanalytics.walk_forward import (
+from pyanalytics.finance.walk_forward import (
     EXPLAIN_DATES,
     MultiWalkForwardResult,
     WalkForwardResult,

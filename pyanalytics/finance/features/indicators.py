@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import talib
 
-from pyanalytics.features._columns import column_array
-from pyanalytics.features.spec import FeatureSpec
+from pyanalytics.finance.features._columns import column_array
+from pyanalytics.finance.features.spec import FeatureSpec
 
 
 def log_return(price: np.ndarray, lag: int) -> np.ndarray:
@@ -83,7 +83,7 @@ def compute_features(prices: pd.DataFrame, spec: FeatureSpec = FeatureSpec()) ->
         DataError: ``prices`` lacks a column the spec needs.
 
     Example:
-        >>> from pyanalytics.data import random_walk
+        >>> from pyanalytics.finance import random_walk
         >>> compute_features(random_walk(300, seed=0)).shape
         (300, 17)
     """

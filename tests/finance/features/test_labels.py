@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pyanalytics.data import random_walk
+from pyanalytics.finance import random_walk
 from pyanalytics.errors import DataError, ParameterError
-from pyanalytics.features import direction_labels, forward_returns
+from pyanalytics.finance.features import direction_labels, forward_returns
 
 NAN = np.nan
 

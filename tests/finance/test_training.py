@@ -10,7 +10,8 @@ from pyanalytics.errors import ParameterError
 from pyanalytics.evaluation import classification_metrics
 from pyanalytics.evaluation.costs import tune_threshold
 from pyanalytics.models import BASELINES
-from pyanalytics.training import TrainingResult, prices_sha256, train_direction_model
+from pyanalytics.finance.training import prices_sha256, train_direction_model
+from pyanalytics.training import TrainingResult
 
 
 def _parts(result):

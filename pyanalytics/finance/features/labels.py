@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 
 from pyanalytics.errors import ParameterError
-from pyanalytics.features._columns import column_array
-from pyanalytics.features.spec import PRICE_COLUMNS
+from pyanalytics.finance.features._columns import column_array
+from pyanalytics.finance.features.spec import PRICE_COLUMNS
 
 
 def check_horizon(horizon) -> int:

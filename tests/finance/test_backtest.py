@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pyanalytics.errors import DataError, ParameterError
-from pyanalytics.evaluation.backtest import (
+from pyanalytics.finance.backtest import (
     STAT_NAMES,
     backtest,
     backtest_matrix,

@@ -1,4 +1,4 @@
-"""Tests for pyanalytics.data.synthetic: seeded markets with a signal planted in volume."""
+"""Tests for pyanalytics.finance.synthetic: seeded markets with a signal planted in volume."""
 
 import numpy as np
 import pandas as pd
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pyanalytics.data import PRICE_COLUMNS, random_walk, synthetic_market, validate_prices
+from pyanalytics.finance import PRICE_COLUMNS, random_walk, synthetic_market, validate_prices
 from pyanalytics.errors import ParameterError
 
 

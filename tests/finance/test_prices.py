@@ -1,4 +1,4 @@
-"""Tests for pyanalytics.data.prices: the prices contract and its one-line errors."""
+"""Tests for pyanalytics.finance.prices: the prices contract and its one-line errors."""
 
 import os
 import re
@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pyanalytics.data import (
+from pyanalytics.finance import (
     PRICE_COLUMNS,
     REQUIRED_COLUMNS,
     DataWarning,
@@ -225,7 +225,7 @@ def zero_open_csv(request, shared_data) -> Path:
     return request.param
 
 
-@pytest.mark.filterwarnings("ignore:.*adj_close moves apart:pyanalytics.data.DataWarning")
+@pytest.mark.filterwarnings("ignore:.*adj_close moves apart:pyanalytics.errors.DataWarning")
 def test_real_files_with_zero_opens_are_summarised_per_column_then_dropped(zero_open_csv):
     invalid = expected_invalid(zero_open_csv)
     n_open = int(invalid["Open"].sum())
@@ -298,7 +298,7 @@ def test_drop_invalid_refuses_when_no_row_is_left_and_checks_its_argument():
 
 
 def test_only_the_columns_the_features_use_are_required(tmp_path):
-    from pyanalytics.features import FeatureSpec
+    from pyanalytics.finance.features import FeatureSpec
 
     assert REQUIRED_COLUMNS == FeatureSpec().required_columns
     table = yahoo_table()[["Date", "Close", "Volume"]]

@@ -14,10 +14,12 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
+from pyanalytics.data.windows import model_inputs
 from pyanalytics.errors import DataError, FoldError, ParameterError, PyAnalyticsError
 from pyanalytics.evaluation import best_baseline, classification_metrics
 from pyanalytics.evaluation.metrics import fold_edge, fold_spread
-from pyanalytics.evaluation.backtest import (
+from pyanalytics.evaluation.scoring import probabilities, score
+from pyanalytics.finance.backtest import (
     DEFAULT_COST_BPS,
     MAX_BPS,
     MODES,
@@ -25,12 +27,11 @@ from pyanalytics.evaluation.backtest import (
     backtest,
     backtest_matrix,
 )
-from pyanalytics.features import Dataset, FeatureSpec, build_dataset, default_spec
-from pyanalytics.features.windows import model_inputs
+from pyanalytics.finance.features import Dataset, FeatureSpec, build_dataset, default_spec
 from pyanalytics.jsonio import json_safe
 from pyanalytics.params import check_choice, check_float, check_int
 from pyanalytics.splits import WalkForward, chronological_split
-from pyanalytics.training import ModelSetup, part_rows, probabilities, score
+from pyanalytics.training import ModelSetup, part_rows
 
 EXPLAIN_DATES = 50  # test dates per fold explained with SHAP when ``explain=True``
 WINDOW_MODES = ("expanding", "rolling")
@@ -240,7 +241,7 @@ def walk_forward(
     backtest stays flat on dates without a prediction.
 
     Args:
-        prices: a frame in the prices contract (see ``pyanalytics.data.load_prices``).
+        prices: a frame in the prices contract (see ``pyanalytics.finance.load_prices``).
         model: ``"dnn"``, ``"lstm"`` or ``"gru"``.
         folds: number of test blocks (at least 2).
         window_mode: ``"expanding"`` (train on all the past) or ``"rolling"`` (the last
@@ -276,7 +277,7 @@ def walk_forward(
         FoldError: a fold failed; the message names the fold, its dates and the cause.
 
     Example:
-        >>> from pyanalytics.data import synthetic_market
+        >>> from pyanalytics.finance import synthetic_market
         >>> result = walk_forward(synthetic_market(1500, signal_strength=2.0), folds=3,
         ...                       model_params={"epochs": 3})
         >>> len(result.folds), result.metrics["dnn"]["roc_auc"] > 0.6

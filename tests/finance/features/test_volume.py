@@ -6,9 +6,9 @@ import warnings
 import numpy as np
 import pytest
 
-from pyanalytics.data import DataWarning, load_prices, synthetic_market
-from pyanalytics.features import FeatureSpec, build_dataset, default_spec
-from pyanalytics.features.volume import flat_stretches
+from pyanalytics.finance import DataWarning, load_prices, synthetic_market
+from pyanalytics.finance.features import FeatureSpec, build_dataset, default_spec
+from pyanalytics.finance.features.volume import flat_stretches
 
 
 def test_flat_stretches_are_runs_of_at_least_a_window_of_equal_values():
@@ -45,7 +45,7 @@ def test_constant_volume_on_every_row_leaves_the_feature_out():
 
 
 def test_training_records_the_left_out_volume_feature_in_the_saved_spec():
-    from pyanalytics.training import train_direction_model
+    from pyanalytics.finance.training import train_direction_model
 
     prices = synthetic_market(700, seed=4)
     prices.loc[prices.index[:100], "volume"] = 0.0

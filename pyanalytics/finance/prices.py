@@ -6,7 +6,7 @@ columns of :data:`PRICE_COLUMNS` that are present (only :data:`REQUIRED_COLUMNS`
 invalid cell (a date that does not parse, a price that is not a finite positive number, a
 negative or missing volume) is counted: one :class:`~pyanalytics.errors.DataError` summarises
 them per column with their first rows and dates, or, with ``drop_invalid=True``, their rows are
-dropped with a :class:`~pyanalytics.data.quality.DataWarning` saying which, and listed in the
+dropped with a :class:`~pyanalytics.errors.DataWarning` saying which, and listed in the
 result's ``attrs["dropped"]``. Other problems (missing or duplicated columns, repeated, unsorted
 or intraday dates) raise a DataError naming the column or the first offending row (1-based
 position of the data row in the input as given) and its date.
@@ -23,9 +23,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pyanalytics.data.invalid import DROP_HINT, describe, format_date, invalid_cells, invalid_rows
-from pyanalytics.data.quality import DataWarning, adj_close_mismatch
-from pyanalytics.errors import DataError, ParameterError
+from pyanalytics.errors import DataError, DataWarning, ParameterError
+from pyanalytics.finance.invalid import DROP_HINT, describe, format_date, invalid_cells, invalid_rows
+from pyanalytics.finance.quality import adj_close_mismatch
 
 PRICE_COLUMNS = ("open", "high", "low", "close", "adj_close", "volume")
 # The columns the default features read (FeatureSpec().required_columns; a test keeps them equal).

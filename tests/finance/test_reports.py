@@ -6,7 +6,8 @@ import re
 import pytest
 
 from pyanalytics.errors import ParameterError
-from pyanalytics.reports import plots, render_walk_forward_report, write_walk_forward_report
+from pyanalytics.finance.reports import render_walk_forward_report, write_walk_forward_report
+from pyanalytics.reports import plots
 
 EVIL = "<script>alert(1)</script>"
 
@@ -100,7 +101,7 @@ def test_sources_and_formats_are_checked(walk_forward_results, tmp_path):
 
 
 def test_per_fold_returns_say_they_are_totals_over_the_block(page, walk_forward_results):
-    from pyanalytics.reports.walk_forward_report import format_percent
+    from pyanalytics.finance.reports import format_percent
 
     section = _section(page, "ticker-1")
     folds = section[section.index(">Per fold</h3>"):section.index(">All out-of-sample dates</h3>")]
@@ -135,8 +136,8 @@ def test_the_heatmap_caption_says_how_many_features_it_shows(page, walk_forward_
 
 def test_a_report_on_long_histories_stays_under_2_mb():
     """Two tickers of 20,000 days each (80 years, as an index since the 1940s): the page stays light."""
-    from pyanalytics.data import synthetic_market
-    from pyanalytics.walk_forward import MultiWalkForwardResult, walk_forward
+    from pyanalytics.finance import synthetic_market
+    from pyanalytics.finance.walk_forward import MultiWalkForwardResult, walk_forward
 
     from report_fakes import SMALL
 

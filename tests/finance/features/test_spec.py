@@ -6,9 +6,9 @@ import json
 import numpy as np
 import pytest
 
-from pyanalytics.data import random_walk
+from pyanalytics.finance import random_walk
 from pyanalytics.errors import ParameterError
-from pyanalytics.features import FeatureSpec, compute_features
+from pyanalytics.finance.features import FeatureSpec, compute_features
 
 DEFAULT_NAMES = (
     "ret_1", "ret_2", "ret_3", "ret_5", "ret_10", "ret_20",

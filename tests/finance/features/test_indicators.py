@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 import talib
 
-from pyanalytics.data import load_prices, random_walk, synthetic_market
+from pyanalytics.finance import load_prices, random_walk, synthetic_market
 from pyanalytics.errors import DataError
-from pyanalytics.features import FeatureSpec, compute_features
+from pyanalytics.finance.features import FeatureSpec, compute_features
 
 def frame(close, volume=None) -> pd.DataFrame:
     """A minimal prices frame from a close series (and an optional volume)."""

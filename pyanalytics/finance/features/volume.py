@@ -13,8 +13,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from pyanalytics.data import DataWarning
-from pyanalytics.features.spec import FeatureSpec
+from pyanalytics.errors import DataWarning
+from pyanalytics.finance.features.spec import FeatureSpec
 
 
 def flat_stretches(volume: np.ndarray, window: int) -> list[tuple[int, int]]:

@@ -5,9 +5,9 @@ import dataclasses
 import numpy as np
 import pytest
 
-from pyanalytics.data import random_walk, synthetic_market
+from pyanalytics.finance import random_walk, synthetic_market
 from pyanalytics.errors import DataError, ParameterError
-from pyanalytics.features import (
+from pyanalytics.finance.features import (
     Dataset,
     FeatureSpec,
     build_dataset,

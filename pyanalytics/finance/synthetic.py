@@ -1,7 +1,7 @@
 """Seeded synthetic markets with an optional planted, learnable signal.
 
 Used by the tests, the demo fallback and the benchmarks. Every frame follows the prices
-contract of :mod:`pyanalytics.data.prices`.
+contract of :mod:`pyanalytics.finance.prices`.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import numbers
 import numpy as np
 import pandas as pd
 
-from pyanalytics.data.prices import PRICE_COLUMNS
 from pyanalytics.errors import ParameterError
+from pyanalytics.finance.prices import PRICE_COLUMNS
 
 _START_PRICE = 100.0
 _BASE_VOLUME = 1e6

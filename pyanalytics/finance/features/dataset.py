@@ -5,15 +5,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pyanalytics.data import require_rows
-from pyanalytics.features.indicators import compute_features
-from pyanalytics.features.labels import (
+from pyanalytics.finance.prices import require_rows
+from pyanalytics.finance.features.indicators import compute_features
+from pyanalytics.finance.features.labels import (
     check_dead_zone,
     check_horizon,
     direction_labels,
     forward_returns,
 )
-from pyanalytics.features.spec import FeatureSpec
+from pyanalytics.finance.features.spec import FeatureSpec
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,7 +69,7 @@ def build_dataset(
         DataError: too few rows for the warm-up and the horizon, or a missing column.
 
     Example:
-        >>> from pyanalytics.data import random_walk
+        >>> from pyanalytics.finance import random_walk
         >>> build_dataset(random_walk(300, seed=0)).X.shape
         (251, 17)
     """

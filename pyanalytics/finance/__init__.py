@@ -1,0 +1,28 @@
+"""Finance, a domain on the task-generic core: prices, indicators, direction labels, backtest and
+walk-forward.
+
+This package itself reads and validates prices and generates seeded synthetic markets, importing
+only numpy and pandas; ``features``, ``training``, ``backtest``, ``walk_forward`` and ``reports``
+are its submodules.
+"""
+
+from pyanalytics.errors import DataWarning
+from pyanalytics.finance.prices import (
+    PRICE_COLUMNS,
+    REQUIRED_COLUMNS,
+    load_prices,
+    require_rows,
+    validate_prices,
+)
+from pyanalytics.finance.synthetic import random_walk, synthetic_market
+
+__all__ = [
+    "DataWarning",
+    "PRICE_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "load_prices",
+    "random_walk",
+    "require_rows",
+    "synthetic_market",
+    "validate_prices",
+]
