@@ -12,13 +12,14 @@ from pathlib import Path
 import numpy as np
 
 from pyanalytics.data.windows import check_window, model_inputs, usable_rows
+from pyanalytics.defaults import DEFAULT_WINDOW
 from pyanalytics.errors import DataError, ParameterError
 from pyanalytics.evaluation.costs import check_alpha, optimal_threshold
+from pyanalytics.evaluation.verdict import verdict
 from pyanalytics.models import BASELINES, MODELS, SEQUENCE_MODELS
 from pyanalytics.params import check_int
 from pyanalytics.splits import MIN_ROWS_PER_PART
 
-DEFAULT_WINDOW = 20
 
 
 @dataclass(frozen=True, eq=False)
@@ -92,6 +93,7 @@ class TrainingResult:
             "best_epoch": getattr(estimator, "best_epoch_", None),
             "metrics": {"test": self.metrics[self.model_name]},
             "baselines": {k: v for k, v in self.metrics.items() if k != self.model_name},
+            "verdict": verdict(self.metrics, self.model_name).to_dict(),
             "bundle": None if bundle is None else str(bundle),
         }
 

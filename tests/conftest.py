@@ -72,6 +72,20 @@ def walk_result(walk_market):
 
 
 @pytest.fixture(scope="session")
+def walk_forward_results():
+    """Walk-forward runs of a small DNN on two synthetic tickers, the first with SHAP per fold."""
+    from pyanalytics.finance import synthetic_market
+    from pyanalytics.finance.walk_forward import MultiWalkForwardResult, walk_forward
+
+    options = {"folds": 2, "seed": 0, "model_params": {**SMALL_DNN, "epochs": 4, "patience": 2}}
+    return MultiWalkForwardResult({
+        "<script>alert(1)</script>": walk_forward(synthetic_market(900, signal_strength=2.0, seed=3), explain=True,
+                                                  **options),
+        "MSFT & co": walk_forward(synthetic_market(800, signal_strength=0.5, seed=4, start="2000-03-01"), **options),
+    })
+
+
+@pytest.fixture(scope="session")
 def strong_bundle_dir(strong_result, tmp_path_factory):
     """``strong_result`` saved as a bundle (treat as read-only; copy it to change it)."""
     return strong_result.save(tmp_path_factory.mktemp("bundles") / "strong")

@@ -8,7 +8,6 @@ from rich import box
 from rich.table import Table
 
 from pyanalytics.cli.common import (
-    DEFAULT_COST_BPS,
     BundleOption,
     DataOption,
     DropInvalidOption,
@@ -20,6 +19,7 @@ from pyanalytics.cli.common import (
     stderr,
     stdout,
 )
+from pyanalytics.defaults import DEFAULT_COST_BPS
 
 PERCENT = {"total_return", "annual_return", "annual_volatility", "max_drawdown", "hit_rate", "exposure"}
 

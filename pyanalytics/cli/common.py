@@ -14,6 +14,8 @@ from rich.progress import BarColumn, Progress, ProgressColumn, TextColumn, TimeE
 from rich.table import Table
 from rich.text import Text
 
+from pyanalytics.defaults import MODEL_NAMES
+
 DataOption = Annotated[
     Path,
     typer.Option(
@@ -26,9 +28,7 @@ BundleOption = Annotated[
     Path, typer.Option("--model", help="Model bundle directory written by `pyanalytics train`.")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines instead of tables.")]
-# The same names as pyanalytics.models.MODELS (a test keeps them equal); spelled out here so
-# that `--help` does not import the models.
-ModelName = Literal["dnn", "lstm", "gru"]
+ModelName = Literal[MODEL_NAMES]
 EpochsOption = Annotated[int, typer.Option("--epochs", min=1, help="Maximum training epochs.")]
 SeedOption = Annotated[int, typer.Option("--seed", min=0, help="Seed of every random step.")]
 HorizonOption = Annotated[int, typer.Option("--horizon", min=1, help="Days ahead of the direction label.")]
@@ -55,10 +55,6 @@ DropInvalidOption = Annotated[
         "say which, instead of refusing the file.",
     ),
 ]
-# pyanalytics.finance.backtest.DEFAULT_COST_BPS (a test keeps them equal); spelled out here so
-# that `--help` does not import scikit-learn.
-DEFAULT_COST_BPS = 5.0
-
 stdout = Console(highlight=False)
 stderr = Console(stderr=True, highlight=False)
 _python_showwarning = warnings.showwarning
@@ -174,28 +170,6 @@ def metrics_table(metrics: dict[str, dict], model_name: str, title: str) -> Tabl
     for count in ("tn", "fp", "fn", "tp"):
         table.add_row(count, *(str(values["confusion"][count]) for values in metrics.values()))
     return table
-
-
-def verdict(metrics: dict[str, dict], model_name: str) -> str:
-    """One honest sentence: does the model's ROC AUC beat the best baseline's?"""
-    from pyanalytics.evaluation import best_baseline
-    from pyanalytics.evaluation.metrics import AUC_EDGE
-
-    model_auc = metrics[model_name]["roc_auc"]
-    best_name, best = best_baseline(metrics, model_name)
-    if model_auc != model_auc or best_name is None:
-        return "ROC AUC is undefined here: the evaluated rows hold a single direction."
-    edge = model_auc - best
-    if abs(edge) < AUC_EDGE:
-        judgement = "no real edge over the naive baselines"
-    elif edge > 0:
-        judgement = "better than every naive baseline"
-    else:
-        judgement = "worse than a naive baseline"
-    return (
-        f"{model_name} ROC AUC {model_auc:.3f} vs best baseline {best_name} {best:.3f}: {judgement} "
-        "(0.5 is a coin flip)."
-    )
 
 
 def periods_lines(periods: dict[str, dict]) -> str:

@@ -16,7 +16,6 @@ from pyanalytics.cli.common import (
     shown,
     stderr,
     stdout,
-    verdict,
 )
 
 
@@ -36,6 +35,7 @@ def evaluate(
 ) -> None:
     """Evaluate a bundle on labelled dates from --since on, next to its saved baselines."""
     from pyanalytics.bundle import load_bundle
+    from pyanalytics.evaluation.verdict import verdict
 
     bundle = load_bundle(model)
     prices = load_data(data, required=bundle.preprocessing.required_columns, drop_invalid=drop_invalid)
@@ -59,10 +59,11 @@ def evaluate(
                 "data": data_match.to_dict(),
                 "metrics": {"test": metrics[bundle.model_name]},
                 "baselines": {k: v for k, v in metrics.items() if k != bundle.model_name},
+                "verdict": verdict(metrics, bundle.model_name).to_dict(),
             }
         )
         return
     title = f"{shown(data)}: labelled dates from {first} ({metrics[bundle.model_name]['n']:,} rows)"
     stdout.print(metrics_table(metrics, bundle.model_name, title))
-    stdout.print(verdict(metrics, bundle.model_name))
+    stdout.print(verdict(metrics, bundle.model_name).sentence)
     stdout.print(f"Evaluated prices: {shown(data_match.describe())}.")

@@ -12,7 +12,6 @@ from rich.table import Table
 
 from pyanalytics.cli.backtest import backtest_verdict
 from pyanalytics.cli.common import (
-    DEFAULT_COST_BPS,
     CostFpOption,
     DropInvalidOption,
     EpochsOption,
@@ -28,6 +27,7 @@ from pyanalytics.cli.common import (
     shown,
     stdout,
 )
+from pyanalytics.defaults import DEFAULT_COST_BPS
 
 def ticker_names(paths: list[Path]) -> list[str]:
     """``AAPL.csv`` -> ``AAPL``; the whole path where two files share a name."""
@@ -130,7 +130,7 @@ def summary_table(multi, mode: str, costs: str) -> Table:
 
 def render(multi, mode: str, costs: str) -> None:
     """Per ticker the folds, the AUCs per fold and the verdicts, then the summary table and the portfolio."""
-    from pyanalytics.evaluation.metrics import fold_edge_verdict
+    from pyanalytics.evaluation.verdict import fold_edge_verdict
 
     for name, result in multi.results.items():
         print_table(folds_table(name, result))

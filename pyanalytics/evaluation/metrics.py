@@ -8,7 +8,6 @@ import pandas as pd
 from sklearn import metrics
 
 METRIC_NAMES = ("accuracy", "precision", "recall", "f1", "roc_auc", "brier", "expected_cost")
-AUC_EDGE = 0.02  # a ROC AUC margin over the best baseline smaller than this is no real edge
 
 
 def classification_metrics(y_true, prob_up, threshold: float = 0.5, alpha: float = 1.0) -> dict:
@@ -90,66 +89,6 @@ def fold_spread(values) -> dict:
         "max": float(values.max()) if n else math.nan,
         "n_folds": n,
     }
-
-
-def fold_edge(fold_auc: pd.DataFrame, model_name: str) -> dict:
-    """The model's per-fold ROC AUC margin over its strongest baseline, judged across the folds.
-
-    Scoring every fold on its own keeps a baseline from gaining AUC out of the shifts of the
-    up-rate between folds, as it does on the stitched series (a constant per fold ranks whole
-    folds). The strongest baseline is the one with the highest mean per-fold AUC; each fold where
-    both AUCs are defined gives one margin.
-
-    Args:
-        fold_auc: one row per fold, one column per model (the model and every baseline).
-        model_name: the model's column.
-
-    Returns:
-        ``model``, ``model_auc`` (mean per-fold), ``baseline``, ``baseline_auc``, ``edge`` (the
-        mean margin), ``se`` (its standard error across folds), ``n_folds`` and ``judgement``:
-        ``"better"`` or ``"worse"`` (at least ``AUC_EDGE`` and two standard errors from zero),
-        ``"no_edge"`` (under ``AUC_EDGE``), ``"inconsistent"`` (the folds disagree: within two
-        standard errors) or ``"undefined"`` (no fold with both AUCs).
-    """
-    means = {name: fold_spread(fold_auc[name])["mean"] for name in fold_auc.columns}
-    baseline, baseline_auc = best_baseline({name: {"roc_auc": m} for name, m in means.items()}, model_name)
-    margins = fold_spread(fold_auc[model_name] - fold_auc[baseline]) if baseline is not None else fold_spread([])
-    edge, n = margins["mean"], margins["n_folds"]
-    se = margins["std"] / math.sqrt(n) if n > 1 else math.nan
-    if math.isnan(edge):
-        judgement = "undefined"
-    elif abs(edge) < AUC_EDGE:
-        judgement = "no_edge"
-    elif not abs(edge) >= 2 * se:  # also with a single fold (no standard error)
-        judgement = "inconsistent"
-    else:
-        judgement = "better" if edge > 0 else "worse"
-    return {"model": model_name, "model_auc": means[model_name], "baseline": baseline, "baseline_auc": baseline_auc,
-            "edge": edge, "se": se, "n_folds": n, "judgement": judgement}
-
-
-JUDGEMENTS = {
-    "better": "better than every naive baseline",
-    "worse": "worse than a naive baseline",
-    "no_edge": "no real edge over the naive baselines",
-    "inconsistent": "no consistent edge (within two standard errors of zero)",
-}
-
-
-def fold_edge_verdict(edge: dict) -> str:
-    """One honest sentence on a ``fold_edge`` result, for the command line and the reports."""
-    if edge["judgement"] == "undefined":
-        return "ROC AUC is undefined in every fold: each test block holds a single direction."
-    return (
-        f"{edge['model']} mean ROC AUC per fold {edge['model_auc']:.3f} vs best baseline {edge['baseline']} "
-        f"{edge['baseline_auc']:.3f}: edge {edge['edge']:+.3f}, standard error {_number(edge['se'])} over "
-        f"{edge['n_folds']} folds: {JUDGEMENTS[edge['judgement']]} (an edge under {AUC_EDGE} is none; 0.5 is a "
-        "coin flip)."
-    )
-
-
-def _number(value: float) -> str:
-    return "n/a" if math.isnan(value) else f"{value:.3f}"
 
 
 def metrics_table(results: Mapping[str, dict]) -> pd.DataFrame:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from pyanalytics.defaults import DEFAULT_COST_BPS
 from pyanalytics.errors import DataError, ParameterError
 from pyanalytics.params import check_choice, check_float, check_int
 
@@ -38,9 +39,6 @@ STAT_NAMES = (
     "n_days", "start", "end",
 )
 MAX_BPS = 10_000.0
-# What the commands, the walk-forward and the R functions charge unless told otherwise: a
-# typical commission plus spread for liquid US stocks, so headline figures are after costs.
-DEFAULT_COST_BPS = 5.0
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from pyanalytics.errors import ParameterError
-from pyanalytics.evaluation.metrics import fold_edge_verdict
+from pyanalytics.evaluation.verdict import BADGES, fold_edge_verdict
 from pyanalytics.reports import plots
 from pyanalytics.reports.html import (
     METRIC_LABELS,
@@ -79,10 +79,8 @@ def _verdicts(result) -> list[dict]:
     edge = result.auc_edge
     strategy, bench = result.backtest.stats["sharpe"], result.backtest.benchmark["sharpe"]
     verdicts = [{
-        "state": {"better": "good", "worse": "bad"}.get(edge["judgement"], "unknown"),
-        "headline": {"better": "Beats the best baseline", "worse": "Does not beat the best baseline",
-                     "no_edge": "No real edge over the best baseline", "inconsistent": "No consistent edge",
-                     "undefined": "No AUC verdict"}[edge["judgement"]],
+        "state": BADGES[edge["judgement"]][0],
+        "headline": BADGES[edge["judgement"]][1],
         "text": fold_edge_verdict(edge),
     }]
     if math.isnan(strategy) or math.isnan(bench):

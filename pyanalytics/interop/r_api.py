@@ -44,6 +44,18 @@ def r_notation(message: str) -> str:
     return message
 
 
+def defaults() -> dict:
+    """The model names and defaults R offers, from ``pyanalytics.defaults`` (asked once per session)."""
+    from pyanalytics import defaults as declared
+
+    return {
+        "model_names": list(declared.MODEL_NAMES),
+        "sequence_model_names": list(declared.SEQUENCE_MODEL_NAMES),
+        "window": declared.DEFAULT_WINDOW,
+        "cost_bps": declared.DEFAULT_COST_BPS,
+    }
+
+
 def model_settings(model: str) -> list[str]:
     """The settings of the ``model`` class that R passes in ``...`` (its ``get_params`` names)."""
     from pyanalytics.models import MODELS
@@ -160,6 +172,7 @@ def save(model, path: str) -> str:
 def summary(model) -> dict:
     """What the model is, the periods it saw and its test metrics next to its baselines."""
     from pyanalytics.evaluation import best_baseline
+    from pyanalytics.evaluation.verdict import verdict
 
     bundle = _bundle(model)
     metadata = bundle.metadata
@@ -178,6 +191,7 @@ def summary(model) -> dict:
         "path": None if bundle.path is None else str(bundle.path),
         "metrics": metrics_columns(test_metrics),
         "best_baseline": {"name": rival, "roc_auc": json_safe(rival_auc)},
+        "verdict": json_safe(verdict(test_metrics, bundle.model_name).to_dict()),
     }
 
 
@@ -259,7 +273,8 @@ def backtest(model, prices, mode: str = "long_flat", cost_bps=None, slippage_bps
 
     Returns ``{"summary": settings and statistics, "daily": columns of the daily record}``.
     """
-    from pyanalytics.finance.backtest import DEFAULT_COST_BPS, signals_from_bundle
+    from pyanalytics.defaults import DEFAULT_COST_BPS
+    from pyanalytics.finance.backtest import signals_from_bundle
     from pyanalytics.finance.backtest import backtest as run_backtest
 
     bundle = _bundle(model)
@@ -288,7 +303,7 @@ def walk_forward(prices, model: str = "dnn", folds=5, window_mode: str = "expand
     the equal-weight portfolio's statistics and, as columns, its daily record on the tickers'
     common dates.
     """
-    from pyanalytics.finance.backtest import DEFAULT_COST_BPS
+    from pyanalytics.defaults import DEFAULT_COST_BPS
     from pyanalytics.finance.walk_forward import walk_forward as run_walk_forward
     from pyanalytics.finance.walk_forward import walk_forward_many
 

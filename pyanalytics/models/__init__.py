@@ -3,6 +3,7 @@
 Importing this package does not import TensorFlow; a network is built only in ``fit``.
 """
 
+from pyanalytics.defaults import MODEL_NAMES, SEQUENCE_MODEL_NAMES
 from pyanalytics.models.baselines import (
     BASELINES,
     AlwaysUpBaseline,
@@ -13,8 +14,8 @@ from pyanalytics.models.baselines import (
 from pyanalytics.models.dnn import DNNClassifier
 from pyanalytics.models.recurrent import GRUClassifier, LSTMClassifier
 
-MODELS = {"dnn": DNNClassifier, "lstm": LSTMClassifier, "gru": GRUClassifier}
-SEQUENCE_MODELS = ("lstm", "gru")
+MODELS = dict(zip(MODEL_NAMES, (DNNClassifier, LSTMClassifier, GRUClassifier), strict=True))
+SEQUENCE_MODELS = SEQUENCE_MODEL_NAMES
 
 __all__ = [
     "BASELINES",

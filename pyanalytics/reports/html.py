@@ -124,17 +124,9 @@ def _confusion(metrics: dict) -> dict:
 
 def _verdict(data: ReportData) -> dict:
     v = data.verdict
+    state, headline = v.badge
     n = data.metrics[data.model_name]["n"]
-    if v["beats"] is None:
-        text = "No verdict: ROC AUC is undefined on these dates (they hold one direction only)."
-        if v["baseline"] is None and not math.isnan(v["model_auc"]):
-            text = "No verdict: no baseline has a defined ROC AUC on these dates."
-        return {"state": "unknown", "headline": "No verdict", "text": text}
-    comparison = (f"ROC AUC {format_number(v['model_auc'])} against {format_number(v['baseline_auc'])} "
-                  f"for {v['baseline']}, the best baseline ({format_signed(v['margin'])}) on {n:,} dates.")
-    if v["beats"]:
-        return {"state": "good", "headline": "Beats the best baseline", "text": comparison}
-    return {"state": "bad", "headline": "Does not beat the best baseline", "text": comparison}
+    return {"state": state, "headline": headline, "text": f"{v.sentence} Judged on {n:,} test dates."}
 
 
 def _config_rows(data: ReportData) -> list[tuple[str, str]]:

@@ -119,16 +119,11 @@ class ReportData:
         return best_baseline(self.metrics, self.model_name)
 
     @property
-    def verdict(self) -> dict:
-        """Does the model beat the best baseline by ROC AUC? ``beats`` is None when undecidable."""
-        model_auc = self.metrics[self.model_name]["roc_auc"]
-        name, baseline_auc = self.best_baseline
-        if name is None or model_auc is None or math.isnan(model_auc):
-            return {"beats": None, "model_auc": model_auc, "baseline": name, "baseline_auc": baseline_auc,
-                    "margin": float("nan")}
-        margin = model_auc - baseline_auc
-        return {"beats": bool(margin > 0), "model_auc": model_auc, "baseline": name,
-                "baseline_auc": baseline_auc, "margin": margin}
+    def verdict(self):
+        """The model beside its best baseline (``pyanalytics.evaluation.verdict``)."""
+        from pyanalytics.evaluation.verdict import verdict
+
+        return verdict(self.metrics, self.model_name)
 
 
 def _roc_points(y_true: np.ndarray, prob_up: np.ndarray) -> pd.DataFrame | None:

@@ -8,7 +8,7 @@
 #' @param model A `pa_model`.
 #' @param newdata Prices (data.frame, xts or CSV path).
 #' @param mode `"long_flat"` (long on up, else flat) or `"long_short"` (long on up, short on down).
-#' @param cost_bps Commission in basis points per unit of turnover (default 5, as the command line).
+#' @param cost_bps Commission in basis points per unit of turnover (`NULL`: Python's default, 5, as the command line).
 #' @param slippage_bps Slippage in basis points per unit of turnover.
 #' @param holding Days each signal is held, in overlapping tranches (default: the model's horizon).
 #' @param since The first signal date (default: the start of the model's own test part).
@@ -27,14 +27,14 @@
 #' result
 #' plot(result)
 #' }
-pa_backtest <- function(model, newdata, mode = c("long_flat", "long_short"), cost_bps = 5, slippage_bps = 0,
+pa_backtest <- function(model, newdata, mode = c("long_flat", "long_short"), cost_bps = NULL, slippage_bps = 0,
                         holding = NULL, since = NULL) {
   check_argument_names()
   check_model(model)
   mode <- as_py_choice(mode, "mode", c("long_flat", "long_short"))
   result <- call_python(
     "backtest", model$py, as_py_prices(newdata, "newdata"), mode,
-    cost_bps = as_py_number(cost_bps, "cost_bps"), slippage_bps = as_py_number(slippage_bps, "slippage_bps"),
+    cost_bps = as_py_number(cost_bps, "cost_bps", null_ok = TRUE), slippage_bps = as_py_number(slippage_bps, "slippage_bps"),
     holding = as_py_integer(holding, "holding", 1L, null_ok = TRUE), since = as_py_date(since, "since")
   )
   new_backtest(result$summary, frame_from_columns(result$daily))
@@ -99,14 +99,14 @@ as.data.frame.pa_backtest <- function(x, ...) x$daily
 #' @param epochs Maximum epochs per fold.
 #' @param seed An integer seed, or `NULL`.
 #' @param mode `"long_flat"` or `"long_short"`.
-#' @param cost_bps Costs in basis points per unit of turnover (default 5).
+#' @param cost_bps Costs in basis points per unit of turnover (`NULL`: Python's default, 5).
 #' @param cost_fp The cost of a false positive in false negatives (alpha), or `NULL` for equal
 #'   costs, as in [pa_fit()].
 #' @param tune_threshold Tune each fold's decision threshold on the end of its training period
 #'   (with `cost_fp`, instead of the cost-weighted loss).
 #' @param explain Also compute SHAP global importance per fold (does the explanation drift?).
 #' @param horizon Days ahead of the direction label.
-#' @param sequence_window Days per input window of `"lstm"` and `"gru"`.
+#' @param sequence_window Days per input window of `"lstm"` and `"gru"` (`NULL`: Python's default, 20).
 #' @param ... Further settings of the Python model (e.g. `hidden_units = c(32, 16)`). A name
 #'   that is neither an argument nor a setting is an error that lists the valid ones.
 #' @return A `pa_walk_forward` (`$folds`, `$metrics`, `$predictions`, `$backtest`,
@@ -124,20 +124,20 @@ as.data.frame.pa_backtest <- function(x, ...) x$daily
 #' plot(result)
 #' }
 pa_walk_forward <- function(prices, model = "dnn", folds = 5, window = c("expanding", "rolling"), train_size = NULL,
-                            epochs = 50, seed = 0, mode = c("long_flat", "long_short"), cost_bps = 5,
-                            explain = FALSE, horizon = 1, sequence_window = 20, cost_fp = NULL,
+                            epochs = 50, seed = 0, mode = c("long_flat", "long_short"), cost_bps = NULL,
+                            explain = FALSE, horizon = 1, sequence_window = NULL, cost_fp = NULL,
                             tune_threshold = FALSE, ...) {
   window <- as_py_choice(window, "window", c("expanding", "rolling"))
   mode <- as_py_choice(mode, "mode", c("long_flat", "long_short"))
-  model <- as_py_string(model, "model", c("dnn", "lstm", "gru"))
+  model <- as_py_string(model, "model", python_defaults()$model_names)
   check_argument_names(model_settings(model))
   arguments <- list(
     model = model, folds = as_py_integer(folds, "folds", 2L), window_mode = window,
     train_size = as_py_integer(train_size, "train_size", 1L, null_ok = TRUE),
     horizon = as_py_integer(horizon, "horizon", 1L),
-    window = if (model == "dnn") NULL else as_py_integer(sequence_window, "sequence_window", 1L),
+    window = sequence_window(model, sequence_window, "sequence_window"),
     epochs = as_py_integer(epochs, "epochs", 1L), seed = as_py_integer(seed, "seed", 0L, null_ok = TRUE),
-    mode = mode, cost_bps = as_py_number(cost_bps, "cost_bps"), cost_fp = as_py_number(cost_fp, "cost_fp", null_ok = TRUE),
+    mode = mode, cost_bps = as_py_number(cost_bps, "cost_bps", null_ok = TRUE), cost_fp = as_py_number(cost_fp, "cost_fp", null_ok = TRUE),
     tune_threshold = as_py_flag(tune_threshold, "tune_threshold"), explain = as_py_flag(explain, "explain"),
     model_params = model_params(list(...))
   )

@@ -10,7 +10,7 @@
 #'   `volume`; see [pa_load_prices()]), an xts object or a CSV path.
 #' @param model `"dnn"` (three Dense layers), `"lstm"` or `"gru"` (windows of past days).
 #' @param horizon Days ahead of the direction label.
-#' @param window Days per input window of `"lstm"` and `"gru"`; ignored for `"dnn"`.
+#' @param window Days per input window of `"lstm"` and `"gru"` (`NULL`: Python's default, 20); ignored for `"dnn"`.
 #' @param epochs Maximum passes over the training part (early stopping may stop sooner).
 #' @param cost_fp The cost of a false positive in false negatives (alpha), or `NULL` for equal
 #'   costs. Trains with the cost-weighted loss, or with `tune_threshold = TRUE` moves the
@@ -30,9 +30,9 @@
 #' model <- pa_fit(prices, epochs = 3, seed = 1)
 #' model
 #' }
-pa_fit <- function(prices, model = "dnn", horizon = 1, window = 20, epochs = 50, cost_fp = NULL,
+pa_fit <- function(prices, model = "dnn", horizon = 1, window = NULL, epochs = 50, cost_fp = NULL,
                    tune_threshold = FALSE, seed = NULL, ...) {
-  model <- as_py_string(model, "model", c("dnn", "lstm", "gru"))
+  model <- as_py_string(model, "model", python_defaults()$model_names)
   check_argument_names(c(split_settings, model_settings(model)))
   extra <- list(...)
   fitted <- call_python(
@@ -40,7 +40,7 @@ pa_fit <- function(prices, model = "dnn", horizon = 1, window = 20, epochs = 50,
     prices = as_py_prices(prices, "prices"),
     model = model,
     horizon = as_py_integer(horizon, "horizon", 1L),
-    window = if (model == "dnn") NULL else as_py_integer(window, "window", 1L),
+    window = sequence_window(model, window, "window"),
     epochs = as_py_integer(epochs, "epochs", 1L),
     cost_fp = as_py_number(cost_fp, "cost_fp", null_ok = TRUE),
     tune_threshold = as_py_flag(tune_threshold, "tune_threshold"),
@@ -184,16 +184,9 @@ print.pa_model <- function(x, ...) {
   cat(sprintf("<pa_model> %s, horizon %d day(s)%s, threshold %.3f%s\n", info$model, info$horizon,
               if (is.null(info$window)) "" else sprintf(", window %d days", info$window),
               info$threshold, if (info$alpha != 1) sprintf(", false positive costs %g", info$alpha) else ""))
-  cat(sprintf("test part %s .. %s (%d dates): %s\n", test$start, test$end, test$rows, verdict(info)))
+  cat(sprintf("test part %s .. %s (%d dates): %s\n", test$start, test$end, test$rows, info$verdict$sentence))
   if (!is.null(info$path)) cat(sprintf("bundle: %s\n", info$path))
   invisible(x)
-}
-
-verdict <- function(info) {
-  own <- info$metrics$roc_auc[[1]]
-  best <- info$best_baseline
-  if (is.null(best$name)) return(sprintf("ROC AUC %.3f", own))
-  sprintf("ROC AUC %.3f vs best baseline %s %.3f", own, best$name, best$roc_auc)
 }
 
 #' @export
@@ -224,4 +217,9 @@ print.pa_metrics <- function(x, digits = 3, ...) {
 #' @export
 as.data.frame.pa_model <- function(x, ...) {
   as.data.frame(unclass(x$info$metrics))
+}
+
+# A sequence model's window (NULL: Python's default); NULL for a model of single days.
+sequence_window <- function(model, window, name) {
+  if (model %in% python_defaults()$sequence_model_names) as_py_integer(window, name, 1L, null_ok = TRUE) else NULL
 }

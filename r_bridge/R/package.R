@@ -35,6 +35,13 @@ python_api <- function() {
   state$api
 }
 
+# The model names and defaults, as Python declares them once (pyanalytics.defaults): R never
+# spells its own copy.
+python_defaults <- function() {
+  if (is.null(state$defaults)) state$defaults <- call_python("defaults")
+  state$defaults
+}
+
 project_python <- function(libname) {
   chosen <- Sys.getenv("PYANALYTICS_PYTHON")
   if (nzchar(chosen)) return(chosen)

@@ -142,15 +142,6 @@ def test_installed_entry_point_answers_help_without_tensorflow():
     assert shown.returncode == 0 and "train" in shown.stdout and "predict" in shown.stdout
 
 
-def test_the_cli_offers_exactly_the_library_models():
-    from typing import get_args
-
-    from pyanalytics.cli.common import ModelName
-    from pyanalytics.models import MODELS
-
-    assert set(get_args(ModelName)) == set(MODELS)
-
-
 def test_train_an_lstm_with_costs_reports_window_alpha_and_expected_cost(prices_csv, tmp_path):
     bundle = tmp_path / "lstm.bundle"
     code, out, _ = invoke(

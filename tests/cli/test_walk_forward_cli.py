@@ -96,13 +96,3 @@ def test_ticker_names_come_from_the_files():
 
     assert ticker_names([Path("a/AAPL.csv"), Path("b/MSFT.csv")]) == ["AAPL", "MSFT"]
     assert ticker_names([Path("a/X.csv"), Path("b/X.csv")]) == ["a/X.csv", "b/X.csv"]
-
-
-def test_the_default_cost_is_the_librarys():
-    import inspect
-
-    from pyanalytics.cli.common import DEFAULT_COST_BPS
-    from pyanalytics.finance.backtest import DEFAULT_COST_BPS as LIBRARY_DEFAULT
-    from pyanalytics.finance.walk_forward import walk_forward
-
-    assert DEFAULT_COST_BPS == LIBRARY_DEFAULT == inspect.signature(walk_forward).parameters["cost_bps"].default

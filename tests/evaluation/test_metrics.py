@@ -96,41 +96,6 @@ def test_a_single_direction_fold_has_no_auc_and_is_left_out_of_the_spread():
     assert empty["n_folds"] == 0 and all(math.isnan(empty[k]) for k in ("mean", "std", "min", "max"))
 
 
-def _folds(model, **baselines):
-    import pandas as pd
-
-    return pd.DataFrame({"dnn": model, **baselines}, index=pd.RangeIndex(1, len(model) + 1, name="fold"))
-
-
-@pytest.mark.parametrize(
-    ("model", "judgement"),
-    [
-        ([0.58, 0.60, 0.62, 0.60], "better"),        # +0.085 over b (mean 0.515), standard error 0.01
-        ([0.42, 0.44, 0.40, 0.42], "worse"),         # -0.095
-        ([0.54, 0.52, 0.53, 0.52], "no_edge"),       # +0.0125: under AUC_EDGE
-        ([0.75, 0.40, 0.70, 0.45], "inconsistent"),  # +0.06 on average, standard error 0.08
-        ([math.nan] * 4, "undefined"),
-    ],
-)
-def test_the_fold_edge_is_the_mean_margin_over_the_strongest_baseline_with_its_standard_error(model, judgement):
-    from pyanalytics.evaluation.metrics import fold_edge, fold_edge_verdict
-
-    aucs = _folds(model, constant=[0.5] * 4, b=[0.53, 0.51, 0.52, 0.50], c=[0.49, math.nan, 0.47, 0.50])
-    edge = fold_edge(aucs, "dnn")
-    assert edge["judgement"] == judgement
-    verdict = fold_edge_verdict(edge)
-    assert "\n" not in verdict
-    if judgement == "undefined":
-        assert verdict.startswith("ROC AUC is undefined in every fold")
-        return
-    margins = np.array(model) - np.array([0.53, 0.51, 0.52, 0.50])
-    assert (edge["baseline"], edge["baseline_auc"]) == ("b", pytest.approx(0.515))
-    assert edge["edge"] == pytest.approx(margins.mean()) and edge["n_folds"] == 4
-    assert edge["se"] == pytest.approx(margins.std(ddof=1) / 2)
-    assert verdict.startswith(f"dnn mean ROC AUC per fold {np.mean(model):.3f} vs best baseline b 0.515: "
-                              f"edge {margins.mean():+.3f}, standard error {edge['se']:.3f} over 4 folds: ")
-
-
 def test_the_pooled_auc_of_a_constant_per_fold_is_not_one_half_but_each_folds_is():
     """The walk-forward trap: a constant that follows the folds' up-rates ranks whole folds."""
     from pyanalytics.evaluation.metrics import fold_spread

@@ -123,7 +123,7 @@ def _heatmap_caption(page: str) -> str:
 
 
 def test_the_heatmap_caption_says_how_many_features_it_shows(page, walk_forward_results, monkeypatch):
-    from pyanalytics.reports import walk_forward_report
+    from pyanalytics.finance import reports as walk_forward_report
 
     importance = next(iter(walk_forward_results.results.values())).importance
     n = importance.shape[1]

@@ -23,17 +23,3 @@ def report_result(report_market):
 @pytest.fixture(scope="session")
 def explanations(report_result):
     return make_explanations(report_result)
-
-
-@pytest.fixture(scope="session")
-def walk_forward_results():
-    """Walk-forward runs of a small DNN on two synthetic tickers, the first with SHAP per fold."""
-    from pyanalytics.finance import synthetic_market
-    from pyanalytics.finance.walk_forward import MultiWalkForwardResult, walk_forward
-
-    options = {"folds": 2, "seed": 0, "model_params": SMALL}
-    return MultiWalkForwardResult({
-        "<script>alert(1)</script>": walk_forward(synthetic_market(900, signal_strength=2.0, seed=3), explain=True,
-                                                  **options),
-        "MSFT & co": walk_forward(synthetic_market(800, signal_strength=0.5, seed=4, start="2000-03-01"), **options),
-    })

@@ -120,7 +120,7 @@ def test_the_console_check_catches_a_network_request_the_report_forbids(chromium
 
 
 def test_the_walk_forward_report_loads_without_console_errors(chromium, walk_forward_results, tmp_path):
-    from pyanalytics.reports import write_walk_forward_report
+    from pyanalytics.finance.reports import write_walk_forward_report
 
     page = write_walk_forward_report(tmp_path / "walk_forward.html", walk_forward_results)
     screenshot = tmp_path / "walk_forward.png"
@@ -135,7 +135,7 @@ CAPITAL_GREEK = re.compile("[\u0391-\u03a9]")
 def test_greek_letters_survive_the_upper_cased_headings(chromium, report_result, explanations,
                                                         walk_forward_results, tmp_path):
     """'Spearman ρ' in an upper-cased table heading rendered as 'SPEARMAN Ρ', which reads as 'SPEARMAN P'."""
-    from pyanalytics.reports import write_walk_forward_report
+    from pyanalytics.finance.reports import write_walk_forward_report
 
     pages = {
         "report": write_report(tmp_path / "report.html", report_result, explanations=explanations),
@@ -156,7 +156,7 @@ OVERFLOWING = """[...document.querySelectorAll('.card, table, figure')]
 
 def test_nothing_sticks_out_of_its_card_at_laptop_width(chromium, report_result, explanations,
                                                        walk_forward_results, tmp_path):
-    from pyanalytics.reports import write_walk_forward_report
+    from pyanalytics.finance.reports import write_walk_forward_report
 
     pages = [write_report(tmp_path / "report.html", report_result, explanations=explanations),
              write_walk_forward_report(tmp_path / "walk_forward.html", walk_forward_results)]

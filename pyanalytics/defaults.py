@@ -1,0 +1,13 @@
+"""Model names and defaults every front end offers, declared once.
+
+The command line builds its choices and defaults from here, the R package asks for them through
+``pyanalytics.interop.r_api.defaults``, and the library uses the same values. This module
+imports nothing, so ``pyanalytics --help`` stays fast.
+"""
+
+MODEL_NAMES = ("dnn", "lstm", "gru")  # the keys of pyanalytics.models.MODELS, in this order
+SEQUENCE_MODEL_NAMES = ("lstm", "gru")  # the models that read windows of past days
+DEFAULT_WINDOW = 20  # days per input window of a sequence model
+# What the commands, the walk-forward and the R functions charge unless told otherwise: a
+# typical commission plus spread for liquid US stocks, so headline figures are after costs.
+DEFAULT_COST_BPS = 5.0
