@@ -21,7 +21,6 @@ from pyanalytics.params import check_int
 from pyanalytics.splits import MIN_ROWS_PER_PART
 
 
-
 @dataclass(frozen=True, eq=False)
 class TrainingResult:
     """A fitted model with its baselines, the rows it was judged on and the test metrics.

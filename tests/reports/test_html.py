@@ -44,10 +44,11 @@ def test_the_report_has_every_section(report_html, report_result):
 
 
 def test_the_header_gives_the_verdict_and_the_period(report_html, report_result):
-    verdict = "Beats the best baseline" if report_result.metrics["dnn"]["roc_auc"] > max(
-        m["roc_auc"] for k, m in report_result.metrics.items() if k != "dnn") else "Does not beat the best baseline"
+    from pyanalytics.evaluation.verdict import verdict
+
+    judged = verdict(report_result.metrics, "dnn")
     header = report_html[report_html.index("<header"):report_html.index("</header>")]
-    assert f'<div class="headline">{verdict}</div>' in header
+    assert f'<div class="headline">{judged.badge[1]}</div>' in header and judged.sentence in header
     test = report_result.periods["test"]
     assert f"{test['start']} → {test['end']}" in header
     assert f"{report_result.metrics['dnn']['roc_auc']:.3f}" in header

@@ -143,18 +143,19 @@ def test_explanations_are_checked(report_result, explanations, bad, message):
         from_training(report_result, bad)
 
 
-def test_verdict_compares_roc_auc_with_the_best_baseline(data):
+def test_verdict_compares_roc_auc_with_the_best_baseline_by_the_edge_margin(data):
     def with_aucs(model, baselines):
         metrics = {"dnn": {"roc_auc": model}, **{k: {"roc_auc": v} for k, v in baselines.items()}}
         return dataclasses.replace(data, metrics=metrics).verdict
 
     beats = with_aucs(0.7, {"always_up": 0.5, "logistic_regression": 0.65})
-    assert beats["beats"] is True and beats["baseline"] == "logistic_regression"
-    assert beats["margin"] == pytest.approx(0.05)
-    assert with_aucs(0.6, {"always_up": 0.5, "logistic_regression": 0.65})["beats"] is False
-    assert with_aucs(0.6, {"always_up": 0.6})["beats"] is False  # a tie does not beat
-    assert with_aucs(float("nan"), {"always_up": 0.5})["beats"] is None
-    assert with_aucs(0.6, {"always_up": float("nan")})["beats"] is None
+    assert beats.judgement == "better" and beats.baseline == "logistic_regression"
+    assert beats.edge == pytest.approx(0.05)
+    assert with_aucs(0.6, {"always_up": 0.5, "logistic_regression": 0.65}).judgement == "worse"
+    assert with_aucs(0.6, {"always_up": 0.6}).judgement == "no_edge"  # a tie does not beat
+    assert with_aucs(0.526, {"always_up": 0.524}).judgement == "no_edge"  # nor does a margin under AUC_EDGE
+    assert with_aucs(float("nan"), {"always_up": 0.5}).judgement == "undefined"
+    assert with_aucs(0.6, {"always_up": float("nan")}).judgement == "undefined"
 
 
 def test_a_bundle_report_scores_the_same_dates_as_bundle_evaluate(report_result, report_market, tmp_path):
