@@ -4,6 +4,9 @@ test_that("pa_fit returns a model that prints, summarises and keeps its test met
   expect_s3_class(model, "pa_model")
   expect_output(print(model), "<pa_model> dnn, horizon 1 day\\(s\\)")
   expect_output(print(model), "best baseline")
+  verdict <- model$info$verdict # Python's one verdict, as the command line and the report say it
+  expect_true(verdict$judgement %in% c("better", "worse", "no_edge", "undefined"))
+  expect_output(print(model), verdict$sentence, fixed = TRUE)
   metrics <- as.data.frame(model)
   expect_identical(metrics$model[[1]], "dnn")
   expect_setequal(metrics$model, c("dnn", "majority_class", "always_up", "previous_direction", "logistic_regression"))
