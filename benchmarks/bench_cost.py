@@ -43,8 +43,8 @@ import numpy as np
 
 from benchmarks._common import load_market
 from benchmarks._results import row, write_results
-from pyanalytics.finance.features import build_dataset
 from pyanalytics.data.windows import model_inputs, usable_rows
+from pyanalytics.finance.features import build_dataset
 from pyanalytics.splits import chronological_split
 
 WINDOW = 20

@@ -7,8 +7,8 @@ stopping on the validation loss, and compare it on the test part with naive base
 Run:  .venv/bin/python scripts/01_dnn_stock_trend.py
 """
 
-from pyanalytics.finance import load_prices, synthetic_market
 from pyanalytics.evaluation import compare_models, metrics_table
+from pyanalytics.finance import load_prices, synthetic_market
 from pyanalytics.finance.features import FeatureSpec, build_dataset
 from pyanalytics.models import BASELINES, DNNClassifier
 from pyanalytics.settings import price_file

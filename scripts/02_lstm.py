@@ -13,10 +13,10 @@ import time
 
 import numpy as np
 
-from pyanalytics.finance import load_prices, synthetic_market
-from pyanalytics.evaluation import compare_models, metrics_table
-from pyanalytics.finance.features import FeatureSpec, build_dataset
 from pyanalytics.data.windows import model_inputs, usable_rows
+from pyanalytics.evaluation import compare_models, metrics_table
+from pyanalytics.finance import load_prices, synthetic_market
+from pyanalytics.finance.features import FeatureSpec, build_dataset
 from pyanalytics.models import BASELINES, GRUClassifier, LSTMClassifier
 from pyanalytics.settings import price_file
 from pyanalytics.splits import chronological_split

@@ -14,11 +14,11 @@ Run:  .venv/bin/python scripts/03_custom_cost.py
 
 import pandas as pd
 
-from pyanalytics.finance import load_prices, synthetic_market
-from pyanalytics.evaluation.costs import expected_cost, optimal_threshold, tune_threshold
 from pyanalytics.data.windows import model_inputs
-from pyanalytics.settings import price_file
+from pyanalytics.evaluation.costs import expected_cost, optimal_threshold, tune_threshold
+from pyanalytics.finance import load_prices, synthetic_market
 from pyanalytics.finance.training import train_direction_model
+from pyanalytics.settings import price_file
 
 ALPHAS = (1, 2, 5, 10)
 PARAMS = {"epochs": 30, "hidden_units": (32, 16)}

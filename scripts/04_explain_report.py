@@ -9,11 +9,11 @@ Run:  .venv/bin/python scripts/04_explain_report.py [REPORT.html]
 
 import sys
 
-from pyanalytics.finance import load_prices, synthetic_market
 from pyanalytics.explain import explain, rank_agreement, with_lime_stability
+from pyanalytics.finance import load_prices, synthetic_market
+from pyanalytics.finance.training import train_direction_model
 from pyanalytics.reports import write_report
 from pyanalytics.settings import price_file
-from pyanalytics.finance.training import train_direction_model
 
 CASES = 10
 out = sys.argv[1] if len(sys.argv) > 1 else "apple_dnn_report.html"

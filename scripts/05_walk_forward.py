@@ -15,8 +15,8 @@ import sys
 
 from pyanalytics.finance import load_prices, synthetic_market
 from pyanalytics.finance.reports import write_walk_forward_report
-from pyanalytics.settings import price_file
 from pyanalytics.finance.walk_forward import walk_forward_many
+from pyanalytics.settings import price_file
 
 FOLDS = 5
 out = sys.argv[1] if len(sys.argv) > 1 else "walk_forward_report.html"

@@ -17,8 +17,8 @@ import pytest
 
 from pyanalytics.bundle import files as bundle_files
 from pyanalytics.bundle import Bundle, load_bundle, save_bundle
-from pyanalytics.finance import synthetic_market
 from pyanalytics.errors import BundleError, DataError
+from pyanalytics.finance import synthetic_market
 
 FILES = ["baselines.json", "manifest.json", "metadata.json", "model.keras", "preprocessing.json"]
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -18,8 +18,8 @@ from pyanalytics.data.windows import model_inputs
 from pyanalytics.errors import DataError, FoldError, ParameterError, PyAnalyticsError
 from pyanalytics.evaluation import best_baseline, classification_metrics
 from pyanalytics.evaluation.metrics import fold_spread
-from pyanalytics.evaluation.verdict import fold_edge
 from pyanalytics.evaluation.scoring import probabilities, score
+from pyanalytics.evaluation.verdict import fold_edge
 from pyanalytics.finance.backtest import (
     DEFAULT_COST_BPS,
     MAX_BPS,

@@ -9,9 +9,9 @@ import pytest
 from cli_runner import invoke
 
 from pyanalytics.cli import main
-from pyanalytics.finance import synthetic_market
 from pyanalytics.errors import BundleError
 from pyanalytics.evaluation import METRIC_NAMES
+from pyanalytics.finance import synthetic_market
 
 pytestmark = pytest.mark.slow
 EPOCHS = "3"

@@ -4,13 +4,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pyanalytics.finance import synthetic_market
-from pyanalytics.errors import DataError, ParameterError
-from pyanalytics.finance.features import build_dataset
 from pyanalytics.data.windows import check_window, model_inputs, usable_rows
+from pyanalytics.errors import DataError, ParameterError
+from pyanalytics.finance import synthetic_market
+from pyanalytics.finance.features import build_dataset
+from pyanalytics.finance.training import train_direction_model
 from pyanalytics.models import LSTMClassifier
 from pyanalytics.splits import chronological_split
-from pyanalytics.finance.training import train_direction_model
 
 WINDOW = 5
 SMALL_LSTM = {"units": (8,), "epochs": 2, "batch_size": 64}

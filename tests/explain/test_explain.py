@@ -239,8 +239,8 @@ def test_a_training_result_explains_new_prices(trained, signal_prices):
 @pytest.mark.slow
 def test_a_cost_sensitive_model_explains_like_any_other(signal_prices):
     from pyanalytics.explain.shap_adapter import keras_network
-    from pyanalytics.models.cost import CostSensitiveTrainer
     from pyanalytics.finance.training import train_direction_model
+    from pyanalytics.models.cost import CostSensitiveTrainer
 
     result = train_direction_model(
         signal_prices.iloc[-1200:], cost_fp=3.0, seed=0, model_params={"hidden_units": (8,), "epochs": 3}

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pyanalytics.errors import DataError, ParameterError
 from pyanalytics.finance import (
     PRICE_COLUMNS,
     REQUIRED_COLUMNS,
@@ -19,7 +20,6 @@ from pyanalytics.finance import (
     synthetic_market,
     validate_prices,
 )
-from pyanalytics.errors import DataError, ParameterError
 
 DATA_DIR = Path(
     os.environ.get("PYANALYTICS_DATA_DIR")

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pyanalytics.finance import PRICE_COLUMNS, random_walk, synthetic_market, validate_prices
 from pyanalytics.errors import ParameterError
+from pyanalytics.finance import PRICE_COLUMNS, random_walk, synthetic_market, validate_prices
 
 
 def next_day_returns(prices: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

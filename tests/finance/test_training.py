@@ -9,8 +9,8 @@ from pyanalytics import jsonio
 from pyanalytics.errors import ParameterError
 from pyanalytics.evaluation import classification_metrics
 from pyanalytics.evaluation.costs import tune_threshold
-from pyanalytics.models import BASELINES
 from pyanalytics.finance.training import prices_sha256, train_direction_model
+from pyanalytics.models import BASELINES
 from pyanalytics.training import TrainingResult
 
 

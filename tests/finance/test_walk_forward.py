@@ -8,13 +8,9 @@ import pandas as pd
 import pytest
 
 from pyanalytics import jsonio
-from pyanalytics.finance import random_walk, synthetic_market
 from pyanalytics.errors import DataError, FoldError, ParameterError
+from pyanalytics.finance import random_walk, synthetic_market
 from pyanalytics.finance.features import build_dataset
-from pyanalytics.models import BASELINES, LSTMClassifier
-from pyanalytics.models.base import DirectionClassifier
-from pyanalytics.splits import WalkForward, chronological_split
-from pyanalytics.training import ModelSetup
 from pyanalytics.finance.walk_forward import (
     EXPLAIN_DATES,
     MultiWalkForwardResult,
@@ -22,6 +18,10 @@ from pyanalytics.finance.walk_forward import (
     walk_forward,
     walk_forward_many,
 )
+from pyanalytics.models import BASELINES, LSTMClassifier
+from pyanalytics.models.base import DirectionClassifier
+from pyanalytics.splits import WalkForward, chronological_split
+from pyanalytics.training import ModelSetup
 
 SMALL = {"hidden_units": (16, 8), "epochs": 5, "patience": 2, "learning_rate": 0.005}
 GAP, EMBARGO = 2, 3

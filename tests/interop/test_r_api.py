@@ -77,8 +77,8 @@ def test_bad_arguments_name_themselves(call, message):
 
 
 def test_walk_forward_of_several_tickers_gives_rows_and_the_portfolio():
-    from pyanalytics.finance import synthetic_market
     from pyanalytics.errors import DataError
+    from pyanalytics.finance import synthetic_market
 
     markets = {"A": synthetic_market(900, seed=1), "B": synthetic_market(800, seed=2)}
     result = r_api.walk_forward(markets, folds=2.0, epochs=1.0, model_params={"hidden_units": [8]})

@@ -8,8 +8,8 @@ from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from pyanalytics.finance import synthetic_market
 from pyanalytics.errors import DataError, ParameterError
+from pyanalytics.finance import synthetic_market
 from pyanalytics.finance.features import build_dataset
 from pyanalytics.models import (
     BASELINES,

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
-from pyanalytics.finance import synthetic_market
-from pyanalytics.errors import NotFittedError, PyAnalyticsError
-from pyanalytics.finance.features import build_dataset
 from pyanalytics.data.windows import model_inputs
+from pyanalytics.errors import NotFittedError, PyAnalyticsError
+from pyanalytics.finance import synthetic_market
+from pyanalytics.finance.features import build_dataset
 from pyanalytics.models import BASELINES, MODELS, DNNClassifier, GRUClassifier, LSTMClassifier
 from pyanalytics.models.keras_base import KerasDirectionClassifier
 

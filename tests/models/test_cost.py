@@ -19,14 +19,14 @@ import pytest
 import tensorflow as tf
 
 from pyanalytics.bundle import load_bundle
-from pyanalytics.finance import random_walk, synthetic_market
+from pyanalytics.data.windows import model_inputs
 from pyanalytics.errors import ParameterError
 from pyanalytics.evaluation.costs import expected_cost
-from pyanalytics.data.windows import model_inputs
+from pyanalytics.finance import random_walk, synthetic_market
+from pyanalytics.finance.training import train_direction_model
 from pyanalytics.models import DNNClassifier, LSTMClassifier
 from pyanalytics.models.cost import CostSensitiveBinaryCrossentropy, CostSensitiveTrainer
 from pyanalytics.models.networks import dense_network
-from pyanalytics.finance.training import train_direction_model
 
 ALPHA = 5.0
 WINDOW = 5

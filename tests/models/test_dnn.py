@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
-from pyanalytics.finance import synthetic_market
 from pyanalytics.errors import DataError, ParameterError
+from pyanalytics.finance import synthetic_market
 from pyanalytics.finance.features import build_dataset
 from pyanalytics.models import DNNClassifier
 from pyanalytics.models import keras_base

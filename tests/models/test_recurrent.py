@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 from pyanalytics.bundle import load_bundle
-from pyanalytics.finance import synthetic_market
 from pyanalytics.data.windows import model_inputs
-from pyanalytics.models import GRUClassifier, LSTMClassifier
+from pyanalytics.finance import synthetic_market
 from pyanalytics.finance.training import train_direction_model
+from pyanalytics.models import GRUClassifier, LSTMClassifier
 
 WINDOW = 5
 # The product signal has a plateau at the start: the default learning rate (1e-3) and patience

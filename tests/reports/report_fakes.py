@@ -9,8 +9,8 @@ a noisy local linear model.
 import numpy as np
 import pandas as pd
 
-from pyanalytics.explain.result import COLUMNS, ExplanationResult
 from pyanalytics.data.windows import model_inputs
+from pyanalytics.explain.result import COLUMNS, ExplanationResult
 
 SMALL = {"hidden_units": (16, 8), "batch_size": 64, "epochs": 4, "patience": 2}
 

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pyanalytics.finance.prices import require_rows
 from pyanalytics.finance.features.indicators import compute_features
 from pyanalytics.finance.features.labels import (
     check_dead_zone,
@@ -14,6 +13,7 @@ from pyanalytics.finance.features.labels import (
     forward_returns,
 )
 from pyanalytics.finance.features.spec import FeatureSpec
+from pyanalytics.finance.prices import require_rows
 
 
 @dataclass(frozen=True, eq=False)

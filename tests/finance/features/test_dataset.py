@@ -5,8 +5,8 @@ import dataclasses
 import numpy as np
 import pytest
 
-from pyanalytics.finance import random_walk, synthetic_market
 from pyanalytics.errors import DataError, ParameterError
+from pyanalytics.finance import random_walk, synthetic_market
 from pyanalytics.finance.features import (
     Dataset,
     FeatureSpec,

@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 import talib
 
-from pyanalytics.finance import load_prices, random_walk, synthetic_market
 from pyanalytics.errors import DataError
+from pyanalytics.finance import load_prices, random_walk, synthetic_market
 from pyanalytics.finance.features import FeatureSpec, compute_features
 
 def frame(close, volume=None) -> pd.DataFrame:

@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pyanalytics.finance import random_walk
 from pyanalytics.errors import DataError, ParameterError
+from pyanalytics.finance import random_walk
 from pyanalytics.finance.features import direction_labels, forward_returns
 
 NAN = np.nan

@@ -6,8 +6,8 @@ import json
 import numpy as np
 import pytest
 
-from pyanalytics.finance import random_walk
 from pyanalytics.errors import ParameterError
+from pyanalytics.finance import random_walk
 from pyanalytics.finance.features import FeatureSpec, compute_features
 
 DEFAULT_NAMES = (
