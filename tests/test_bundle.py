@@ -315,3 +315,11 @@ def test_a_bundle_saved_by_the_previous_version_still_loads_and_predicts_the_sam
     assert list(frame["date"].dt.strftime("%Y-%m-%d")) == expected["date"]
     np.testing.assert_allclose(frame["prob_up"], expected["prob_up"], rtol=0, atol=1e-6)
     assert bundle.data_match(prices).verdict == "cannot tell"
+
+
+def test_a_bundle_names_its_domain_and_rebuilds_its_preprocessing(strong_bundle_dir, strong_result):
+    """The core rebuilds a bundle's data through the domain it names (bundle_v1, saved before
+    domains existed, loads as finance: see the fixture tests)."""
+    pre = json.loads((strong_bundle_dir / "preprocessing.json").read_text())
+    assert pre["domain"] == "finance"
+    assert load_bundle(strong_bundle_dir).preprocessing == strong_result.preprocessing
