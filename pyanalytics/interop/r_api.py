@@ -11,7 +11,10 @@ A model on the R side holds either a ``TrainingResult`` (fitted in this session)
 model predicts identically before and after ``save``/``load``.
 """
 
+import contextlib
+import functools
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -85,21 +88,39 @@ def load_prices(source, drop_invalid=False) -> dict:
     """Read and validate prices (a CSV path or a frame) into the prices contract.
 
     Returns ``{"prices": the prices as columns, "dropped": the invalid cells of the dropped rows
-    as columns (None when none were dropped), "warnings": each DataWarning's one line}``.
+    as columns (None when none were dropped)}``.
     """
-    import warnings
+    prices = _prices(source, "x", ("close",), drop_invalid)
+    dropped = prices.attrs.get("dropped")
+    return {"prices": columns(prices), "dropped": None if dropped is None else columns(dropped)}
 
+
+def recording_data_warnings(function):
+    """``function`` returning ``[its value, [each DataWarning's line in R's notation]]``.
+
+    The DataWarnings are kept for R to signal instead of being printed; other warnings are shown
+    as Python shows them.
+    """
     from pyanalytics.errors import DataWarning
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", DataWarning)
-        prices = _prices(source, "x", ("close",), drop_invalid)
-    dropped = prices.attrs.get("dropped")
-    return {
-        "prices": columns(prices),
-        "dropped": None if dropped is None else columns(dropped),
-        "warnings": [str(w.message) for w in caught if issubclass(w.category, DataWarning)],
-    }
+    @functools.wraps(function)
+    def call(*args, **kwargs):
+        caught = []
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", DataWarning)
+            show = warnings.showwarning
+
+            def keep(message, category, *where, **more):
+                if issubclass(category, DataWarning):
+                    caught.append(r_notation(str(message)))
+                else:
+                    show(message, category, *where, **more)
+
+            warnings.showwarning = keep
+            value = function(*args, **kwargs)
+        return [value, caught]
+
+    return call
 
 
 def synthetic_prices(n_days=2000, signal_strength=1.0, signal: str = "volume", seed=0) -> dict[str, np.ndarray]:
@@ -134,13 +155,18 @@ def fit(
     gap=None,
     dead_zone: float = 0.0,
     model_params: dict | None = None,
+    drop_invalid: bool = False,
+    data_name: str | None = None,
 ):
-    """Train a direction model (see ``train_direction_model``); returns the TrainingResult."""
+    """Train a direction model (see ``train_direction_model``); returns the TrainingResult.
+
+    ``data_name`` (the CSV's file name or the R variable's name) is saved with the model.
+    """
     from pyanalytics.finance.training import train_direction_model
 
     params = {"epochs": check_int("epochs", epochs, minimum=1), **(model_params or {})}
     return train_direction_model(
-        _prices(prices, "prices", _default_spec().required_columns),
+        _prices(prices, "prices", _default_spec().required_columns, drop_invalid),
         model=model,
         horizon=horizon,
         window=window,
@@ -152,6 +178,7 @@ def fit(
         gap=gap,
         dead_zone=dead_zone,
         model_params=params,
+        data_name=data_name,
     )
 
 
@@ -203,21 +230,21 @@ def history(model) -> dict[str, np.ndarray]:
     return columns(frame)
 
 
-def predict(model, prices, last=None) -> dict[str, np.ndarray]:
+def predict(model, prices, last=None, drop_invalid=False) -> dict[str, np.ndarray]:
     """Probability of a rise and the signal for every date of ``prices`` with complete inputs."""
     bundle = _bundle(model)
     last = None if last is None else check_int("last", last, minimum=1)
-    return columns(bundle.predict(_prices(prices, "newdata", bundle.preprocessing.required_columns), last=last))
+    return columns(bundle.predict(_prices(prices, "newdata", bundle.preprocessing.required_columns, drop_invalid), last=last))
 
 
-def evaluate(model, prices, since=None) -> dict:
+def evaluate(model, prices, since=None, drop_invalid=False) -> dict:
     """Metrics of the model and every baseline on ``prices`` from ``since`` (default: its test part).
 
     Returns ``{"metrics": the metrics as columns, "data": whether the prices are the training
     data (``DataMatch.to_dict()``)}``.
     """
     bundle = _bundle(model)
-    data = _prices(prices, "newdata", bundle.preprocessing.required_columns)
+    data = _prices(prices, "newdata", bundle.preprocessing.required_columns, drop_invalid)
     return {"metrics": metrics_columns(bundle.evaluate(data, since=since)), "data": bundle.data_match(data).to_dict()}
 
 
@@ -228,7 +255,7 @@ def metrics_columns(metrics: dict) -> dict[str, np.ndarray]:
     return columns(metrics_table(metrics))
 
 
-def explain(model, prices, method: str = "lime", n=10, dates=None, seed=0, n_samples=None) -> dict:
+def explain(model, prices, method: str = "lime", n=10, dates=None, seed=0, n_samples=None, drop_invalid=False) -> dict:
     """Explain the last ``n`` dates or ``dates``.
 
     Returns ``{"frame": the tidy frame (the columns of R's lime) as columns, "explainer": the
@@ -241,7 +268,7 @@ def explain(model, prices, method: str = "lime", n=10, dates=None, seed=0, n_sam
     samples = DEFAULT_EXPLAIN_SAMPLES.get(method, 1000) if n_samples is None else n_samples
     result = run_explain(
         bundle,
-        _prices(prices, "newdata", bundle.preprocessing.required_columns),
+        _prices(prices, "newdata", bundle.preprocessing.required_columns, drop_invalid),
         method=method,
         last=n,
         dates=None if dates is None else list(np.atleast_1d(dates)),
@@ -252,13 +279,13 @@ def explain(model, prices, method: str = "lime", n=10, dates=None, seed=0, n_sam
             "quality": json_safe(result.quality)}
 
 
-def report(model, prices, path: str, methods=("shap", "lime"), seed=0) -> str:
+def report(model, prices, path: str, methods=("shap", "lime"), seed=0, drop_invalid=False) -> str:
     """Write the HTML report of the model on ``prices`` (explained with ``methods``); return its path."""
     from pyanalytics.explain import explain as run_explain
     from pyanalytics.reports import write_report
 
     bundle = _bundle(model)
-    data = _prices(prices, "newdata", bundle.preprocessing.required_columns)
+    data = _prices(prices, "newdata", bundle.preprocessing.required_columns, drop_invalid)
     methods = [methods] if isinstance(methods, str) else list(methods)
     explanations = {
         m: run_explain(bundle, data, method=m, last=5, n_samples=DEFAULT_EXPLAIN_SAMPLES[m], seed=seed)
@@ -268,7 +295,7 @@ def report(model, prices, path: str, methods=("shap", "lime"), seed=0) -> str:
 
 
 def backtest(model, prices, mode: str = "long_flat", cost_bps=None, slippage_bps=0.0, holding=None,
-             since=None) -> dict:
+             since=None, drop_invalid=False) -> dict:
     """Trade the model's out-of-sample signals on ``prices`` beside buy-and-hold.
 
     Returns ``{"summary": settings and statistics, "daily": columns of the daily record}``.
@@ -278,7 +305,7 @@ def backtest(model, prices, mode: str = "long_flat", cost_bps=None, slippage_bps
     from pyanalytics.finance.backtest import backtest as run_backtest
 
     bundle = _bundle(model)
-    data = _prices(prices, "newdata", bundle.preprocessing.required_columns)
+    data = _prices(prices, "newdata", bundle.preprocessing.required_columns, drop_invalid)
     result = run_backtest(
         signals_from_bundle(bundle, data, since=since),
         data,
@@ -293,7 +320,7 @@ def backtest(model, prices, mode: str = "long_flat", cost_bps=None, slippage_bps
 def walk_forward(prices, model: str = "dnn", folds=5, window_mode: str = "expanding", train_size=None,
                  horizon=1, window=None, epochs=50, seed=0, mode: str = "long_flat", cost_bps=None,
                  cost_fp=None, tune_threshold: bool = False, explain: bool = False,
-                 model_params: dict | None = None) -> dict:
+                 model_params: dict | None = None, drop_invalid: bool = False) -> dict:
     """Walk-forward retraining (see ``pyanalytics.finance.walk_forward``) of one ticker or several.
 
     ``prices`` is one ticker's prices, or a dict ``{ticker: prices}``. Returns, per ticker, the
@@ -323,13 +350,12 @@ def walk_forward(prices, model: str = "dnn", folds=5, window_mode: str = "expand
         model_params={"epochs": check_int("epochs", epochs, minimum=1), **(model_params or {})},
     )
     if not isinstance(prices, dict):
-        return _walk_forward_payload(run_walk_forward(_prices(prices, "prices", _default_spec().required_columns), **options))
+        prices = _prices(prices, "prices", _default_spec().required_columns, drop_invalid)
+        return _walk_forward_payload(run_walk_forward(prices, **options))
     frames = {}
     for name, frame in prices.items():
-        try:
-            frames[name] = _prices(frame, "prices", _default_spec().required_columns)
-        except PyAnalyticsError as error:
-            raise type(error)(f"{name}: {error}") from error
+        with _named(name):
+            frames[name] = _prices(frame, "prices", _default_spec().required_columns, drop_invalid)
     multi = walk_forward_many(frames, **options)
     daily, portfolio = multi.portfolio() if len(frames) > 1 else (None, None)
     return {
@@ -341,16 +367,32 @@ def walk_forward(prices, model: str = "dnn", folds=5, window_mode: str = "expand
 
 
 def _walk_forward_payload(result) -> dict:
+    from pyanalytics.evaluation.verdict import fold_edge_verdict
+
     importance = result.importance
     return {
         "summary": result.summary(),
         "summary_row": json_safe(result.summary_row()),
+        "verdict": fold_edge_verdict(result.auc_edge),
         "predictions": columns(result.predictions),
         "folds": columns(result.folds),
         "metrics": metrics_columns(result.metrics),
         "daily": columns(result.backtest.daily),
         "importance": None if importance is None else columns(importance.rename_axis("fold")),
     }
+
+
+@contextlib.contextmanager
+def _named(name: str):
+    """Errors and warnings raised inside, their messages prefixed with ``name`` (a ticker)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            yield
+        except PyAnalyticsError as error:
+            raise type(error)(f"{name}: {error}") from error
+    for warning in caught:
+        warnings.warn_explicit(f"{name}: {warning.message}", warning.category, warning.filename, warning.lineno)
 
 
 def _default_spec():

@@ -122,8 +122,7 @@ def roc_chart(roc: dict, aucs: dict, model: str, baseline: str | None = None, *,
     """ROC curves of the model and (dashed) of one baseline, with the chance diagonal."""
     with _figure(3.6, 4.4) as figure:
         ax = figure.add_subplot()
-        ax.plot([0, 1], [0, 1], color=GRID, lw=1.2, ls="-", zorder=1)
-        ax.text(0.62, 0.55, "chance", color=MUTED, fontsize=8, rotation=38)
+        ax.plot([0, 1], [0, 1], color=MUTED, lw=0.8, ls=":", zorder=1, label="chance (AUC 0.5)")
         lines = [(baseline, BEST_BASELINE, "--", 1.6), (model, MODEL, "-", 2.2)]
         for name, colour, style, width in lines:
             points = roc.get(name) if name else None

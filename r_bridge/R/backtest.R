@@ -12,6 +12,8 @@
 #' @param slippage_bps Slippage in basis points per unit of turnover.
 #' @param holding Days each signal is held, in overlapping tranches (default: the model's horizon).
 #' @param since The first signal date (default: the start of the model's own test part).
+#' @param drop_invalid `TRUE` to drop rows of `newdata` holding an invalid cell, with a warning,
+#'   as [pa_fit()] does.
 #' @return A `pa_backtest`: `$stats` (a data.frame of the numeric statistics, strategy beside
 #'   buy-and-hold; `NA` where one is undefined, such as the Sharpe ratio of a strategy that never
 #'   invests), `$dates` (the same for the dates: `start`, `end` and the worst drawdown's
@@ -28,14 +30,15 @@
 #' plot(result)
 #' }
 pa_backtest <- function(model, newdata, mode = c("long_flat", "long_short"), cost_bps = NULL, slippage_bps = 0,
-                        holding = NULL, since = NULL) {
+                        holding = NULL, since = NULL, drop_invalid = FALSE) {
   check_argument_names()
   check_model(model)
   mode <- as_py_choice(mode, "mode", c("long_flat", "long_short"))
   result <- call_python(
     "backtest", model$py, as_py_prices(newdata, "newdata"), mode,
     cost_bps = as_py_number(cost_bps, "cost_bps", null_ok = TRUE), slippage_bps = as_py_number(slippage_bps, "slippage_bps"),
-    holding = as_py_integer(holding, "holding", 1L, null_ok = TRUE), since = as_py_date(since, "since")
+    holding = as_py_integer(holding, "holding", 1L, null_ok = TRUE), since = as_py_date(since, "since"),
+    drop_invalid = as_py_flag(drop_invalid, "drop_invalid")
   )
   new_backtest(result$summary, frame_from_columns(result$daily))
 }
@@ -107,6 +110,8 @@ as.data.frame.pa_backtest <- function(x, ...) x$daily
 #' @param explain Also compute SHAP global importance per fold (does the explanation drift?).
 #' @param horizon Days ahead of the direction label.
 #' @param sequence_window Days per input window of `"lstm"` and `"gru"` (`NULL`: Python's default, 20).
+#' @param drop_invalid `TRUE` to drop rows holding an invalid cell (of every ticker), with a
+#'   warning, as [pa_fit()] does.
 #' @param ... Further settings of the Python model (e.g. `hidden_units = c(32, 16)`). A name
 #'   that is neither an argument nor a setting is an error that lists the valid ones.
 #' @return A `pa_walk_forward` (`$folds`, `$metrics`, `$predictions`, `$backtest`,
@@ -126,7 +131,7 @@ as.data.frame.pa_backtest <- function(x, ...) x$daily
 pa_walk_forward <- function(prices, model = "dnn", folds = 5, window = c("expanding", "rolling"), train_size = NULL,
                             epochs = 50, seed = 0, mode = c("long_flat", "long_short"), cost_bps = NULL,
                             explain = FALSE, horizon = 1, sequence_window = NULL, cost_fp = NULL,
-                            tune_threshold = FALSE, ...) {
+                            tune_threshold = FALSE, drop_invalid = FALSE, ...) {
   window <- as_py_choice(window, "window", c("expanding", "rolling"))
   mode <- as_py_choice(mode, "mode", c("long_flat", "long_short"))
   model <- as_py_string(model, "model", python_defaults()$model_names)
@@ -139,7 +144,7 @@ pa_walk_forward <- function(prices, model = "dnn", folds = 5, window = c("expand
     epochs = as_py_integer(epochs, "epochs", 1L), seed = as_py_integer(seed, "seed", 0L, null_ok = TRUE),
     mode = mode, cost_bps = as_py_number(cost_bps, "cost_bps", null_ok = TRUE), cost_fp = as_py_number(cost_fp, "cost_fp", null_ok = TRUE),
     tune_threshold = as_py_flag(tune_threshold, "tune_threshold"), explain = as_py_flag(explain, "explain"),
-    model_params = model_params(list(...))
+    model_params = model_params(list(...)), drop_invalid = as_py_flag(drop_invalid, "drop_invalid")
   )
   if (is.list(prices) && !is.data.frame(prices)) {
     if (is.null(names(prices)) || any(!nzchar(names(prices)))) stop_argument("prices", "a named list of prices", prices)
@@ -152,9 +157,8 @@ pa_walk_forward <- function(prices, model = "dnn", folds = 5, window = c("expand
       portfolio_daily = if (is.null(result$portfolio_daily)) NULL else frame_from_columns(result$portfolio_daily)
     ), class = "pa_walk_forward_list"))
   }
-  ticker <- if (is.character(prices)) sub("\\.[^.]*$", "", basename(prices)) else if (is.name(substitute(prices))) {
-    deparse(substitute(prices))
-  }
+  ticker <- prices_name(prices, substitute(prices))
+  if (is.character(prices)) ticker <- sub("\\.[^.]*$", "", ticker) # the file name without its extension
   new_walk_forward(do.call(call_python, c(list("walk_forward", as_py_prices(prices, "prices")), arguments)), ticker)
 }
 
@@ -167,7 +171,7 @@ new_walk_forward <- function(result, ticker = NULL) {
     backtest = new_backtest(result$summary$backtest, frame_from_columns(result$daily)),
     importance = if (is.null(result$importance)) NULL else frame_from_columns(result$importance),
     summary_row = as.data.frame(lapply(result$summary_row, function(value) value %||% NA)),
-    summary = result$summary
+    verdict = result$verdict, summary = result$summary
   ), class = "pa_walk_forward")
 }
 
@@ -176,7 +180,10 @@ print.pa_walk_forward <- function(x, ...) {
   row <- x$summary_row
   cat(sprintf("<pa_walk_forward> %s, %d folds, out-of-sample %s .. %s (%d dates)\n", row$model, row$n_folds,
               row$start, row$end, nrow(x$predictions)))
-  cat(sprintf("ROC AUC %.3f vs best baseline %s %.3f\n", row$model_auc, row$best_baseline, row$best_baseline_auc))
+  cat(sprintf("ROC AUC per fold: %s %.3f \u00b1 %.3f (mean \u00b1 SD over %d folds), edge over %s %+.3f \u00b1 %.3f (SE)\n",
+              row$model, row$model_auc, row$model_auc_std, row$n_folds, row$best_baseline, row$auc_edge,
+              row$auc_edge_se))
+  cat(x$verdict, "\n", sep = "")
   print(x$folds[, c("fold", "test_start", "test_end", "n_train", "n_test", "roc_auc", "best_baseline_auc",
                     "strategy_return", "buy_and_hold_return")], digits = 3, row.names = FALSE)
   print(x$backtest)
@@ -187,6 +194,7 @@ print.pa_walk_forward <- function(x, ...) {
 print.pa_walk_forward_list <- function(x, ...) {
   cat(sprintf("<pa_walk_forward_list> %d tickers\n", nrow(x$summary)))
   print(x$summary, digits = 3, row.names = FALSE)
+  for (ticker in names(x$results)) cat(ticker, ": ", x$results[[ticker]]$verdict, "\n", sep = "")
   for (side in names(x$portfolio)) {
     p <- x$portfolio[[side]]
     cat(sprintf("equal-weight %s on the %d common days %s .. %s: Sharpe %.2f, annual %.1f%%, max drawdown %.1f%%\n",

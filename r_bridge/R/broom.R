@@ -16,7 +16,10 @@
 #'   `glance()` one row: the settings, every statistic of the strategy, the same prefixed
 #'   `buy_and_hold_`, and the t-statistics `sharpe_t` and `excess_t`.
 #' * `pa_explanation`: `tidy()` the tidy frame (one row per date and feature).
-#' * `pa_walk_forward`: `tidy()` one row per fold; `glance()` the run in one row.
+#' * `pa_walk_forward`: `tidy()` one row per fold; `glance()` the run in one row, judged on ROC
+#'   AUC per fold: `model_auc` (mean) and `model_auc_std`, the best baseline's mean
+#'   `best_baseline_auc`, the mean `auc_edge` over it with its standard error `auc_edge_se`,
+#'   `auc_judgement` and Python's sentence `auc_verdict`.
 #'   `pa_walk_forward_list`: `tidy()` the folds of every ticker (a `ticker` column first);
 #'   `glance()` one row per ticker.
 #'
@@ -112,6 +115,7 @@ tidy.pa_walk_forward <- function(x, ...) x$folds
 glance.pa_walk_forward <- function(x, ...) {
   row <- x$summary_row
   row[c("start", "end")] <- lapply(row[c("start", "end")], as.Date)
+  row$auc_verdict <- x$verdict
   row
 }
 

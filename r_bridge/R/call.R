@@ -4,11 +4,13 @@
 # Call pyanalytics.interop.r_api.<fun>(...). A pyanalytics error (a DataError, ParameterError,
 # BundleError, ...) becomes an R error of class `pa_<type>` (e.g. `pa_data_error`) and
 # `pa_error` with the same one-line message in R's notation; any other Python error keeps
-# reticulate's condition.
+# reticulate's condition. Each DataWarning becomes an R warning of class `pa_data_warning`,
+# one line in R's notation, instead of Python's text on stderr.
 call_python <- function(fun, ...) {
   check_alive(list(...))
-  tryCatch(
-    python_api()[[fun]](...),
+  api <- python_api()
+  returned <- tryCatch(
+    api$recording_data_warnings(api[[fun]])(...),
     python.builtin.Exception = function(error) {
       if (!inherits(error, "pyanalytics.errors.PyAnalyticsError")) stop(error)
       type <- sub(".*\\.", "", class(error)[[1]])
@@ -16,6 +18,8 @@ call_python <- function(fun, ...) {
       stop(pa_error(message, paste0("pa_", snake_case(type))))
     }
   )
+  for (message in returned[[2]]) warning(pa_warning(message))
+  returned[[1]]
 }
 
 # A model restored by readRDS() (or kept from an earlier session) has lost its Python object:

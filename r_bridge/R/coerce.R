@@ -104,6 +104,13 @@ as_py_prices <- function(x, name) {
   reticulate::r_to_py(x)
 }
 
+# The name of prices for people: a CSV's file name, else the variable the caller passed (`expr`,
+# from substitute()), else NULL.
+prices_name <- function(x, expr) {
+  if (is.character(x)) return(basename(x))
+  if (is.name(expr)) deparse(expr)
+}
+
 # The column names stay as they are: Python maps AAPL.Close, BRK.B.Close, AAPL.Adjusted and
 # Adj.Close as it maps a CSV's headers.
 zoo_to_frame <- function(x) {

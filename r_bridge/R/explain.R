@@ -14,6 +14,8 @@
 #' @param n_samples Samples drawn per date: LIME's perturbed samples (default 2000) or SHAP's
 #'   expected-gradient samples (default 200). More samples cost time and make SHAP's
 #'   contributions add up more closely.
+#' @param drop_invalid `TRUE` to drop rows of `newdata` holding an invalid cell, with a warning,
+#'   as [pa_fit()] does; `rows` then count the rows left.
 #' @return A `pa_explanation` data.frame with columns `case`, `label`, `label_prob`, `feature`,
 #'   `feature_value`, `feature_weight`, `feature_desc`, `method`, `model_prediction`,
 #'   `model_intercept`, `base_value`, `model_r2`, and the attributes `explainer` (the library
@@ -34,19 +36,20 @@
 #' plot(explanation)
 #' }
 pa_explain <- function(model, newdata, method = c("lime", "shap"), n = 10, rows = NULL, seed = 0,
-                       n_samples = NULL) {
+                       n_samples = NULL, drop_invalid = FALSE) {
   check_argument_names()
   check_model(model)
   method <- as_py_choice(method, "method", c("lime", "shap"))
   dates <- NULL
   if (!is.null(rows)) {
-    prices <- pa_load_prices(newdata)
+    prices <- suppressWarnings(pa_load_prices(newdata, drop_invalid), classes = "pa_data_warning") # warned below
     dates <- format(prices$date[as_row_numbers(rows, "rows", nrow(prices))], "%Y-%m-%d")
   }
   result <- call_python(
     "explain", model$py, as_py_prices(newdata, "newdata"), method,
     n = as_py_integer(n, "n", 1L), dates = dates, seed = as_py_integer(seed, "seed", 0L),
-    n_samples = as_py_integer(n_samples, "n_samples", 10L, null_ok = TRUE)
+    n_samples = as_py_integer(n_samples, "n_samples", 10L, null_ok = TRUE),
+    drop_invalid = as_py_flag(drop_invalid, "drop_invalid")
   )
   structure(frame_from_columns(result$frame), class = c("pa_explanation", "data.frame"),
             explainer = result$explainer, n_samples = result$n_samples, quality = result$quality)
@@ -110,6 +113,8 @@ as.data.frame.pa_explanation <- function(x, ...) {
 #' @param newdata Prices to score and explain (the model's test part of them is reported).
 #' @param file The `.html` file to write (written atomically).
 #' @param methods Explainers to include: any of `"shap"`, `"lime"`.
+#' @param drop_invalid `TRUE` to drop rows of `newdata` holding an invalid cell, with a warning,
+#'   as [pa_fit()] does.
 #' @return `file`, invisibly.
 #' @export
 #' @examples
@@ -118,9 +123,10 @@ as.data.frame.pa_explanation <- function(x, ...) {
 #' model <- pa_fit(prices, epochs = 3, seed = 1)
 #' pa_report(model, prices, file.path(tempdir(), "report.html"))
 #' }
-pa_report <- function(model, newdata, file, methods = c("shap", "lime")) {
+pa_report <- function(model, newdata, file, methods = c("shap", "lime"), drop_invalid = FALSE) {
   check_argument_names()
   check_model(model)
   methods <- vapply(methods, as_py_string, "", name = "methods", choices = c("shap", "lime"), USE.NAMES = FALSE)
-  invisible(call_python("report", model$py, as_py_prices(newdata, "newdata"), as_py_path(file, "file"), as.list(methods)))
+  invisible(call_python("report", model$py, as_py_prices(newdata, "newdata"), as_py_path(file, "file"), as.list(methods),
+                           drop_invalid = as_py_flag(drop_invalid, "drop_invalid")))
 }

@@ -17,12 +17,16 @@
 #'   decision threshold instead.
 #' @param tune_threshold Tune the decision threshold on the validation part.
 #' @param seed An integer for reproducible training, or `NULL`.
+#' @param drop_invalid `TRUE` to drop rows holding an invalid cell (a `null`, a zero price) with
+#'   a warning of class `pa_data_warning` that says which, instead of refusing them (see
+#'   [pa_load_prices()]).
 #' @param ... Further settings of the Python model (e.g. `hidden_units = c(64, 32)`,
 #'   `batch_size = 32`, `learning_rate = 0.001`, `patience = 5`) and of the split
 #'   (`validation`, `test`, `gap`, `dead_zone`). A name that is neither an argument nor a
 #'   setting (`hiden_units`, or `price` for `prices`) is an error that lists the valid ones.
 #' @return A `pa_model`: print it, `summary()` it, `plot()` its training history, `predict()`
-#'   with it, and `pa_save()` it.
+#'   with it, and `pa_save()` it. Its bundle keeps the name of its data (the CSV's file name or
+#'   the variable's name), which [pa_evaluate()] quotes.
 #' @export
 #' @examples
 #' \donttest{
@@ -31,7 +35,7 @@
 #' model
 #' }
 pa_fit <- function(prices, model = "dnn", horizon = 1, window = NULL, epochs = 50, cost_fp = NULL,
-                   tune_threshold = FALSE, seed = NULL, ...) {
+                   tune_threshold = FALSE, seed = NULL, drop_invalid = FALSE, ...) {
   model <- as_py_string(model, "model", python_defaults()$model_names)
   check_argument_names(c(split_settings, model_settings(model)))
   extra <- list(...)
@@ -49,7 +53,9 @@ pa_fit <- function(prices, model = "dnn", horizon = 1, window = NULL, epochs = 5
     test = as_py_number(extra$test %||% 0.15, "test"),
     gap = as_py_integer(extra$gap, "gap", 0L, null_ok = TRUE),
     dead_zone = as_py_number(extra$dead_zone %||% 0, "dead_zone"),
-    model_params = model_params(extra[setdiff(names(extra), split_settings)])
+    model_params = model_params(extra[setdiff(names(extra), split_settings)]),
+    drop_invalid = as_py_flag(drop_invalid, "drop_invalid"),
+    data_name = prices_name(prices, substitute(prices))
   )
   new_model(fitted)
 }
@@ -129,6 +135,8 @@ check_model <- function(model) {
 #' @param type `"prob"`: `signal` is 1 for up and 0 for down; `"class"`: `signal` is a factor
 #'   with levels `down`, `up`.
 #' @param last Only the most recent `last` dates, or `NULL` for every date with complete inputs.
+#' @param drop_invalid `TRUE` to drop rows of `newdata` holding an invalid cell, with a warning,
+#'   as [pa_fit()] does.
 #' @param ... Unused.
 #' @return A data.frame with columns `date`, `prob_up` and `signal` (the model's threshold applied).
 #' @importFrom stats predict
@@ -139,11 +147,12 @@ check_model <- function(model) {
 #' model <- pa_fit(prices, epochs = 3, seed = 1)
 #' tail(predict(model, prices, last = 5))
 #' }
-predict.pa_model <- function(object, newdata, type = c("prob", "class"), last = NULL, ...) {
+predict.pa_model <- function(object, newdata, type = c("prob", "class"), last = NULL, drop_invalid = FALSE, ...) {
   check_argument_names()
   type <- as_py_choice(type, "type", c("prob", "class"))
   predictions <- frame_from_columns(call_python(
-    "predict", object$py, as_py_prices(newdata, "newdata"), as_py_integer(last, "last", 1L, null_ok = TRUE)
+    "predict", object$py, as_py_prices(newdata, "newdata"), as_py_integer(last, "last", 1L, null_ok = TRUE),
+    drop_invalid = as_py_flag(drop_invalid, "drop_invalid")
   ))
   if (type == "class") predictions$signal <- factor(c("down", "up")[predictions$signal + 1L], c("down", "up"))
   predictions
@@ -156,9 +165,17 @@ predict.pa_model <- function(object, newdata, type = c("prob", "class"), last = 
 #' default `since` is the first date of the model's own test part, so scoring the training
 #' prices reproduces the test metrics and never scores dates the model learned from.
 #'
+#' The model's bundle keeps a fingerprint of its training prices (and their name): when
+#' `newdata` is not that data, a message says so, e.g. "note: the evaluated prices are another
+#' instrument or revised data (40 of 40 fingerprint dates differ from the training data
+#' 'AAPL.csv')", or that it cannot be told (no dates in common, or a bundle saved without a
+#' fingerprint). Its metrics are then not the model's out-of-sample results on its own data.
+#'
 #' @param model A `pa_model`.
 #' @param newdata Prices (data.frame, xts or CSV path).
 #' @param since The first date to score, or `NULL`.
+#' @param drop_invalid `TRUE` to drop rows of `newdata` holding an invalid cell, with a warning,
+#'   as [pa_fit()] does.
 #' @return A `pa_metrics` data.frame: one row per model (the model's first), one column per
 #'   metric (`accuracy`, `precision`, `recall`, `f1`, `roc_auc`, `brier`, `expected_cost`) and
 #'   the confusion counts.
@@ -169,10 +186,11 @@ predict.pa_model <- function(object, newdata, type = c("prob", "class"), last = 
 #' model <- pa_fit(prices, epochs = 3, seed = 1)
 #' pa_evaluate(model, prices)
 #' }
-pa_evaluate <- function(model, newdata, since = NULL) {
+pa_evaluate <- function(model, newdata, since = NULL, drop_invalid = FALSE) {
   check_argument_names()
   check_model(model)
-  result <- call_python("evaluate", model$py, as_py_prices(newdata, "newdata"), as_py_date(since, "since"))
+  result <- call_python("evaluate", model$py, as_py_prices(newdata, "newdata"), as_py_date(since, "since"),
+                        drop_invalid = as_py_flag(drop_invalid, "drop_invalid"))
   if (result$data$verdict != "training data") message("note: the evaluated prices are ", result$data$description, ".")
   metrics_frame(result$metrics)
 }

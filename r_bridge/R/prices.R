@@ -31,10 +31,10 @@ pa_load_prices <- function(x, drop_invalid = FALSE) {
   loaded <- call_python("load_prices", as_py_prices(x, "x"), as_py_flag(drop_invalid, "drop_invalid"))
   prices <- frame_from_columns(loaded$prices)
   if (!is.null(loaded$dropped)) attr(prices, "dropped") <- frame_from_columns(loaded$dropped)
-  for (message in loaded$warnings) warning(pa_warning(message))
   prices
 }
 
+# A Python DataWarning as an R warning (see call_python()).
 pa_warning <- function(message) {
   structure(class = c("pa_data_warning", "warning", "condition"), list(message = message, call = NULL))
 }

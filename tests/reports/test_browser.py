@@ -148,10 +148,15 @@ def test_greek_letters_survive_the_upper_cased_headings(chromium, report_result,
     assert "SPEARMAN ρ" in rendered_text(chromium, pages["walk-forward"], tmp_path)
 
 
-# every table, figure and card wider than the box it sits in, as "tag.class: content width > box width"
-OVERFLOWING = """[...document.querySelectorAll('.card, table, figure')]
-  .filter(e => e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right > window.innerWidth)
-  .map(e => `${e.tagName.toLowerCase()}.${e.className}: ${e.scrollWidth} > ${e.clientWidth}`).join('\\n')"""
+# every table, figure and image that reaches past its box's content edge (into the padding or beyond),
+# and every card wider than the window, as "tag.class: right edge > limit"
+OVERFLOWING = """[...document.querySelectorAll('table, figure, img, .card')].map(e => {
+    const box = e.parentElement, style = getComputedStyle(box);
+    const limit = e.classList.contains('card') ? window.innerWidth
+      : box.getBoundingClientRect().right - parseFloat(style.paddingRight) - parseFloat(style.borderRightWidth);
+    const right = e.getBoundingClientRect().right;
+    return right > limit + 0.5 ? `${e.tagName.toLowerCase()}.${e.className}: ${right} > ${limit}` : '';
+  }).filter(Boolean).join('\\n')"""
 
 
 def test_nothing_sticks_out_of_its_card_at_laptop_width(chromium, report_result, explanations,

@@ -186,3 +186,25 @@ def test_equity_and_drawdown_share_one_time_axis(drawn):
         renderer = figure.canvas.get_renderer()
         box = figure.axes[0].get_tightbbox(renderer)
         assert figure.bbox.x0 <= box.x0 and box.x1 <= figure.bbox.x1
+
+
+def test_no_roc_curve_runs_through_a_label(drawn):
+    """Curves near the diagonal (AUC about 0.5, as on real prices) ran through the 'chance' label drawn on it."""
+    from sklearn.metrics import roc_curve
+
+    rng = np.random.default_rng(1)
+    went_up = rng.integers(0, 2, 1600)
+    roc, aucs = {}, {}
+    for name, noise in (("dnn", 1.0), ("logistic_regression", 0.9)):
+        fpr, tpr, _ = roc_curve(went_up, went_up * 0.05 + rng.normal(0, noise, 1600))
+        roc[name], aucs[name] = {"fpr": fpr, "tpr": tpr}, float(np.trapezoid(tpr, fpr))
+    plots.roc_chart(roc, aucs, "dnn", "logistic_regression")
+    [figure] = drawn
+    ax = figure.axes[0]
+    renderer = figure.canvas.get_renderer()
+    for text in ax.texts:
+        box = text.get_window_extent(renderer)
+        for line in ax.lines:
+            path = line.get_transform().transform_path(line.get_path())
+            assert not path.intersects_bbox(box, filled=False), f"{line.get_label()!r} runs through {text.get_text()!r}"
+    assert "chance (AUC 0.5)" in [t.get_text() for t in ax.get_legend().get_texts()]
