@@ -14,6 +14,7 @@ import pandas as pd
 from sklearn.model_selection import TimeSeriesSplit, train_test_split
 
 from pyanalytics.errors import DataError, ParameterError
+from pyanalytics.jsonio import json_safe
 from pyanalytics.params import check_int
 
 MIN_ROWS_PER_PART = 20
@@ -168,7 +169,7 @@ def _chronological_order(frame: pd.DataFrame, date_column: str) -> np.ndarray:
     if bad.any():
         first = int(np.flatnonzero(bad)[0])
         raise DataError(
-            f"date column {date_column!r}, row {frame.index[first]!r}: expected a date such as "
+            f"date column {date_column!r}, row {json_safe(frame.index[first])!r}: expected a date such as "
             f"2020-01-31, found {raw.iloc[first]!r} ({int(bad.sum())} such row(s)); fix or drop those rows."
         )
     return np.argsort(dates.to_numpy(), kind="stable")

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from pyanalytics.errors import DataError
+from pyanalytics.jsonio import json_safe
 
 NUMERIC, BOOLEAN, CATEGORICAL, DROPPED = "numeric", "boolean", "categorical", "dropped"
 # Fewer distinct values than this is a small category set, however unique per row it looks.
@@ -106,11 +107,16 @@ def category_keys(column: pd.Series) -> np.ndarray:
     return keys
 
 
+def row_label(index: pd.Index, position: int) -> str:
+    """The label of the row at ``position``, as messages show it (``12``, ``'a'``; no numpy repr)."""
+    return repr(json_safe(index[position]))
+
+
 def _refuse(column: pd.Series, bad: np.ndarray, expected: str) -> None:
     if bad.any():
         first = int(np.flatnonzero(bad)[0])
         raise DataError(
-            f"column {column.name!r}, row {column.index[first]!r}: {expected} (the column is "
+            f"column {column.name!r}, row {row_label(column.index, first)}: {expected} (the column is "
             f"{'numeric' if 'number' in expected else 'boolean'} in the training part), found "
             f"{column.iloc[first]!r} ({int(bad.sum())} such value(s)); correct it or leave the cell "
             "empty to impute it."

@@ -15,8 +15,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from pyanalytics.data.columns import row_label
 from pyanalytics.data.target import infer_task
 from pyanalytics.errors import DataError, ParameterError
 
@@ -57,7 +59,7 @@ def read_tabular(source, target: str, *, task: str = "auto") -> TabularData:
     if missing.any():
         notes = (
             f"target {target!r}: {int(missing.sum())} row(s) with a missing value dropped "
-            f"(first: row {frame.index[missing][0]!r}).",
+            f"(first: row {row_label(frame.index, int(np.flatnonzero(missing)[0]))}).",
         )
         frame = frame[~missing]
     response = frame[target]

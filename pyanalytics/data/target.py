@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pyanalytics.data.columns import row_label
 from pyanalytics.errors import DataError, ParameterError
 from pyanalytics.jsonio import json_safe
 
@@ -36,7 +37,7 @@ def infer_task(target: pd.Series, task: str = "auto") -> str:
     if missing.any():
         raise DataError(
             f"target {name!r}: expected no missing values, found {int(missing.sum())} (first at row "
-            f"{target.index[missing][0]!r}); drop those rows or fill them."
+            f"{row_label(target.index, int(np.flatnonzero(missing)[0]))}); drop those rows or fill them."
         )
     distinct = target.nunique()
     if distinct < 2:
@@ -53,10 +54,10 @@ def infer_task(target: pd.Series, task: str = "auto") -> str:
             return "multiclass"
         return "regression"
     if task == "regression" and numeric is None:
-        parsed = pd.to_numeric(target, errors="coerce").isna().to_numpy()
+        first = int(np.flatnonzero(pd.to_numeric(target, errors="coerce").isna().to_numpy())[0])
         raise DataError(
-            f"target {name!r}: a regression target must be numeric, found {target[parsed].iloc[0]!r} at "
-            f"row {target.index[parsed][0]!r}; use task='multiclass' or 'binary', or fix the value."
+            f"target {name!r}: a regression target must be numeric, found {target.iloc[first]!r} at "
+            f"row {row_label(target.index, first)}; use task='multiclass' or 'binary', or fix the value."
         )
     if task == "binary" and distinct != 2:
         raise DataError(
@@ -110,8 +111,9 @@ class TargetEncoder:
         codes = pd.Index(self.classes_).get_indexer(pd.Series(target).to_numpy())
         if (codes < 0).any():
             row = int(np.flatnonzero(codes < 0)[0])
+            target = pd.Series(target)
             raise DataError(
-                f"target {self.name_!r}: {pd.Series(target).iloc[row]!r} at row {pd.Series(target).index[row]!r} "
+                f"target {self.name_!r}: {target.iloc[row]!r} at row {row_label(target.index, row)} "
                 f"is not one of the training classes {self.classes_.tolist()}; drop that row or retrain."
             )
         return codes.astype(np.int64)
