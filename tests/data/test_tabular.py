@@ -316,6 +316,6 @@ def test_titanic_features_carry_the_signal_to_a_small_network(titanic, titanic_p
     split, prep = titanic_parts
     X = {part: prep.transform(titanic.features.iloc[rows]) for part, rows in split.parts().items()}
     y = {part: titanic.target.iloc[rows].to_numpy() for part, rows in split.parts().items()}
-    model = DNNClassifier(hidden_units=(16, 8), epochs=40, patience=5, seed=0)
+    model = DNNClassifier(hidden_units=(16, 8), epochs=30, batch_size=64, patience=5, seed=0)
     model.fit(X["train"], y["train"], validation_data=(X["validation"], y["validation"]))
     assert (model.predict(X["test"]) == y["test"]).mean() >= 0.78
