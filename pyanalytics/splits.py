@@ -58,14 +58,7 @@ def chronological_split(
         (np.int64(55), np.int64(58), np.int64(77), np.int64(80))
     """
     gap = check_int("gap", gap, minimum=0)
-    for name, fraction in (("validation", validation), ("test", test)):
-        if not 0 <= fraction < 1:
-            raise ParameterError(f"{name}: expected a fraction in [0, 1), got {fraction!r}.")
-    if validation + test >= 1:
-        raise ParameterError(
-            f"validation + test: expected a sum below 1 to leave rows for training, "
-            f"got {validation} + {test}."
-        )
+    _check_fractions(validation, test)
     n_test = int(round(n_rows * test))
     n_val = int(round(n_rows * validation))
     n_gaps = gap * (int(n_val > 0) + int(n_test > 0))
@@ -84,6 +77,17 @@ def chronological_split(
     val = np.arange(val_start, val_start + n_val)
     test_start = (val_start + n_val if n_val else n_train) + gap
     return ChronologicalSplit(train, val, np.arange(test_start, test_start + n_test), gap)
+
+
+def _check_fractions(validation: float, test: float) -> None:
+    for name, fraction in (("validation", validation), ("test", test)):
+        if not 0 <= fraction < 1:
+            raise ParameterError(f"{name}: expected a fraction in [0, 1), got {fraction!r}.")
+    if validation + test >= 1:
+        raise ParameterError(
+            f"validation + test: expected a sum below 1 to leave rows for training, "
+            f"got {validation} + {test}."
+        )
 
 
 # Regression targets are stratified on this many quantile bins of the response.
@@ -131,11 +135,7 @@ def tabular_split(
         order = _chronological_order(frame, date_column)
         split = chronological_split(len(order), validation=validation, test=test, gap=gap, label="rows")
         return ChronologicalSplit(*(order[part] for part in (split.train, split.validation, split.test)), split.gap)
-    for name, fraction in (("validation", validation), ("test", test)):
-        if not 0 <= fraction < 1:
-            raise ParameterError(f"{name}: expected a fraction in [0, 1), got {fraction!r}.")
-    if validation + test >= 1:
-        raise ParameterError(f"validation + test: expected a sum below 1, got {validation} + {test}.")
+    _check_fractions(validation, test)
     target = pd.Series(np.asarray(target))
     strata = pd.qcut(target, REGRESSION_BINS, labels=False, duplicates="drop") if task == "regression" else target
     positions = np.arange(len(frame))
