@@ -68,7 +68,7 @@ def classify_column(column: pd.Series, *, id_unique_share: float, numeric_share:
         return ColumnKind(NUMERIC)
     distinct = observed.astype(str).nunique()
     if distinct >= MIN_ID_DISTINCT and distinct >= id_unique_share * len(observed):
-        return ColumnKind(DROPPED, f"free text or identifiers: {distinct} distinct values in {len(observed)} rows")
+        return ColumnKind(DROPPED, f"free text or identifiers: {distinct} distinct values in {len(observed)} non-missing rows")
     return ColumnKind(CATEGORICAL)
 
 
@@ -94,8 +94,12 @@ def boolean_values(column: pd.Series) -> np.ndarray:
     """``column`` as 0.0/1.0 (missing as NaN); refuses anything but True/False or 0/1."""
     if pd.api.types.is_bool_dtype(column.dtype) and not column.hasnans:
         return column.to_numpy(dtype=np.float64)
-    values = column.map(_BOOLEAN_WORDS).to_numpy(dtype=np.float64, na_value=np.nan)
-    _refuse(column, np.isnan(values) & column.notna().to_numpy(), "expected True/False or 0/1")
+    present = column.notna().to_numpy()
+    values = column.map(_BOOLEAN_WORDS).to_numpy(dtype=np.float64, na_value=np.nan, copy=True)  # 1 == True
+    text = np.isnan(values) & present
+    if text.any():  # numbers written as text ("1", "0.0"), as an all-text CSV or R's character columns give them
+        values[text] = pd.to_numeric(column[text], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    _refuse(column, present & ~np.isin(values, (0.0, 1.0)), "expected True/False or 0/1")
     return values
 
 

@@ -216,10 +216,16 @@ class TabularPreprocessor:
                 f"preprocessing state: expected format {FORMAT!r}, found {found!r}; save it with "
                 "TabularPreprocessor.to_dict."
             )
-        prep = cls(**state["params"])
-        prep.columns_ = [dict(spec) for spec in state["columns"]]
-        prep.dropped_ = dict(state["dropped"])
-        prep._build()
+        try:
+            prep = cls(**state["params"])
+            prep.columns_ = [dict(spec) for spec in state["columns"]]
+            prep.dropped_ = dict(state["dropped"])
+            prep._build()
+        except (KeyError, TypeError, ValueError) as error:
+            raise DataError(
+                f"preprocessing state: incomplete or damaged ({type(error).__name__}: {error}); save it "
+                "again with TabularPreprocessor.to_dict."
+            ) from None
         return prep
 
     def _build(self) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pyanalytics.data.columns import row_label
+from pyanalytics.data.columns import numeric_values, row_label
 from pyanalytics.errors import DataError, ParameterError
 from pyanalytics.jsonio import json_safe
 
@@ -107,7 +107,7 @@ class TargetEncoder:
     def encode(self, target: pd.Series) -> np.ndarray:
         """Integer codes (int64) for classes, float32 values for regression."""
         if self.task == "regression":
-            return pd.to_numeric(target, errors="raise").to_numpy(dtype=np.float32)
+            return numeric_values(pd.Series(target)).astype(np.float32)
         codes = pd.Index(self.classes_).get_indexer(pd.Series(target).to_numpy())
         if (codes < 0).any():
             row = int(np.flatnonzero(codes < 0)[0])

@@ -202,6 +202,11 @@ def test_round_trip_through_json_gives_bit_identical_transforms(titanic, titanic
     again = TabularPreprocessor.from_dict(json.loads(json.dumps(fitted.to_dict(), allow_nan=False)))
     assert again.transform(frame.drop(columns="y")).tobytes() == fitted.transform(frame.drop(columns="y")).tobytes()
     assert again.get_feature_names_out().tolist() == fitted.get_feature_names_out().tolist()
+    damaged = json.loads(json.dumps(prep.to_dict()))
+    del damaged["columns"][1]["categories"]
+    with pytest.raises(DataError) as excinfo:
+        TabularPreprocessor.from_dict(damaged)
+    one_line_error(excinfo, "preprocessing state", "categories")
 
 
 def test_every_column_kind_of_a_planted_frame():
@@ -319,3 +324,19 @@ def test_titanic_features_carry_the_signal_to_a_small_network(titanic, titanic_p
     model = DNNClassifier(hidden_units=(16, 8), epochs=30, batch_size=64, patience=5, seed=0)
     model.fit(X["train"], y["train"], validation_data=(X["validation"], y["validation"]))
     assert (model.predict(X["test"]) == y["test"]).mean() >= 0.78
+
+
+def test_boolean_columns_from_csv_text_and_r_numbers(tmp_path):
+    path = tmp_path / "flags.csv"
+    path.write_text("member,code,y\r\nTrue,1,a\r\nFalse,0,b\r\n,1,a\r\nTrue,0,b\r\n")
+    data = read_tabular(path, "y")
+    prep = TabularPreprocessor().fit(data.features)
+    assert {spec["name"]: spec["kind"] for spec in prep.columns_} == {"member": "boolean", "code": "boolean"}
+    assert prep.get_feature_names_out().tolist() == ["member", "member (missing)", "code"]
+    # R sends numbers as doubles, text as strings: the same rows give the same matrix
+    from_r = pd.DataFrame({"member": [1.0, 0.0, None, 1.0], "code": ["1", "0", "1", "0"]})
+    np.testing.assert_array_equal(prep.transform(from_r), prep.transform(data.features))
+    np.testing.assert_array_equal(prep.transform(data.features)[:, 0], [1, 0, 1, 1])
+    with pytest.raises(DataError) as excinfo:
+        prep.transform(from_r.assign(code=["1", "2", "0", "1"]))
+    one_line_error(excinfo, "'code'", "row 1", "'2'", "True/False or 0/1")
