@@ -3,7 +3,8 @@
 The rules, in order, on the column's non-missing training values:
 
 - none at all: refused (an all-NaN column carries nothing to learn and nothing to impute from);
-- dates (a datetime dtype): dropped, a date is for a chronological split (``date_column``), not a feature;
+- dates (a datetime dtype, or text with digits of which at least ``numeric_share`` parses as
+  dates): dropped, a date is for a chronological split (``date_column``), not a feature;
 - booleans (a bool dtype, True/False objects, or numbers that are all 0 or 1): **boolean**, kept as 0/1;
 - numbers (a numeric dtype, or text of which at least ``numeric_share`` parses as numbers, as a
   CSV written from R or a spreadsheet can be): **numeric**; a value that does not parse is refused
@@ -66,10 +67,18 @@ def classify_column(column: pd.Series, *, id_unique_share: float, numeric_share:
         if _is_row_counter(numbers):
             return ColumnKind(DROPPED, "integers unique per row: an identifier")
         return ColumnKind(NUMERIC)
-    distinct = observed.astype(str).nunique()
+    text = observed.astype(str)
+    if text.str.contains(r"\d").all() and _parses_as_dates(text, numeric_share):
+        return ColumnKind(DROPPED, "dates: name it as the date column to split by time")
+    distinct = text.nunique()
     if distinct >= MIN_ID_DISTINCT and distinct >= id_unique_share * len(observed):
         return ColumnKind(DROPPED, f"free text or identifiers: {distinct} distinct values in {len(observed)} non-missing rows")
     return ColumnKind(CATEGORICAL)
+
+
+def _parses_as_dates(text: pd.Series, share: float) -> bool:
+    """At least ``share`` of ``text`` reads as dates (month names alone do not count: digits are required)."""
+    return pd.to_datetime(text, errors="coerce", format="mixed").notna().mean() >= share
 
 
 def _is_row_counter(values: np.ndarray) -> bool:

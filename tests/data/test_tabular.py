@@ -225,6 +225,18 @@ def test_every_column_kind_of_a_planted_frame():
     np.testing.assert_array_equal(one_hot.sum(axis=1), 1)
 
 
+def test_date_columns_are_dropped_but_month_names_are_categories():
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame({
+        "day": pd.Series(pd.date_range("2021-01-01", periods=60).strftime("%Y-%m-%d")).sample(frac=1, random_state=1).to_numpy(),
+        "stamp": pd.date_range("2021-01-01", periods=60, freq="h"),
+        "month": rng.choice(["January", "March", "May"], 60),
+    })
+    prep = TabularPreprocessor().fit(frame)
+    assert set(prep.dropped_) == {"day", "stamp"} and "date column" in prep.dropped_["day"]
+    assert prep.columns_[0]["name"] == "month" and prep.columns_[0]["kind"] == "categorical"
+
+
 def test_feature_origins_name_the_column_and_category_of_every_output(titanic_parts):
     _, prep = titanic_parts
     origins = prep.feature_origins().set_index("output")
