@@ -90,7 +90,9 @@ def _is_row_counter(values: np.ndarray) -> bool:
 
 def numeric_values(column: pd.Series) -> np.ndarray:
     """``column`` as float64 (missing as NaN); refuses text that is not a number or an infinity."""
-    if pd.api.types.is_numeric_dtype(column.dtype):
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind in "biuf":
+        values = column.to_numpy().astype(np.float64)
+    elif pd.api.types.is_numeric_dtype(column.dtype):  # nullable Int64/Float64, missing as pd.NA
         values = column.to_numpy(dtype=np.float64, na_value=np.nan)
     else:
         values = pd.to_numeric(column, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
@@ -114,8 +116,10 @@ def boolean_values(column: pd.Series) -> np.ndarray:
 
 def category_keys(column: pd.Series) -> np.ndarray:
     """The values of a categorical column as strings (the one-hot keys; missing stays None)."""
-    missing = column.isna().to_numpy()
-    keys = column.astype(str).to_numpy(dtype=object, copy=True)  # a copy: callers fill it in place
+    keys = column.to_numpy(dtype=object, copy=True)  # a copy: callers fill it in place
+    missing = pd.isna(keys)
+    if not isinstance(column.dtype, pd.StringDtype):  # numbers, booleans, categories: their text
+        keys = keys.astype(str).astype(object)
     keys[missing] = None
     return keys
 

