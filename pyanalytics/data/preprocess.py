@@ -46,6 +46,7 @@ from pyanalytics.data.columns import (
 from pyanalytics.data.quality import DataWarning
 from pyanalytics.errors import DataError, NotFittedError, ParameterError
 from pyanalytics.jsonio import json_safe
+from pyanalytics.params import check_float
 
 FORMAT = "pyanalytics.tabular_preprocessor/1"
 UNKNOWN = "(unknown)"
@@ -117,16 +118,17 @@ class TabularPreprocessor:
 
     def fit(self, frame: pd.DataFrame) -> "TabularPreprocessor":
         """Learn each column's kind and statistics from the training part ``frame`` (features only)."""
-        for name, value in (("id_unique_share", self.id_unique_share), ("numeric_share", self.numeric_share)):
-            if not 0 < value <= 1:
-                raise ParameterError(f"{name}: expected a share in (0, 1], got {value!r}.")
+        for name in ("id_unique_share", "numeric_share"):
+            check_float(name, getattr(self, name), low=0.0, high=1.0, low_open=True)
         _check_frame(frame)
+        if len(frame) == 0:
+            raise DataError("features: the training part has no rows; supply rows to fit on.")
         specs, dropped = [], {}
         for name in frame.columns:
             column = frame[name]
             kind = classify_column(column, id_unique_share=self.id_unique_share, numeric_share=self.numeric_share)
             if kind.kind == DROPPED:
-                dropped[str(name)] = kind.reason
+                dropped[name] = kind.reason
             else:
                 specs.append(_fit_column(column, kind.kind))
         if not specs:
@@ -153,6 +155,7 @@ class TabularPreprocessor:
     def transform_with_report(self, frame: pd.DataFrame) -> tuple[np.ndarray, TransformReport]:
         """The float32 matrix and a report of the unseen categories, without warning."""
         self._check_fitted()
+        _check_frame(frame)
         absent = [spec["name"] for spec in self.columns_ if spec["name"] not in frame.columns]
         if absent:
             raise DataError(
@@ -268,10 +271,12 @@ class TabularPreprocessor:
 
 
 def _check_frame(frame) -> None:
+    """A DataFrame whose columns have distinct text names (the JSON state keys columns by name)."""
     if not isinstance(frame, pd.DataFrame):
         raise ParameterError(f"frame: expected a pandas DataFrame of feature columns, got {type(frame).__name__}.")
-    if len(frame) == 0:
-        raise DataError("features: the training part has no rows; supply rows to fit on.")
+    unnamed = [name for name in frame.columns if not isinstance(name, str)]
+    if unnamed:
+        raise DataError(f"column {unnamed[0]!r}: expected a text column name, found a {type(unnamed[0]).__name__}; name the columns.")
     repeated = frame.columns[frame.columns.duplicated()]
     if len(repeated):
         raise DataError(f"column {repeated[0]!r}: appears more than once; give each column its own name.")
@@ -280,7 +285,7 @@ def _check_frame(frame) -> None:
 def _fit_column(column: pd.Series, kind: str) -> dict:
     """The JSON statistics of one training column of ``kind``."""
     missing = column.isna()
-    spec = {"name": str(column.name), "kind": kind, "indicator": bool(missing.any())}
+    spec = {"name": column.name, "kind": kind, "indicator": bool(missing.any())}
     if kind == CATEGORICAL:
         keys = pd.Series(category_keys(column)).dropna()
         counts = keys.value_counts()

@@ -308,6 +308,15 @@ def test_a_frame_lacking_a_training_column_is_refused_naming_it(titanic, titanic
     assert np.array_equal(prep.transform(kept), prep.transform(titanic.features))
 
 
+def test_frames_without_text_column_names_or_with_repeated_ones_are_refused(titanic_parts):
+    with pytest.raises(DataError) as excinfo:
+        TabularPreprocessor().fit(pd.DataFrame(np.ones((3, 2))))
+    one_line_error(excinfo, "column 0", "text column name")
+    with pytest.raises(DataError) as excinfo:
+        titanic_parts[1].transform(pd.DataFrame([[1, 2]], columns=["Age", "Age"]))
+    one_line_error(excinfo, "'Age'", "more than once")
+
+
 def test_unfitted_preprocessor_says_so():
     with pytest.raises(NotFittedError, match="TabularPreprocessor"):
         TabularPreprocessor().transform(pd.DataFrame({"x": [1.0]}))
