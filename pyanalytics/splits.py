@@ -4,6 +4,10 @@ A label at row t looks ``horizon`` rows ahead, so the last training labels overl
 rows of the next part unless some rows are dropped between them. Every splitter here removes a
 purge gap of ``gap`` rows (at least the horizon) between consecutive parts; the walk-forward
 splitter can drop an ``embargo`` of further rows before each test block.
+
+Tabular rows that are independent of each other are split at random instead, seeded and
+stratified on the response; ``tabular_split`` chooses between the two by whether a date column
+is named.
 """
 
 from dataclasses import dataclass
@@ -136,6 +140,8 @@ def tabular_split(
         split = chronological_split(len(order), validation=validation, test=test, gap=gap, label="rows")
         return ChronologicalSplit(*(order[part] for part in (split.train, split.validation, split.test)), split.gap)
     _check_fractions(validation, test)
+    if len(target) != len(frame):
+        raise ParameterError(f"target: expected one value per row of the frame ({len(frame)}), got {len(target)}.")
     target = pd.Series(np.asarray(target))
     strata = pd.qcut(target, REGRESSION_BINS, labels=False, duplicates="drop") if task == "regression" else target
     positions = np.arange(len(frame))
@@ -154,7 +160,7 @@ def _stratified(positions: np.ndarray, strata: pd.Series, n_held_out: int, seed:
         counts = strata.value_counts()
         raise DataError(
             f"target: a stratified split needs at least 2 rows of each class, and the class "
-            f"{counts.index[-1]!r} has {int(counts.iloc[-1])} among {len(positions)} rows ({error}); "
+            f"{json_safe(counts.index[-1])!r} has {int(counts.iloc[-1])} among {len(positions)} rows ({error}); "
             "add rows of that class, drop it, or lower the validation and test fractions."
         ) from None
 

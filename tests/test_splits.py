@@ -253,7 +253,11 @@ def test_a_class_too_small_to_stratify_is_one_line_naming_it():
     target = pd.Series(["a"] * 50 + ["b"] * 49 + ["rare"])
     with pytest.raises(DataError) as excinfo:
         tabular_split(pd.DataFrame(index=target.index), target, "multiclass")
-    assert "'rare'" in str(excinfo.value) and "\n" not in str(excinfo.value)
+    assert "'rare' has 1 among 100 rows" in str(excinfo.value) and "\n" not in str(excinfo.value)
+    with pytest.raises(DataError, match="class 7 has 1 among"):
+        tabular_split(pd.DataFrame(index=target.index), pd.Series([1] * 50 + [2] * 49 + [7]), "multiclass")
+    with pytest.raises(ParameterError, match=r"one value per row of the frame \(100\), got 99"):
+        tabular_split(pd.DataFrame(index=target.index), target[:99], "multiclass")
 
 
 def test_chronological_tabular_split_orders_by_the_date_column_and_keeps_the_gap():
