@@ -4,15 +4,21 @@ A label at row t looks ``horizon`` rows ahead, so the last training labels overl
 rows of the next part unless some rows are dropped between them. Every splitter here removes a
 purge gap of ``gap`` rows (at least the horizon) between consecutive parts; the walk-forward
 splitter can drop an ``embargo`` of further rows before each test block.
+
+Tabular rows that are independent of each other are split at random instead, seeded and
+stratified on the response; ``tabular_split`` chooses between the two by whether a date column
+is named.
 """
 
 from dataclasses import dataclass
 from typing import Iterator
 
 import numpy as np
-from sklearn.model_selection import TimeSeriesSplit
+import pandas as pd
+from sklearn.model_selection import TimeSeriesSplit, train_test_split
 
 from pyanalytics.errors import DataError, ParameterError
+from pyanalytics.jsonio import json_safe
 from pyanalytics.params import check_int
 
 MIN_ROWS_PER_PART = 20
@@ -33,7 +39,7 @@ class ChronologicalSplit:
 
 
 def chronological_split(
-    n_rows: int, *, validation: float = 0.15, test: float = 0.15, gap: int = 1
+    n_rows: int, *, validation: float = 0.15, test: float = 0.15, gap: int = 1, label: str = "prices"
 ) -> ChronologicalSplit:
     """Split ``n_rows`` time-ordered rows into train, validation and test parts.
 
@@ -45,6 +51,7 @@ def chronological_split(
         validation: fraction of the rows for the validation part (may be 0).
         test: fraction of the rows for the test part (may be 0: a train/validation split).
         gap: rows dropped between consecutive parts; use at least the label horizon.
+        label: what the rows are, for error messages.
 
     Returns:
         A ChronologicalSplit of row positions.
@@ -55,14 +62,7 @@ def chronological_split(
         (np.int64(55), np.int64(58), np.int64(77), np.int64(80))
     """
     gap = check_int("gap", gap, minimum=0)
-    for name, fraction in (("validation", validation), ("test", test)):
-        if not 0 <= fraction < 1:
-            raise ParameterError(f"{name}: expected a fraction in [0, 1), got {fraction!r}.")
-    if validation + test >= 1:
-        raise ParameterError(
-            f"validation + test: expected a sum below 1 to leave rows for training, "
-            f"got {validation} + {test}."
-        )
+    _check_fractions(validation, test)
     n_test = int(round(n_rows * test))
     n_val = int(round(n_rows * validation))
     n_gaps = gap * (int(n_val > 0) + int(n_test > 0))
@@ -72,7 +72,7 @@ def chronological_split(
         if size is None or size >= MIN_ROWS_PER_PART:
             continue
         raise DataError(
-            f"prices: {n_rows} labelled rows leave {max(size, 0)} rows for the {name} part "
+            f"{label}: {n_rows} labelled rows leave {max(size, 0)} rows for the {name} part "
             f"(after a purge gap of {gap} row(s) between parts); each part needs at least "
             f"{MIN_ROWS_PER_PART}. Supply a longer history or change the split fractions."
         )
@@ -81,6 +81,104 @@ def chronological_split(
     val = np.arange(val_start, val_start + n_val)
     test_start = (val_start + n_val if n_val else n_train) + gap
     return ChronologicalSplit(train, val, np.arange(test_start, test_start + n_test), gap)
+
+
+def _check_fractions(validation: float, test: float) -> None:
+    for name, fraction in (("validation", validation), ("test", test)):
+        if not 0 <= fraction < 1:
+            raise ParameterError(f"{name}: expected a fraction in [0, 1), got {fraction!r}.")
+    if validation + test >= 1:
+        raise ParameterError(
+            f"validation + test: expected a sum below 1 to leave rows for training, "
+            f"got {validation} + {test}."
+        )
+
+
+# Regression targets are stratified on this many quantile bins of the response.
+REGRESSION_BINS = 10
+
+
+def tabular_split(
+    frame: pd.DataFrame,
+    target,
+    task: str,
+    *,
+    date_column: str | None = None,
+    validation: float = 0.15,
+    test: float = 0.15,
+    gap: int = 1,
+    seed: int = 0,
+) -> ChronologicalSplit:
+    """Row positions of the train, validation and test parts of a tabular data set.
+
+    Without ``date_column`` the rows are independent: a seeded split stratified on the classes
+    (on ten quantile bins of the response for regression), so each part keeps the class shares
+    to within a row. With ``date_column`` the rows are ordered by that column (ties keep their
+    order) and split by :func:`chronological_split`, oldest first, with ``gap`` rows purged
+    between parts; ``gap`` is ignored otherwise.
+
+    Args:
+        frame: the rows (features, and the date column when one is named).
+        target: the response, one value per row of ``frame``.
+        task: ``binary``, ``multiclass`` or ``regression``.
+        date_column: the column holding each row's date, for a chronological split.
+        validation, test: fractions of the rows for those parts (either may be 0).
+        gap: rows purged between chronological parts.
+        seed: makes the stratified split reproducible.
+
+    Returns:
+        A ChronologicalSplit of positions into ``frame`` (its ``gap`` is 0 for a stratified split).
+
+    Example:
+        >>> y = pd.Series([0, 1] * 50)
+        >>> parts = tabular_split(pd.DataFrame(index=y.index), y, "binary", seed=1)
+        >>> [len(p) for p in parts.parts().values()], int(y.iloc[parts.test].sum())
+        ([70, 15, 15], 8)
+    """
+    if date_column is not None:
+        order = _chronological_order(frame, date_column)
+        split = chronological_split(len(order), validation=validation, test=test, gap=gap, label="rows")
+        return ChronologicalSplit(*(order[part] for part in (split.train, split.validation, split.test)), split.gap)
+    _check_fractions(validation, test)
+    if len(target) != len(frame):
+        raise ParameterError(f"target: expected one value per row of the frame ({len(frame)}), got {len(target)}.")
+    target = pd.Series(np.asarray(target))
+    strata = pd.qcut(target, REGRESSION_BINS, labels=False, duplicates="drop") if task == "regression" else target
+    positions = np.arange(len(frame))
+    rest, test_part = _stratified(positions, strata, int(round(len(frame) * test)), seed)
+    train, validation_part = _stratified(rest, strata.iloc[rest], int(round(len(frame) * validation)), seed)
+    return ChronologicalSplit(np.sort(train), np.sort(validation_part), np.sort(test_part), 0)
+
+
+def _stratified(positions: np.ndarray, strata: pd.Series, n_held_out: int, seed: int):
+    """``positions`` split into (kept, ``n_held_out`` held out), stratified on ``strata``."""
+    if n_held_out == 0:
+        return positions, positions[:0]
+    try:
+        return train_test_split(positions, test_size=n_held_out, stratify=strata.to_numpy(), random_state=seed)
+    except ValueError as error:
+        counts = strata.value_counts()
+        raise DataError(
+            f"target: a stratified split needs at least 2 rows of each class, and the class "
+            f"{json_safe(counts.index[-1])!r} has {int(counts.iloc[-1])} among {len(positions)} rows ({error}); "
+            "add rows of that class, drop it, or lower the validation and test fractions."
+        ) from None
+
+
+def _chronological_order(frame: pd.DataFrame, date_column: str) -> np.ndarray:
+    """Positions of ``frame``'s rows sorted by ``date_column``; refuses a missing or unparseable date."""
+    if date_column not in frame.columns:
+        raise DataError(f"date column {date_column!r}: no such column; name one of {', '.join(map(str, frame.columns))}.")
+    raw = frame[date_column]
+    dates = pd.to_datetime(raw, errors="coerce", format="mixed")
+    bad = dates.isna().to_numpy()
+    if bad.any():
+        first = int(np.flatnonzero(bad)[0])
+        raise DataError(
+            f"date column {date_column!r}, row {json_safe(frame.index[first])!r}: expected a date such as "
+            f"2020-01-31, found {raw.iloc[first]!r} ({int(bad.sum())} such row(s)); fix or drop those rows."
+        )
+    return np.argsort(dates.to_numpy(), kind="stable")
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from pyanalytics.errors import DataError, ParameterError
-from pyanalytics.splits import MIN_ROWS_PER_PART, ChronologicalSplit, WalkForward, chronological_split
+from pyanalytics.splits import MIN_ROWS_PER_PART, ChronologicalSplit, WalkForward, chronological_split, tabular_split
 
 CASES = [
     (1000, 0.15, 0.15, 1),
@@ -183,3 +183,110 @@ def test_a_zero_test_fraction_splits_train_and_validation_only():
     assert len(split.test) == 0 and len(split.validation) == 20
     assert split.validation[-1] == 99 and split.validation[0] - split.train[-1] - 1 == 3
     assert len(split.train) == 77
+
+
+# --- tabular_split: stratified for independent rows, chronological by a date column -------------
+
+
+@pytest.fixture(scope="module")
+def titanic_frame(shared_data):
+    import pandas as pd
+
+    return pd.read_csv(shared_data("tabular/titanic_train.csv"))
+
+
+def _covers_every_row_once(split, n_rows):
+    every = np.concatenate([split.train, split.validation, split.test])
+    assert np.array_equal(np.sort(every), np.arange(n_rows))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 7])
+def test_stratified_split_keeps_class_shares_within_one_row(titanic_frame, seed):
+    target = titanic_frame["Survived"]
+    split = tabular_split(titanic_frame, target, "binary", seed=seed)
+    _covers_every_row_once(split, len(target))
+    assert [len(split.validation), len(split.test)] == [round(891 * 0.15)] * 2
+    share = target.mean()
+    for part in split.parts().values():
+        assert abs(target.iloc[part].sum() - share * len(part)) <= 1
+
+
+def test_stratified_split_of_a_planted_multiclass_response_keeps_every_class_share():
+    import pandas as pd
+
+    rng = np.random.default_rng(3)
+    target = pd.Series(rng.choice(["a", "b", "c", "d"], 600, p=[0.55, 0.25, 0.15, 0.05]))
+    split = tabular_split(pd.DataFrame(index=target.index), target, "multiclass", validation=0.2, test=0.1, seed=4)
+    for part in split.parts().values():
+        counts = target.iloc[part].value_counts()
+        for label, total in target.value_counts().items():
+            assert abs(counts.get(label, 0) - total * len(part) / len(target)) <= 1
+
+
+def test_same_seed_same_split_and_another_seed_another(titanic_frame):
+    target = titanic_frame["Survived"]
+    first = tabular_split(titanic_frame, target, "binary", seed=5)
+    again = tabular_split(titanic_frame, target, "binary", seed=5)
+    other = tabular_split(titanic_frame, target, "binary", seed=6)
+    for name in ("train", "validation", "test"):
+        assert np.array_equal(first.parts()[name], again.parts()[name])
+    assert not np.array_equal(first.test, other.test)
+
+
+def test_regression_split_is_stratified_on_quantile_bins(shared_data):
+    import pandas as pd
+
+    wages = pd.read_csv(shared_data("tabular/hourly_wages.csv"))
+    target = wages["wage_per_hour"]
+    split = tabular_split(wages, target, "regression", seed=0)
+    _covers_every_row_once(split, len(wages))
+    bins = pd.qcut(target, 10, labels=False, duplicates="drop")
+    for part in split.parts().values():
+        counts = bins.iloc[part].value_counts()
+        for label, total in bins.value_counts().items():
+            assert abs(counts.get(label, 0) - total * len(part) / len(wages)) <= 1
+
+
+def test_a_class_too_small_to_stratify_is_one_line_naming_it():
+    import pandas as pd
+
+    target = pd.Series(["a"] * 50 + ["b"] * 49 + ["rare"])
+    with pytest.raises(DataError) as excinfo:
+        tabular_split(pd.DataFrame(index=target.index), target, "multiclass")
+    assert "'rare' has 1 among 100 rows" in str(excinfo.value) and "\n" not in str(excinfo.value)
+    with pytest.raises(DataError, match="class 7 has 1 among"):
+        tabular_split(pd.DataFrame(index=target.index), pd.Series([1] * 50 + [2] * 49 + [7]), "multiclass")
+    with pytest.raises(ParameterError, match=r"one value per row of the frame \(100\), got 99"):
+        tabular_split(pd.DataFrame(index=target.index), target[:99], "multiclass")
+
+
+def test_chronological_tabular_split_orders_by_the_date_column_and_keeps_the_gap():
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    dates = pd.date_range("2020-01-01", periods=300, freq="D")
+    shuffled = rng.permutation(300)
+    frame = pd.DataFrame({"when": dates[shuffled].strftime("%Y-%m-%d"), "x": rng.normal(size=300)})
+    target = pd.Series(rng.integers(0, 2, 300))
+    split = tabular_split(frame, target, "binary", date_column="when", gap=3, seed=0)
+    when = pd.to_datetime(frame["when"])
+    parts = [split.train, split.validation, split.test]
+    for part in parts:
+        assert when.iloc[part].is_monotonic_increasing
+    for earlier, later in zip(parts, parts[1:]):
+        # the 3 purged rows are the days strictly between the parts
+        assert (when.iloc[later[0]] - when.iloc[earlier[-1]]).days == 4
+    assert split.gap == 3 and len(np.concatenate(parts)) == 300 - 2 * 3
+    assert np.array_equal(
+        tabular_split(frame, target, "binary", date_column="when", gap=3, seed=9).test, split.test
+    )
+
+
+def test_an_unparseable_date_is_refused_naming_the_row():
+    import pandas as pd
+
+    frame = pd.DataFrame({"when": ["2020-01-02", "2020-01-03", "soon", "2020-01-05"]}, index=[1, 2, 3, 4])
+    with pytest.raises(DataError) as excinfo:
+        tabular_split(frame, pd.Series([0, 1, 0, 1]), "binary", date_column="when")
+    message = str(excinfo.value)
+    assert "'when'" in message and "row 3" in message and "'soon'" in message and "\n" not in message
