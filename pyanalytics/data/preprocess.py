@@ -43,7 +43,7 @@ from pyanalytics.data.columns import (
     classify_column,
     numeric_values,
 )
-from pyanalytics.data.quality import DataWarning
+from pyanalytics.errors import DataWarning
 from pyanalytics.errors import DataError, NotFittedError, ParameterError
 from pyanalytics.jsonio import json_safe
 from pyanalytics.params import check_float
