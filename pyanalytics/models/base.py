@@ -82,10 +82,12 @@ class DirectionClassifier(EstimatorState, ClassifierMixin, BaseEstimator):
     _input_ndim = 2  # rows x features; sequence models take samples x timesteps x features
     _multiclass = False  # direction-only models (sequence networks, finance baselines) take two classes
     _fitted_attribute = "threshold_"
+    _naive = False  # a naive baseline scores poorly by design (scikit-learn's poor_score tag)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_class = self._multiclass
+        tags.classifier_tags.poor_score = self._naive
         return tags
 
     def fit(self, X, y, *, validation_data=None, on_epoch=None):

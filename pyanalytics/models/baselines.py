@@ -20,6 +20,7 @@ class MajorityClassBaseline(DirectionClassifier):
     """
 
     _multiclass = True
+    _naive = True
 
     def _fit(self, X, y, validation, on_epoch) -> None:
         priors = np.bincount(y, minlength=len(self.classes_)) / len(y)
@@ -51,6 +52,8 @@ class MajorityClassBaseline(DirectionClassifier):
 class AlwaysUpBaseline(DirectionClassifier):
     """Always says up: the buy-and-hold view of direction."""
 
+    _naive = True
+
     def _fit(self, X, y, validation, on_epoch) -> None:
         pass
 
@@ -64,6 +67,8 @@ class PreviousDirectionBaseline(DirectionClassifier):
     Args:
         return_feature: name of the feature column holding the latest 1-day return.
     """
+
+    _naive = True
 
     def __init__(self, return_feature="ret_1"):
         self.return_feature = return_feature

@@ -113,7 +113,7 @@ class KerasTraining:
             verbose=0,
         )
         self.network_ = model
-        self._compiled_forward = None
+        self._forward_cache = {}
         self.history_ = {k: [float(v) for v in vs] for k, vs in history.history.items()}
         self.best_epoch_ = (stopper.best_epoch if validation is not None else len(history.epoch) - 1) + 1
         return validation
@@ -127,15 +127,18 @@ class KerasTraining:
         ``predict_on_batch`` retraces for every new batch size and ``model.predict`` costs about
         50 ms per call; one ``tf.function`` with an open batch dimension costs ~0.5 ms per row.
         """
-        if getattr(self, "_compiled_forward", None) is None:
+        # The cache is a dict made at fit or load time and filled here, so prediction leaves the
+        # estimator's attributes as they were (scikit-learn's check_dict_unchanged).
+        cache = self._forward_cache
+        if "forward" not in cache:
             import tensorflow as tf
 
             timesteps = (self.n_timesteps_in_,) if self._input_ndim == 3 else ()
             spec = tf.TensorSpec(shape=(None, *timesteps, self.n_features_in_), dtype=tf.float32)
             # A partial has no __code__, so TensorFlow's retracing detector keys on this object
             # rather than on shared code: each model's function traces once and says nothing.
-            self._compiled_forward = tf.function(partial(_inference, self.network_), input_signature=[spec])
-        return self._compiled_forward
+            cache["forward"] = tf.function(partial(_inference, self.network_), input_signature=[spec])
+        return cache["forward"]
 
     def _network_output(self, X: np.ndarray) -> np.ndarray:
         """The network's output for validated rows, shape (n, output units), as float64."""
@@ -160,7 +163,7 @@ class KerasTraining:
         self.best_epoch_ = learned["best_epoch"]
         self.history_ = learned["history"]
         self.network_ = network
-        self._compiled_forward = None
+        self._forward_cache = {}
 
 
 class KerasDirectionClassifier(KerasTraining, DirectionClassifier):

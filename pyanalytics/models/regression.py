@@ -28,6 +28,13 @@ class TabularRegressor(EstimatorState, RegressorMixin, BaseEstimator):
 
     _parameter_rules: dict = {}
     _fitted_attribute = "target_mean_"
+    _input_ndim = 2  # rows x features
+    _naive = False  # a naive baseline scores poorly by design (scikit-learn's poor_score tag)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.regressor_tags.poor_score = self._naive
+        return tags
 
     def fit(self, X, y, *, validation_data=None, on_epoch=None):
         """Learn from features ``X`` and a numeric target ``y``.
@@ -74,6 +81,8 @@ class TabularRegressor(EstimatorState, RegressorMixin, BaseEstimator):
 
 class MeanBaseline(TabularRegressor):
     """Always predicts the training mean (scikit-learn's ``DummyRegressor(strategy="mean")``)."""
+
+    _naive = True
 
     def _fit(self, X, y, validation, on_epoch) -> None:
         pass

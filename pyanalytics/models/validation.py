@@ -67,7 +67,10 @@ def check_features(estimator, X, *, where: str, fitted: bool) -> np.ndarray:
     ndim = getattr(estimator, "_input_ndim", 2)
     if array.ndim != ndim:
         shape = "rows x features" if ndim == 2 else "samples x timesteps x features"
-        raise DataError(f"{owner}: X must be {ndim}-D ({shape}), got shape {array.shape}.")
+        raise DataError(
+            f"{owner}: X must be {ndim}-D ({shape}), got shape {array.shape}. Reshape your data"
+            + (", e.g. with X.reshape(-1, 1) for one feature or X.reshape(1, -1) for one row." if ndim == 2 else ".")
+        )
     if array.shape[0] == 0:
         raise DataError(f"{owner}: X has no rows; expected at least one.")
     if array.shape[-1] == 0:
@@ -92,7 +95,8 @@ def check_features(estimator, X, *, where: str, fitted: bool) -> np.ndarray:
     elif array.shape[-1] != estimator.n_features_in_:
         raise DataError(
             f"{owner}: X has {array.shape[-1]} features, but the model was fitted with "
-            f"{estimator.n_features_in_}."
+            f"{estimator.n_features_in_}. Pass the columns it was fitted with (X has {array.shape[-1]} "
+            f"features, but {type(estimator).__name__} is expecting {estimator.n_features_in_} features as input)."
         )
     elif ndim == 3 and array.shape[1] != estimator.n_timesteps_in_:
         raise DataError(
@@ -109,10 +113,11 @@ def _float_array(X, owner: str) -> np.ndarray:
             f"{owner}: X is a sparse matrix; pyanalytics estimators take dense input. "
             "Convert it with X.toarray() first."
         )
-    if np.iscomplexobj(X):
-        raise DataError(f"{owner}: X holds complex numbers. Complex data not supported; pass real numbers.")
     try:
-        return np.asarray(X, dtype=np.float64)
+        array = np.asarray(X)
+        if array.dtype.kind == "c":
+            raise DataError(f"{owner}: X holds complex numbers. Complex data not supported; pass real numbers.")
+        return array.astype(np.float64)
     except TypeError as error:  # a non-numeric object such as a dict
         raise TypeError(f"{owner}: X must hold numbers, but float() argument must be a string or a real number: {error}.") from None
     except ValueError as error:  # a string that is not a number, or ragged rows
@@ -133,11 +138,19 @@ def _joined(values) -> str:
 
 def _column_to_1d(y: np.ndarray, owner: str) -> np.ndarray:
     warnings.warn(
-        f"{owner}: A column-vector y was passed when a 1d array was expected; it was flattened.",
+        f"A column-vector y was passed when a 1d array was expected ({owner}); it was flattened.",
         DataConversionWarning,
         stacklevel=4,
     )
     return y.ravel()
+
+
+def _check_y_given(estimator, y, owner: str) -> None:
+    if y is None:
+        raise DataError(
+            f"{owner}: {type(estimator).__name__} requires y to be passed, but the target y is None; "
+            "pass one target value per row of X."
+        )
 
 
 def encode_labels(estimator, y, n_rows: int, *, where: str, multiclass: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -150,6 +163,7 @@ def encode_labels(estimator, y, n_rows: int, *, where: str, multiclass: bool) ->
     from sklearn.utils.multiclass import type_of_target
 
     owner = f"{type(estimator).__name__}.{where}"
+    _check_y_given(estimator, y, owner)
     index = y.index if isinstance(y, pd.Series) else None
     labels = np.asarray(y)
     if labels.ndim == 2 and labels.shape[1] == 1:
@@ -186,8 +200,9 @@ def encode_labels(estimator, y, n_rows: int, *, where: str, multiclass: bool) ->
         )
     if len(classes) > 2 and not multiclass:
         raise DataError(
-            f"{owner}: y holds {len(classes)} classes ({_joined(classes)}); {type(estimator).__name__} "
-            "takes two. Use DNNClassifier or a tabular baseline for more."
+            f"{owner}: Only binary classification is supported. y holds {len(classes)} classes "
+            f"({_joined(classes)}); {type(estimator).__name__} takes two. Use DNNClassifier, "
+            "MajorityClassBaseline or LogisticRegressionBaseline for more."
         )
     if classes.dtype.kind == "f" and np.all(classes == np.round(classes)):
         classes = classes.astype(np.int64)  # 0.0/1.0 direction labels are the classes 0 and 1
@@ -197,6 +212,7 @@ def encode_labels(estimator, y, n_rows: int, *, where: str, multiclass: bool) ->
 def encode_known_labels(estimator, y, n_rows: int, classes: np.ndarray, *, where: str) -> np.ndarray:
     """Indices into ``classes`` of labels ``y`` (validation rows), refusing a class not seen in fit."""
     owner = f"{type(estimator).__name__}.{where}"
+    _check_y_given(estimator, y, owner)
     index = y.index if isinstance(y, pd.Series) else None
     labels = np.asarray(y).ravel()
     if labels.shape[0] != n_rows:
@@ -214,6 +230,7 @@ def encode_known_labels(estimator, y, n_rows: int, classes: np.ndarray, *, where
 def check_targets(estimator, y, n_rows: int, *, where: str) -> np.ndarray:
     """Validate a numeric regression target for ``n_rows`` rows and return it as float64."""
     owner = f"{type(estimator).__name__}.{where}"
+    _check_y_given(estimator, y, owner)
     index = y.index if isinstance(y, pd.Series) else None
     values = np.asarray(y)
     if values.ndim == 2 and values.shape[1] == 1:
