@@ -136,21 +136,27 @@ def _joined(values) -> str:
     return " or ".join(values) if len(values) <= 2 else "one of " + ", ".join(values)
 
 
-def _column_to_1d(y: np.ndarray, owner: str) -> np.ndarray:
-    warnings.warn(
-        f"A column-vector y was passed when a 1d array was expected ({owner}); it was flattened.",
-        DataConversionWarning,
-        stacklevel=4,
-    )
-    return y.ravel()
-
-
-def _check_y_given(estimator, y, owner: str) -> None:
+def _target_column(estimator, y, n_rows: int, owner: str, what: str) -> tuple[np.ndarray, pd.Index | None]:
+    """``y`` as one column of ``n_rows`` entries (a column vector is flattened with a warning), and its index."""
     if y is None:
         raise DataError(
             f"{owner}: {type(estimator).__name__} requires y to be passed, but the target y is None; "
             "pass one target value per row of X."
         )
+    index = y.index if isinstance(y, pd.Series) else None
+    values = np.asarray(y)
+    if values.ndim == 2 and values.shape[1] == 1:
+        warnings.warn(
+            f"A column-vector y was passed when a 1d array was expected ({owner}); it was flattened.",
+            DataConversionWarning,
+            stacklevel=4,
+        )
+        values = values.ravel()
+    if values.ndim != 1:
+        raise DataError(f"{owner}: y must be one column of {what}, got shape {values.shape}.")
+    if values.shape[0] != n_rows:
+        raise DataError(f"{owner}: y has {values.shape[0]} {what} but X has {n_rows} rows.")
+    return values, index
 
 
 def encode_labels(estimator, y, n_rows: int, *, where: str, multiclass: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -163,15 +169,7 @@ def encode_labels(estimator, y, n_rows: int, *, where: str, multiclass: bool) ->
     from sklearn.utils.multiclass import type_of_target
 
     owner = f"{type(estimator).__name__}.{where}"
-    _check_y_given(estimator, y, owner)
-    index = y.index if isinstance(y, pd.Series) else None
-    labels = np.asarray(y)
-    if labels.ndim == 2 and labels.shape[1] == 1:
-        labels = _column_to_1d(labels, owner)
-    if labels.ndim != 1:
-        raise DataError(f"{owner}: y must be one column of class labels, got shape {labels.shape}.")
-    if labels.shape[0] != n_rows:
-        raise DataError(f"{owner}: y has {labels.shape[0]} labels but X has {n_rows} rows.")
+    labels, index = _target_column(estimator, y, n_rows, owner, "labels")
     missing = pd.isna(labels)
     if missing.any():
         row = int(np.argmax(missing))
@@ -212,11 +210,7 @@ def encode_labels(estimator, y, n_rows: int, *, where: str, multiclass: bool) ->
 def encode_known_labels(estimator, y, n_rows: int, classes: np.ndarray, *, where: str) -> np.ndarray:
     """Indices into ``classes`` of labels ``y`` (validation rows), refusing a class not seen in fit."""
     owner = f"{type(estimator).__name__}.{where}"
-    _check_y_given(estimator, y, owner)
-    index = y.index if isinstance(y, pd.Series) else None
-    labels = np.asarray(y).ravel()
-    if labels.shape[0] != n_rows:
-        raise DataError(f"{owner}: y has {labels.shape[0]} labels but X has {n_rows} rows.")
+    labels, index = _target_column(estimator, y, n_rows, owner, "labels")
     known = np.isin(labels, classes) & ~pd.isna(labels)
     if not known.all():
         row = int(np.argmin(known))
@@ -230,15 +224,7 @@ def encode_known_labels(estimator, y, n_rows: int, classes: np.ndarray, *, where
 def check_targets(estimator, y, n_rows: int, *, where: str) -> np.ndarray:
     """Validate a numeric regression target for ``n_rows`` rows and return it as float64."""
     owner = f"{type(estimator).__name__}.{where}"
-    _check_y_given(estimator, y, owner)
-    index = y.index if isinstance(y, pd.Series) else None
-    values = np.asarray(y)
-    if values.ndim == 2 and values.shape[1] == 1:
-        values = _column_to_1d(values, owner)
-    if values.ndim != 1:
-        raise DataError(f"{owner}: y must be one column of numbers, got shape {values.shape}.")
-    if values.shape[0] != n_rows:
-        raise DataError(f"{owner}: y has {values.shape[0]} values but X has {n_rows} rows.")
+    values, index = _target_column(estimator, y, n_rows, owner, "values")
     try:
         values = values.astype(np.float64)
     except (TypeError, ValueError):
