@@ -178,7 +178,10 @@ def encode_labels(estimator, y, n_rows: int, *, where: str, multiclass: bool) ->
             f"{owner}: y {_row_label(index, row)} is {labels[row]}; expected {known}. Rows whose label is "
             "unknown (the last `horizon` rows of direction labels) cannot be used for training."
         )
-    kind = type_of_target(labels)
+    try:
+        kind = type_of_target(labels)
+    except (TypeError, ValueError) as error:  # e.g. a mix of strings and numbers
+        raise DataError(f"{owner}: y cannot be read as class labels: {error}. Use one type of label.") from None
     if kind not in ("binary", "multiclass"):
         raise DataError(
             f"{owner}: Unknown label type: y is {kind}; a classifier expects discrete classes. "

@@ -97,6 +97,8 @@ def test_label_and_target_errors_name_the_estimator_and_row():
         DNNClassifier().fit(X, np.full(60, "red"))
     with pytest.raises(DataError, match=r"MajorityClassBaseline\.fit: Unknown label type: y is continuous"):
         MajorityClassBaseline().fit(X, np.linspace(0, 1, 60))
+    with pytest.raises(DataError, match=r"MajorityClassBaseline\.fit: y cannot be read as class labels"):
+        MajorityClassBaseline().fit(X, np.array(["a", 1] * 30, dtype=object))
     target = pd.Series(np.arange(60.0))
     target[7] = np.nan
     with pytest.raises(DataError, match=r"RidgeBaseline\.fit: y row 8 is nan; expected a finite number"):
