@@ -74,9 +74,8 @@ EXPECTED_FAILURES = {
     },
 }
 
-ESTIMATORS = [
-    DNNClassifier(**FAST_NETWORK),
-    DNNRegressor(**FAST_NETWORK),
+NETWORKS = [DNNClassifier(**FAST_NETWORK), DNNRegressor(**FAST_NETWORK)]
+BASELINES = [
     MajorityClassBaseline(),
     AlwaysUpBaseline(),
     PreviousDirectionBaseline(),
@@ -90,9 +89,12 @@ def expected_failures(estimator) -> dict[str, str]:
     return EXPECTED_FAILURES.get(type(estimator).__name__, {})
 
 
-@parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failures)
-def test_sklearn_estimator_checks(estimator, check, request):
-    if isinstance(estimator, (DNNClassifier, DNNRegressor)):
-        request.applymarker(pytest.mark.slow)
+@parametrize_with_checks(BASELINES, expected_failed_checks=expected_failures)
+def test_baselines_pass_sklearn_checks(estimator, check):
     check(estimator)
 
+
+@pytest.mark.slow  # about 110 fits of a small network: most of this file's time
+@parametrize_with_checks(NETWORKS, expected_failed_checks=expected_failures)
+def test_networks_pass_sklearn_checks(estimator, check):
+    check(estimator)
