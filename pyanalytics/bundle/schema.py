@@ -166,7 +166,7 @@ def estimator(kind: str):
         "n_features": integer(1),
         "threshold": PROBABILITY,
         "learned": LEARNED[kind],
-    })
+    }, {"classes": array(anything)})
 
 
 def model_name(value, key):

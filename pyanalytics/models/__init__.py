@@ -1,4 +1,4 @@
-"""Direction models: the Keras networks and the naive baselines, all in one estimator contract.
+"""Models of every task: the Keras networks and the naive baselines, all in one estimator contract.
 
 Importing this package does not import TensorFlow; a network is built only in ``fit``.
 """
@@ -11,21 +11,38 @@ from pyanalytics.models.baselines import (
     MajorityClassBaseline,
     PreviousDirectionBaseline,
 )
-from pyanalytics.models.dnn import DNNClassifier
+from pyanalytics.models.dnn import COURSE_STACKS, DNNClassifier, DNNRegressor
 from pyanalytics.models.recurrent import GRUClassifier, LSTMClassifier
+from pyanalytics.models.regression import REGRESSION_BASELINES, MeanBaseline, RidgeBaseline
 
 MODELS = dict(zip(MODEL_NAMES, (DNNClassifier, LSTMClassifier, GRUClassifier), strict=True))
 SEQUENCE_MODELS = SEQUENCE_MODEL_NAMES
 
+
+def task_baselines(task) -> dict:
+    """The naive baselines a task's models stand beside: name -> unfitted estimator class.
+
+    Args:
+        task: a ``pyanalytics.tasks.Task`` (its ``baselines`` names them).
+    """
+    known = {**BASELINES, **REGRESSION_BASELINES}
+    return {name: known[name] for name in task.baselines}
+
 __all__ = [
     "BASELINES",
+    "COURSE_STACKS",
     "MODELS",
+    "REGRESSION_BASELINES",
     "AlwaysUpBaseline",
     "DNNClassifier",
+    "DNNRegressor",
+    "MeanBaseline",
+    "RidgeBaseline",
     "GRUClassifier",
     "LSTMClassifier",
     "SEQUENCE_MODELS",
     "LogisticRegressionBaseline",
     "MajorityClassBaseline",
     "PreviousDirectionBaseline",
+    "task_baselines",
 ]

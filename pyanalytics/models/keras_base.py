@@ -1,27 +1,32 @@
-"""What every Keras direction model shares: scaling, seeding, early stopping, fast prediction."""
+"""What every Keras model shares: scaling, seeding, early stopping, fast prediction."""
 
 from functools import partial
 
 import numpy as np
 from sklearn.preprocessing import StandardScaler
 
+from pyanalytics.errors import ParameterError
 from pyanalytics.evaluation.costs import check_alpha
 from pyanalytics.models.base import DirectionClassifier
 from pyanalytics.params import check_float, check_int, check_seed
 
 PREDICT_CHUNK = 65_536
 
-KERAS_PARAMETER_RULES = {
+TRAINING_PARAMETER_RULES = {
     "learning_rate": partial(check_float, low=0.0, high=10.0, low_open=True),
     "batch_size": partial(check_int, minimum=1),
     "epochs": partial(check_int, minimum=1),
     "patience": partial(check_int, minimum=0),
     "validation_fraction": partial(check_float, low=0.0, high=0.5),
     "validation_gap": partial(check_int, minimum=0),
+    "seed": check_seed,
+}
+
+KERAS_PARAMETER_RULES = {
+    **TRAINING_PARAMETER_RULES,
     "threshold": partial(check_float, low=0.0, high=1.0),
     "cost_fp": lambda name, value: None if value is None else check_alpha(value, name),
     "tune_threshold": lambda name, value: bool(value),
-    "seed": check_seed,
 }
 
 
@@ -38,26 +43,32 @@ def _scaler_from_dict(learned: dict) -> StandardScaler:
     return scaler
 
 
-class KerasDirectionClassifier(DirectionClassifier):
-    """Base of the neural direction models.
+class KerasTraining:
+    """Training and prediction shared by every Keras estimator, whatever its task.
 
     Fits a StandardScaler on the training rows only, builds the network from
     ``_build_network(input_shape)``, trains it with Adam, and stops early on validation loss,
     restoring the best epoch's weights. Validation rows come from ``validation_data`` or, failing
     that, the last ``validation_fraction`` of the training rows after a purge gap of
     ``validation_gap`` rows. Prediction calls the network directly through one compiled function,
-    not ``model.predict``, which costs about 50 ms per call.
-
-    Mistakes can cost unequally: with ``cost_fp = alpha`` a false positive costs ``alpha`` false
-    negatives. By default the network then learns with the cost-weighted loss in a custom
-    TensorFlow training step (``pyanalytics.models.cost``); with ``tune_threshold`` it learns with
-    plain binary cross-entropy and its decision threshold is tuned on the validation rows instead.
+    not ``model.predict``, which costs about 50 ms per call. Subclasses build the network in
+    ``_build_network(input_shape)`` and name the task (``pyanalytics.tasks``) they learn in
+    ``_task()``, which gives the loss and the tracked metrics.
     """
 
-    _parameter_rules = KERAS_PARAMETER_RULES
+    def _task(self):
+        raise NotImplementedError
 
     def _build_network(self, input_shape: tuple[int, ...]):
         raise NotImplementedError
+
+    def _compiled_model(self, network):
+        import keras
+
+        task = self._task()
+        optimizer = keras.optimizers.Adam(learning_rate=self._params["learning_rate"])
+        network.compile(optimizer=optimizer, loss=task.loss, metrics=list(task.tracked) or None)
+        return network
 
     def _split_validation(self, X, y, validation):
         if validation is not None or self._params["validation_fraction"] == 0:
@@ -67,21 +78,6 @@ class KerasDirectionClassifier(DirectionClassifier):
         if n_val == 0 or n_train < 1:
             return X, y, None
         return X[:n_train], y[:n_train], (X[-n_val:], y[-n_val:])
-
-    def _compiled_model(self, network):
-        """The network itself, or wrapped in the cost-sensitive trainer, compiled."""
-        import keras
-
-        alpha = self._params["cost_fp"]
-        optimizer = keras.optimizers.Adam(learning_rate=self._params["learning_rate"])
-        if alpha is None or self._params["tune_threshold"]:
-            network.compile(optimizer=optimizer, loss="binary_crossentropy")
-            return network
-        from pyanalytics.models.cost import CostSensitiveBinaryCrossentropy, CostSensitiveTrainer
-
-        trainer = CostSensitiveTrainer(network, alpha=alpha)
-        trainer.compile(optimizer=optimizer, loss=CostSensitiveBinaryCrossentropy(alpha))
-        return trainer
 
     def _fit(self, X, y, validation, on_epoch):
         import keras
@@ -117,7 +113,7 @@ class KerasDirectionClassifier(DirectionClassifier):
             verbose=0,
         )
         self.network_ = model
-        self._compiled_forward = None
+        self._forward_cache = {}
         self.history_ = {k: [float(v) for v in vs] for k, vs in history.history.items()}
         self.best_epoch_ = (stopper.best_epoch if validation is not None else len(history.epoch) - 1) + 1
         return validation
@@ -131,24 +127,28 @@ class KerasDirectionClassifier(DirectionClassifier):
         ``predict_on_batch`` retraces for every new batch size and ``model.predict`` costs about
         50 ms per call; one ``tf.function`` with an open batch dimension costs ~0.5 ms per row.
         """
-        if getattr(self, "_compiled_forward", None) is None:
+        # The cache is a dict made at fit or load time and filled here, so prediction leaves the
+        # estimator's attributes as they were (scikit-learn's check_dict_unchanged).
+        cache = self._forward_cache
+        if "forward" not in cache:
             import tensorflow as tf
 
             timesteps = (self.n_timesteps_in_,) if self._input_ndim == 3 else ()
             spec = tf.TensorSpec(shape=(None, *timesteps, self.n_features_in_), dtype=tf.float32)
             # A partial has no __code__, so TensorFlow's retracing detector keys on this object
             # rather than on shared code: each model's function traces once and says nothing.
-            self._compiled_forward = tf.function(partial(_inference, self.network_), input_signature=[spec])
-        return self._compiled_forward
+            cache["forward"] = tf.function(partial(_inference, self.network_), input_signature=[spec])
+        return cache["forward"]
 
-    def _prob_up(self, X: np.ndarray) -> np.ndarray:
+    def _network_output(self, X: np.ndarray) -> np.ndarray:
+        """The network's output for validated rows, shape (n, output units), as float64."""
         scaled = self._scaled(X)
         forward = self._forward()
         chunks = [
             forward(scaled[i : i + PREDICT_CHUNK]).numpy()
             for i in range(0, len(scaled), PREDICT_CHUNK)
         ]
-        return np.concatenate(chunks).reshape(-1).astype(np.float64)
+        return np.concatenate(chunks).reshape(len(X), -1).astype(np.float64)
 
     def _learned_state(self) -> dict:
         return {
@@ -163,4 +163,48 @@ class KerasDirectionClassifier(DirectionClassifier):
         self.best_epoch_ = learned["best_epoch"]
         self.history_ = learned["history"]
         self.network_ = network
-        self._compiled_forward = None
+        self._forward_cache = {}
+
+
+class KerasDirectionClassifier(KerasTraining, DirectionClassifier):
+    """Base of the neural classifiers: a sigmoid unit for two classes, softmax for more.
+
+    Mistakes can cost unequally: with ``cost_fp = alpha`` a false positive costs ``alpha`` false
+    negatives. By default the network then learns with the cost-weighted loss in a custom
+    TensorFlow training step (``pyanalytics.models.cost``); with ``tune_threshold`` it learns with
+    plain binary cross-entropy and its decision threshold is tuned on the validation rows instead.
+    Cost-sensitive training is binary only.
+    """
+
+    _parameter_rules = KERAS_PARAMETER_RULES
+
+    def _task(self):
+        from pyanalytics.tasks import classification_task
+
+        return classification_task(len(self.classes_))
+
+    def _compiled_model(self, network):
+        """The network itself, or wrapped in the cost-sensitive trainer, compiled."""
+        alpha = self._params["cost_fp"]
+        if alpha is None or self._params["tune_threshold"]:
+            return super()._compiled_model(network)
+        if len(self.classes_) > 2:
+            raise ParameterError(
+                f"cost_fp: cost-sensitive training is binary, but y holds {len(self.classes_)} classes; "
+                "leave cost_fp at None for a multi-class model."
+            )
+        import keras
+
+        from pyanalytics.models.cost import CostSensitiveBinaryCrossentropy, CostSensitiveTrainer
+
+        trainer = CostSensitiveTrainer(network, alpha=alpha)
+        optimizer = keras.optimizers.Adam(learning_rate=self._params["learning_rate"])
+        trainer.compile(optimizer=optimizer, loss=CostSensitiveBinaryCrossentropy(alpha))
+        return trainer
+
+    def _prob_up(self, X: np.ndarray) -> np.ndarray:
+        return self._network_output(X).reshape(-1)
+
+    def _class_probabilities(self, X: np.ndarray) -> np.ndarray:
+        probabilities = self._network_output(X)
+        return probabilities / probabilities.sum(axis=1, keepdims=True)

@@ -9,29 +9,51 @@ def dense_network(
     hidden_units: tuple[int, ...] = (64, 32),
     activation: str = "relu",
     dropout: float = 0.2,
+    batch_norm: bool = False,
+    output_units: int = 1,
+    output_activation: str = "sigmoid",
+    output_bias: float | None = None,
+    output_name: str = "prob_up",
+    name: str = "direction_dnn",
 ) -> keras.Model:
-    """A feed-forward direction network: hidden Dense layers, then one sigmoid unit.
+    """A feed-forward network: hidden Dense layers, then the task's output layer.
 
-    With the default two hidden layers it is the course's three-Dense-layer network.
+    With the defaults it is the course's three-Dense-layer direction network (one sigmoid unit).
+    With ``batch_norm`` each hidden layer is the course's "improved" block: Dense without
+    activation, BatchNormalization, the activation, then Dropout.
 
     Args:
         n_features: width of the input rows.
         hidden_units: size of each hidden Dense layer, in order.
         activation: activation of the hidden layers (any Keras activation name).
         dropout: dropout rate after each hidden layer (0 turns it off).
+        batch_norm: normalise each hidden layer's output before its activation.
+        output_units: units of the output layer (1, or the number of classes for softmax).
+        output_activation: activation of the output layer (sigmoid, softmax or linear).
+        output_bias: initial bias of the output units (a regression starts at the target mean).
+        output_name: name of the output layer.
+        name: name of the model.
 
     Example:
         >>> dense_network(10).output.shape
         (None, 1)
+        >>> dense_network(4, hidden_units=(8,), batch_norm=True, output_units=3, output_activation="softmax").output.shape
+        (None, 3)
     """
     inputs = keras.Input(shape=(n_features,), name="features")
     x = inputs
     for i, units in enumerate(hidden_units, start=1):
-        x = keras.layers.Dense(units, activation=activation, name=f"dense_{i}")(x)
+        if batch_norm:
+            x = keras.layers.Dense(units, use_bias=False, name=f"dense_{i}")(x)
+            x = keras.layers.BatchNormalization(name=f"batch_norm_{i}")(x)
+            x = keras.layers.Activation(activation, name=f"activation_{i}")(x)
+        else:
+            x = keras.layers.Dense(units, activation=activation, name=f"dense_{i}")(x)
         if dropout:
             x = keras.layers.Dropout(dropout, name=f"dropout_{i}")(x)
-    outputs = keras.layers.Dense(1, activation="sigmoid", name="prob_up")(x)
-    return keras.Model(inputs, outputs, name="direction_dnn")
+    bias = "zeros" if output_bias is None else keras.initializers.Constant(output_bias)
+    outputs = keras.layers.Dense(output_units, activation=output_activation, bias_initializer=bias, name=output_name)(x)
+    return keras.Model(inputs, outputs, name=name)
 
 
 def recurrent_network(

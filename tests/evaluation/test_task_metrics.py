@@ -1,0 +1,100 @@
+"""Per-task metrics beside the baselines, and one verdict per task with the task's margin."""
+
+import math
+
+import numpy as np
+import pytest
+from sklearn import metrics
+
+from pyanalytics.evaluation import metrics as binary_metrics_module
+from pyanalytics.evaluation.task_metrics import (
+    binary_metrics,
+    multiclass_metrics,
+    regression_metrics,
+    task_metrics_table,
+    task_verdict,
+)
+from pyanalytics.tasks import TASKS
+
+
+def test_the_binary_margin_is_the_direction_verdicts():
+    assert TASKS["binary"].margin == binary_metrics_module.AUC_EDGE
+
+
+def test_each_task_declares_its_outputs_and_columns():
+    binary, multi, regression = TASKS["binary"], TASKS["multiclass"], TASKS["regression"]
+    assert (binary.output_units(2), binary.output_activation, binary.loss) == (1, "sigmoid", "binary_crossentropy")
+    assert (multi.output_units(4), multi.output_activation) == (4, "softmax")
+    assert (regression.output_units(None), regression.output_activation, regression.loss) == (1, "linear", "mse")
+    assert binary.prediction_columns(["died", "survived"]) == ["prob_survived", "class"]
+    assert multi.prediction_columns([0, 1, 2]) == ["prob_0", "prob_1", "prob_2", "class"]
+    assert regression.prediction_columns(None) == ["prediction"]
+    assert (binary.higher_is_better, multi.higher_is_better, regression.higher_is_better) == (True, True, False)
+
+
+def test_regression_metrics_match_scikit_learn():
+    rng = np.random.default_rng(0)
+    y = rng.normal(size=50)
+    pred = y + rng.normal(scale=0.5, size=50)
+    m = regression_metrics(y, pred)
+    assert m["mse"] == pytest.approx(metrics.mean_squared_error(y, pred))
+    assert m["rmse"] == pytest.approx(math.sqrt(m["mse"]))
+    assert m["mae"] == pytest.approx(metrics.mean_absolute_error(y, pred))
+    assert m["r2"] == pytest.approx(metrics.r2_score(y, pred)) and m["n"] == 50
+
+
+def test_binary_metrics_add_pr_auc_for_any_positive_label():
+    y = np.array(["no", "yes", "yes", "no", "yes", "no"])
+    p = np.array([0.1, 0.8, 0.4, 0.6, 0.9, 0.2])
+    m = binary_metrics(y, p, positive="yes")
+    hits = (y == "yes").astype(int)
+    assert m["pr_auc"] == pytest.approx(metrics.average_precision_score(hits, p))
+    assert m["roc_auc"] == pytest.approx(metrics.roc_auc_score(hits, p))
+    assert m["confusion"] == {"tn": 2, "fp": 1, "fn": 1, "tp": 2}
+
+
+def test_multiclass_metrics_give_the_confusion_matrix_in_class_order():
+    classes = np.array(["a", "b", "c"])
+    y = np.array(["a", "b", "c", "c"])
+    proba = np.array([[0.8, 0.1, 0.1], [0.2, 0.7, 0.1], [0.1, 0.6, 0.3], [0.1, 0.1, 0.8]])
+    m = multiclass_metrics(y, proba, classes)
+    assert m["accuracy"] == 0.75 and m["classes"] == ["a", "b", "c"]
+    assert m["confusion"] == [[1, 0, 0], [0, 1, 0], [0, 1, 1]]
+    assert m["macro_f1"] == pytest.approx(metrics.f1_score(y, classes[proba.argmax(1)], average="macro"))
+    assert m["log_loss"] == pytest.approx(metrics.log_loss(y, proba, labels=classes))
+
+
+@pytest.mark.parametrize(
+    "task, model, baselines, judgement",
+    [
+        ("regression", {"rmse": 2.00}, {"mean": {"rmse": 3.0}, "ridge": {"rmse": 2.10}}, "better"),  # 4.8 % lower
+        ("regression", {"rmse": 2.07}, {"mean": {"rmse": 3.0}, "ridge": {"rmse": 2.10}}, "no_edge"),  # 1.4 % lower
+        ("regression", {"rmse": 2.20}, {"mean": {"rmse": 3.0}, "ridge": {"rmse": 2.10}}, "worse"),
+        ("binary", {"roc_auc": 0.526}, {"majority_class": {"roc_auc": 0.5}, "lr": {"roc_auc": 0.524}}, "no_edge"),
+        ("binary", {"roc_auc": 0.60}, {"majority_class": {"roc_auc": 0.5}, "lr": {"roc_auc": 0.55}}, "better"),
+        ("multiclass", {"accuracy": 0.96}, {"majority_class": {"accuracy": 0.4}, "lr": {"accuracy": 0.97}}, "no_edge"),
+        ("multiclass", {"accuracy": 0.90}, {"majority_class": {"accuracy": 0.4}, "lr": {"accuracy": 0.97}}, "worse"),
+        ("binary", {"roc_auc": math.nan}, {"lr": {"roc_auc": 0.55}}, "undefined"),
+    ],
+)
+def test_one_verdict_per_task_with_its_margin(task, model, baselines, judgement):
+    verdict = task_verdict(TASKS[task], {"dnn": model, **baselines}, "dnn")
+    assert verdict.judgement == judgement
+    if judgement != "undefined":
+        best = "ridge" if task == "regression" else "lr"
+        assert verdict.baseline == best and best in verdict.sentence
+
+
+def test_the_regression_sentence_gives_the_relative_margin():
+    verdict = task_verdict(TASKS["regression"], {"dnn": {"rmse": 2.0}, "ridge": {"rmse": 2.1}}, "dnn")
+    assert verdict.edge == pytest.approx(0.1 / 2.1)
+    assert verdict.sentence == (
+        "dnn RMSE 2.000 vs 2.100 for the best baseline, ridge (edge +4.8%): it beats ridge "
+        "(an edge under 2% counts as none)."
+    )
+
+
+def test_the_table_has_the_tasks_metric_columns():
+    results = {"dnn": regression_metrics([1, 2, 3], [1, 2, 4]), "mean": regression_metrics([1, 2, 3], [2, 2, 2])}
+    table = task_metrics_table(TASKS["regression"], results)
+    assert list(table.index) == ["dnn", "mean"] and list(table.columns) == ["mse", "rmse", "mae", "r2"]
