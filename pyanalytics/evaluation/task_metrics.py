@@ -1,30 +1,21 @@
-"""Metrics of every task beside its naive baselines, and one verdict per task.
+"""Metrics of every task beside its naive baselines (their verdict: ``evaluation.verdict.task_verdict``).
 
 The task (``pyanalytics.tasks``) names its metrics, its headline metric, the sense of that metric
-and the margin an edge needs; this module computes them and judges:
+and the margin an edge needs; this module computes the metrics:
 
-- regression: MSE, RMSE, MAE, R²; the verdict compares RMSE (a relative margin);
-- binary: ``classification_metrics`` plus PR AUC (average precision); the verdict compares ROC
-  AUC with the ``AUC_EDGE`` margin of the direction models;
-- multiclass: accuracy, macro-F1, log-loss and the confusion matrix; the verdict compares
-  accuracy.
-
-Example:
-    >>> from pyanalytics.tasks import TASKS
-    >>> results = {"dnn": {"rmse": 2.0}, "mean": {"rmse": 3.0}, "ridge": {"rmse": 2.5}}
-    >>> task_verdict(TASKS["regression"], results, "dnn").judgement
-    'better'
+- regression: MSE, RMSE, MAE, R²;
+- binary: ``classification_metrics`` plus PR AUC (average precision);
+- multiclass: accuracy, macro-F1, log-loss and the confusion matrix.
 """
 
 import math
 from collections.abc import Mapping
-from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 from sklearn import metrics
 
-from pyanalytics.evaluation.metrics import AUC_EDGE, classification_metrics
+from pyanalytics.evaluation.metrics import classification_metrics
 
 
 def regression_metrics(y_true, y_pred) -> dict:
@@ -107,67 +98,3 @@ def compare_task_models(task, models: Mapping[str, object], X, y, alpha: float =
 def task_metrics_table(task, results: Mapping[str, dict]) -> pd.DataFrame:
     """One row per model, one column per metric the task names."""
     return pd.DataFrame({name: {k: m.get(k, float("nan")) for k in task.metric_names} for name, m in results.items()}).T
-
-
-class Verdict(NamedTuple):
-    """A task's judgement of a model against its strongest baseline.
-
-    ``judgement`` is ``"better"`` (beats every baseline by at least the task's margin),
-    ``"no_edge"`` (within the margin), ``"worse"`` (a baseline is better by at least the margin)
-    or ``"undefined"`` (the headline metric is not defined for the model or every baseline).
-    ``edge`` is the model's advantage in the headline metric (relative for relative margins).
-    """
-
-    judgement: str
-    sentence: str
-    baseline: str | None
-    edge: float
-
-
-_METRIC_LABELS = {"roc_auc": "ROC AUC", "accuracy": "accuracy", "rmse": "RMSE"}
-
-
-def _margin(task) -> float:
-    # The binary margin is the direction models' ROC AUC edge, read from metrics.AUC_EDGE so the
-    # two verdicts cannot drift apart.
-    return AUC_EDGE if task.name == "binary" else task.margin
-
-
-def task_verdict(task, results: Mapping[str, dict], model_name: str) -> Verdict:
-    """One honest sentence on whether ``model_name`` beats the task's naive baselines.
-
-    Args:
-        task: a ``pyanalytics.tasks.Task``.
-        results: metrics per model name (the model and its baselines), e.g. from
-            ``compare_task_models``.
-        model_name: the model judged; every other entry is a baseline.
-    """
-    metric, label, margin = task.headline, _METRIC_LABELS[task.headline], _margin(task)
-    value = results[model_name].get(metric, float("nan"))
-    baselines = {
-        name: m[metric] for name, m in results.items() if name != model_name and not math.isnan(m.get(metric, math.nan))
-    }
-    if math.isnan(value) or not baselines:
-        return Verdict("undefined", f"{model_name}: {label} is undefined here, so there is no verdict.", None, math.nan)
-    pick = max if task.higher_is_better else min
-    baseline = pick(baselines, key=baselines.get)
-    reference = baselines[baseline]
-    advantage = value - reference if task.higher_is_better else reference - value
-    edge = advantage / abs(reference) if task.relative_margin else advantage
-    if edge >= margin:
-        judgement, words = "better", f"beats {_every(baselines, baseline)}"
-    elif edge <= -margin:
-        judgement, words = "worse", f"does worse than {baseline}"
-    else:
-        judgement, words = "no_edge", f"does not beat {baseline}: no real edge"
-    needed = f"{margin:.0%}" if task.relative_margin else f"{margin:g}"
-    shown = f"{edge:+.1%}" if task.relative_margin else f"{edge:+.3f}"
-    sentence = (
-        f"{model_name} {label} {value:.3f} vs {reference:.3f} for the best baseline, {baseline} "
-        f"(edge {shown}): it {words} (an edge under {needed} counts as none)."
-    )
-    return Verdict(judgement, sentence, baseline, edge)
-
-
-def _every(baselines: Mapping[str, float], best: str) -> str:
-    return best if len(baselines) == 1 else f"every baseline, {best} the strongest"

@@ -1,8 +1,10 @@
-"""One verdict on a model beside its naive baselines, for every front end.
+"""One verdict on a model beside its naive baselines, for every task and every front end.
 
-The command line, both HTML reports and R say the same thing for the same metrics: a model's ROC
-AUC margin over its strongest baseline is an edge only from ``AUC_EDGE`` on (``judge``); one
-test part gets ``verdict``, walk-forward folds ``fold_edge`` (which also asks the folds to agree).
+The command line, both HTML reports and R say the same thing for the same metrics. A model's
+margin in its task's headline metric over its strongest baseline is an edge only from the task's
+margin on (``pyanalytics.tasks``): for direction and other binary models a ROC AUC edge of
+``AUC_EDGE`` (``judge``). One test part gets ``verdict`` (binary) or ``task_verdict`` (any task);
+walk-forward folds get ``fold_edge``, which also asks the folds to agree.
 """
 
 import math
@@ -12,8 +14,7 @@ from dataclasses import asdict, dataclass
 import pandas as pd
 
 from pyanalytics.evaluation.metrics import best_baseline, fold_spread
-
-AUC_EDGE = 0.02  # a ROC AUC margin over the best baseline smaller than this is no real edge
+from pyanalytics.tasks import AUC_EDGE
 JUDGEMENTS = {
     "better": "better than every naive baseline",
     "worse": "worse than a naive baseline",
@@ -47,17 +48,19 @@ class Verdict:
     Attributes:
         judgement: ``"better"``, ``"worse"``, ``"no_edge"`` or ``"undefined"`` (see ``judge``).
         sentence: one line for people.
-        model, model_auc: the model and its ROC AUC.
-        baseline, baseline_auc: its strongest baseline (None, NaN without one) and its ROC AUC.
-        edge: ``model_auc - baseline_auc`` (NaN when undefined).
+        metric: the task's headline metric (``roc_auc``, ``accuracy``, ``rmse``).
+        model, value: the model and its headline metric.
+        baseline, baseline_value: its strongest baseline (None, NaN without one) and its value.
+        edge: the model's advantage (relative for relative margins; NaN when undefined).
     """
 
     judgement: str
     sentence: str
+    metric: str
     model: str
-    model_auc: float
+    value: float
     baseline: str | None
-    baseline_auc: float
+    baseline_value: float
     edge: float
 
     @property
@@ -94,7 +97,52 @@ def verdict(metrics: Mapping[str, dict], model_name: str) -> Verdict:
             f"{model_name} ROC AUC {model_auc:.3f} vs best baseline {baseline} {baseline_auc:.3f}: "
             f"{JUDGEMENTS[judgement]} (an edge under {AUC_EDGE} is none; 0.5 is a coin flip)."
         )
-    return Verdict(judgement, sentence, model_name, model_auc, baseline, baseline_auc, edge)
+    return Verdict(judgement, sentence, "roc_auc", model_name, model_auc, baseline, baseline_auc, edge)
+
+
+_METRIC_LABELS = {"roc_auc": "ROC AUC", "accuracy": "accuracy", "rmse": "RMSE"}
+
+
+def task_verdict(task, results: Mapping[str, dict], model_name: str) -> Verdict:
+    """Does ``model_name`` beat the task's naive baselines by the task's margin?
+
+    Binary models are judged by ``verdict`` (ROC AUC), so a direction model and any other binary
+    model get the same sentence; other tasks compare their headline metric in its own sense.
+
+    Args:
+        task: a ``pyanalytics.tasks.Task``.
+        results: metrics per model name (the model and its baselines).
+        model_name: the model judged; every other entry is a baseline.
+
+    Example:
+        >>> from pyanalytics.tasks import TASKS
+        >>> results = {"dnn": {"rmse": 2.0}, "mean": {"rmse": 3.0}, "ridge": {"rmse": 2.5}}
+        >>> task_verdict(TASKS["regression"], results, "dnn").judgement
+        'better'
+    """
+    if task.name == "binary":
+        return verdict(results, model_name)
+    metric, label, margin = task.headline, _METRIC_LABELS[task.headline], task.margin
+    value = results[model_name].get(metric, math.nan)
+    baselines = {
+        name: m[metric] for name, m in results.items() if name != model_name and not math.isnan(m.get(metric, math.nan))
+    }
+    if math.isnan(value) or not baselines:
+        sentence = f"{model_name}: {label} is undefined here, so there is no verdict."
+        return Verdict("undefined", sentence, metric, model_name, value, None, math.nan, math.nan)
+    pick = max if task.higher_is_better else min
+    baseline = pick(baselines, key=baselines.get)
+    reference = baselines[baseline]
+    advantage = value - reference if task.higher_is_better else reference - value
+    edge = advantage / abs(reference) if task.relative_margin else advantage
+    judgement = "better" if edge >= margin else "worse" if edge <= -margin else "no_edge"
+    needed = f"{margin:.0%}" if task.relative_margin else f"{margin:g}"
+    shown = f"{edge:+.1%}" if task.relative_margin else f"{edge:+.3f}"
+    sentence = (
+        f"{model_name} {label} {value:.3f} vs best baseline {baseline} {reference:.3f} (edge {shown}): "
+        f"{JUDGEMENTS[judgement]} (an edge under {needed} is none)."
+    )
+    return Verdict(judgement, sentence, metric, model_name, value, baseline, reference, edge)
 
 
 def fold_edge(fold_auc: pd.DataFrame, model_name: str) -> dict:

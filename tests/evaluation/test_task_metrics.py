@@ -6,19 +6,19 @@ import numpy as np
 import pytest
 from sklearn import metrics
 
-from pyanalytics.evaluation import metrics as binary_metrics_module
 from pyanalytics.evaluation.task_metrics import (
     binary_metrics,
     multiclass_metrics,
     regression_metrics,
     task_metrics_table,
-    task_verdict,
 )
+from pyanalytics.evaluation.verdict import task_verdict, verdict
 from pyanalytics.tasks import TASKS
 
 
-def test_the_binary_margin_is_the_direction_verdicts():
-    assert TASKS["binary"].margin == binary_metrics_module.AUC_EDGE
+def test_a_binary_model_gets_the_direction_models_verdict():
+    results = {"dnn": {"roc_auc": 0.526}, "majority_class": {"roc_auc": 0.5}, "lr": {"roc_auc": 0.524}}
+    assert task_verdict(TASKS["binary"], results, "dnn") == verdict(results, "dnn")
 
 
 def test_each_task_declares_its_outputs_and_columns():
@@ -78,19 +78,19 @@ def test_multiclass_metrics_give_the_confusion_matrix_in_class_order():
     ],
 )
 def test_one_verdict_per_task_with_its_margin(task, model, baselines, judgement):
-    verdict = task_verdict(TASKS[task], {"dnn": model, **baselines}, "dnn")
-    assert verdict.judgement == judgement
+    judged = task_verdict(TASKS[task], {"dnn": model, **baselines}, "dnn")
+    assert judged.judgement == judgement
     if judgement != "undefined":
         best = "ridge" if task == "regression" else "lr"
-        assert verdict.baseline == best and best in verdict.sentence
+        assert judged.baseline == best and best in judged.sentence
 
 
 def test_the_regression_sentence_gives_the_relative_margin():
-    verdict = task_verdict(TASKS["regression"], {"dnn": {"rmse": 2.0}, "ridge": {"rmse": 2.1}}, "dnn")
-    assert verdict.edge == pytest.approx(0.1 / 2.1)
-    assert verdict.sentence == (
-        "dnn RMSE 2.000 vs 2.100 for the best baseline, ridge (edge +4.8%): it beats ridge "
-        "(an edge under 2% counts as none)."
+    judged = task_verdict(TASKS["regression"], {"dnn": {"rmse": 2.0}, "ridge": {"rmse": 2.1}}, "dnn")
+    assert judged.edge == pytest.approx(0.1 / 2.1)
+    assert judged.sentence == (
+        "dnn RMSE 2.000 vs best baseline ridge 2.100 (edge +4.8%): better than every naive baseline "
+        "(an edge under 2% is none)."
     )
 
 

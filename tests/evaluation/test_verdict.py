@@ -23,7 +23,7 @@ def test_an_edge_counts_from_the_margin_on(model_auc, judgement):
     assert result.judgement == judgement
     assert "\n" not in result.sentence
     if judgement != "undefined":
-        assert (result.baseline, result.baseline_auc) == ("logistic_regression", 0.524)
+        assert (result.baseline, result.baseline_value) == ("logistic_regression", 0.524)
         assert result.edge == pytest.approx(model_auc - 0.524)
         assert result.sentence.startswith(f"dnn ROC AUC {model_auc:.3f} vs best baseline logistic_regression 0.524: ")
 

@@ -17,7 +17,8 @@ from sklearn.datasets import load_wine
 from sklearn.model_selection import train_test_split
 
 from pyanalytics.errors import DataError, NotFittedError, ParameterError
-from pyanalytics.evaluation.task_metrics import compare_task_models, task_metrics_table, task_verdict
+from pyanalytics.evaluation.task_metrics import compare_task_models, task_metrics_table
+from pyanalytics.evaluation.verdict import task_verdict
 from pyanalytics.models import (
     COURSE_STACKS,
     DNNClassifier,
