@@ -12,8 +12,8 @@ import pandas as pd
 
 CELL_COLUMNS = ("row", "date", "column", "value", "problem")
 DROP_HINT = (
-    "drop these rows with the drop-invalid option (drop_invalid in Python and in R's "
-    "pa_load_prices, --drop-invalid on the command line) or fix the data"
+    "drop these rows with the drop-invalid option (drop_invalid=True in Python, drop_invalid = "
+    "TRUE in R, --drop-invalid on the command line) or fix the data"
 )
 _SHOWN = 3
 _QUIET = ("empty", "missing")
