@@ -6,7 +6,7 @@ test_that("a walk-forward prints its ROC AUC per fold, the edge and Python's ver
   row <- result$summary_row
   expect_equal(row$model_auc, mean(result$folds$roc_auc))
   expect_equal(row$model_auc_std, stats::sd(result$folds$roc_auc))
-  python <- reticulate::import("pyanalytics.evaluation.metrics")$fold_edge_verdict(result$summary$auc_edge)
+  python <- reticulate::import("pyanalytics.evaluation.verdict")$fold_edge_verdict(result$summary$auc_edge)
   expect_identical(result$verdict, python)
   printed <- capture.output(print(result))
   expect_match(printed, sprintf("ROC AUC per fold: dnn %.3f \u00b1 %.3f (mean \u00b1 SD over 3 folds)", row$model_auc,
