@@ -28,6 +28,7 @@ __version__ = "0.1.0"
 # The domains on the core, by import path: a bundle names its domain and loading it imports only
 # that domain's preprocessing.
 domains.register("finance", "pyanalytics.finance.preprocessing:PricePreprocessing")
+domains.register("tabular", "pyanalytics.tabular.preprocessing:TabularPreprocessing")
 
 _PUBLIC = {
     "load_prices": "pyanalytics.finance",
@@ -40,6 +41,7 @@ _PUBLIC = {
     "WalkForward": "pyanalytics.splits",
     "DNNClassifier": "pyanalytics.models",
     "train_direction_model": "pyanalytics.finance.training",
+    "train_tabular": "pyanalytics.tabular",
     "load_bundle": "pyanalytics.bundle",
     "explain": "pyanalytics.explain",
     "rank_agreement": "pyanalytics.explain",

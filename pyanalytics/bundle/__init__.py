@@ -164,6 +164,15 @@ def _documents(folder: Path, files: dict[str, bytes]) -> dict[str, dict]:
     return documents
 
 
+def _domain(folder: Path, files: dict[str, bytes]):
+    """The ``domain`` key of ``preprocessing.json`` (None when absent or unreadable: checked later)."""
+    try:
+        document = schema.strict_json(files["preprocessing.json"])
+    except ValueError as error:
+        raise BundleError(f"bundle {str(folder)!r}: preprocessing.json is not valid JSON ({error}).") from None
+    return document.get("domain") if isinstance(document, dict) else None
+
+
 def _load_network(folder: Path, data: bytes):
     """The network from the verified bytes of ``model.keras``, through a private copy."""
     import keras
@@ -312,8 +321,11 @@ class Bundle:
         return provenance.match(self.metadata["data"], prices)
 
 
-def load_bundle(path: str | Path) -> Bundle:
+def load_bundle(path: str | Path):
     """Load a bundle after checking every file against its manifest and every field.
+
+    A bundle of the ``tabular`` domain loads as a ``pyanalytics.tabular.bundle.TabularBundle``;
+    a price bundle as a ``Bundle``.
 
     Raises:
         BundleError: the directory is missing; a file is missing, changed, a link, too large or
@@ -323,6 +335,10 @@ def load_bundle(path: str | Path) -> Bundle:
     """
     folder = Path(path)
     files = read_bundle(folder)
+    if _domain(folder, files) == "tabular":
+        from pyanalytics.tabular.bundle import load_tabular_bundle
+
+        return load_tabular_bundle(folder, files)
     documents = _documents(folder, files)
     pre = documents["preprocessing.json"]
     network = _load_network(folder, files[MODEL_FILE])

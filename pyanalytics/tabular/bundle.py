@@ -1,0 +1,236 @@
+"""Tabular model bundles: the same files, manifest and atomic save as every bundle
+(``pyanalytics.bundle``), holding the ``tabular`` domain's preprocessing, the task and its
+prediction schema. ``pyanalytics.bundle.load_bundle`` hands a bundle of this domain here.
+"""
+
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pyanalytics.bundle import _keras_reason, _load_network, library_versions, schema
+from pyanalytics.bundle.files import JSON_FILES, MANIFEST, MODEL_FILE, check_target, manifest_bytes, publish
+from pyanalytics.errors import BundleError, DataError, ParameterError
+from pyanalytics.evaluation.task_metrics import compare_task_models, task_metrics_table
+from pyanalytics.evaluation.verdict import task_verdict
+from pyanalytics.jsonio import dumps
+from pyanalytics.models import DNNClassifier, DNNRegressor, task_baselines
+from pyanalytics.tabular.preprocessing import TabularPreprocessing
+from pyanalytics.tasks import TASKS
+
+DOMAIN = TabularPreprocessing.DOMAIN
+_STATE = schema.fields(
+    {"params": schema.mapping(schema.anything), "feature_names": schema.nullable(schema.array(schema.text)),
+     "n_features": schema.integer(1), "learned": schema.mapping(schema.anything)},
+    {"threshold": schema.PROBABILITY, "classes": schema.array(schema.anything), "target_mean": schema.FINITE},
+)
+SCHEMA = {
+    "preprocessing.json": schema.fields(
+        {"model": lambda value, key: _one_of(value, key, ("dnn",)), "domain": lambda value, key: _one_of(value, key, (DOMAIN,)),
+         **TabularPreprocessing.FIELDS, "estimator": _STATE}
+    ),
+    "baselines.json": schema.mapping(_STATE),
+    "metadata.json": schema.fields(
+        {"created": schema.text, "versions": schema.mapping(schema.nullable(schema.text)),
+         "seed": schema.nullable(schema.integer(0)), "task": schema.text,
+         "data": schema.fields({"name": schema.nullable(schema.text)}),
+         "parts": schema.mapping(schema.integer(0)), "notes": schema.array(schema.text),
+         "metrics": schema.fields({"test": schema.mapping(schema.mapping(schema.anything))})},
+        open_keys=True,
+    ),
+}
+
+
+def _one_of(value, key, allowed):
+    if value not in allowed:
+        raise schema.FieldError(key, f"one of {', '.join(map(repr, allowed))}", value)
+
+
+def _estimator_class(task: str):
+    return DNNRegressor if task == "regression" else DNNClassifier
+
+
+def _contents(result) -> dict[str, dict]:
+    """The JSON documents of a TabularResult's bundle, by file name."""
+    return {
+        "preprocessing.json": {"model": result.model_name, "domain": DOMAIN, **result.preprocessing.to_document(),
+                               "estimator": result.estimator.to_state()},
+        "baselines.json": {name: baseline.to_state() for name, baseline in result.baselines.items()},
+        "metadata.json": {
+            "created": result.trained_at,
+            "versions": library_versions(),
+            "seed": result.seed,
+            "task": result.task,
+            "data": {"name": result.data_name},
+            "parts": result.parts,
+            "notes": list(result.notes),
+            "metrics": {"test": result.metrics},
+        },
+    }
+
+
+def save_tabular_bundle(result, path: str | Path) -> Path:
+    """Write a TabularResult as a bundle directory at ``path``, atomically (see ``save_bundle``)."""
+    target = Path(path)
+    check_target(target)
+    with tempfile.TemporaryDirectory(prefix="pyanalytics-") as scratch:
+        try:
+            result.estimator.network_.save(Path(scratch) / MODEL_FILE)
+            model = (Path(scratch) / MODEL_FILE).read_bytes()
+        except OSError as error:
+            raise BundleError(
+                f"bundle {str(target)!r}: cannot write {MODEL_FILE} ({error.strerror or error}); "
+                "nothing was written. Free disk space in the temporary folder or set TMPDIR."
+            ) from None
+    documents = {name: (dumps(document, indent=2) + "\n").encode() for name, document in _contents(result).items()}
+    files = {MODEL_FILE: model, **documents}
+    return publish(target, {**files, MANIFEST: manifest_bytes(files)})
+
+
+@contextmanager
+def _fields_of(folder: Path, name: str):
+    """Turn a FieldError (or a state the estimators refuse) about file ``name`` into a one-line BundleError."""
+    try:
+        yield
+    except schema.FieldError as error:
+        raise BundleError(
+            f"bundle {str(folder)!r}: {name} {error}; the file is damaged or was not written by "
+            "pyanalytics. Refusing to load it; save the model again."
+        ) from None
+
+
+def _from_state(cls, state: dict, key: str, **parts):
+    try:
+        return cls.from_state(state, **parts)
+    except (ParameterError, KeyError, TypeError, ValueError) as error:
+        raise schema.FieldError(f"{key}.params", "a valid fitted state", str(error).splitlines()[0] if str(error) else type(error).__name__) from None
+
+
+def _check_features(state: dict, names: list, key: str) -> None:
+    if state["feature_names"] is not None and state["feature_names"] != names:
+        raise schema.FieldError(f"{key}.feature_names", f"the preprocessor's outputs {names}", state["feature_names"])
+    if state["n_features"] != len(names):
+        raise schema.FieldError(f"{key}.n_features", f"{len(names)} (the preprocessor's outputs)", state["n_features"])
+
+
+def load_tabular_bundle(folder: Path, files: dict[str, bytes]) -> "TabularBundle":
+    """A tabular bundle from the verified bytes of its files (``load_bundle`` reads and checks them).
+
+    Raises:
+        BundleError: a field is missing or wrong, or the network does not fit the preprocessing.
+    """
+    documents = {}
+    for name in JSON_FILES:
+        try:
+            documents[name] = schema.strict_json(files[name])
+        except ValueError as error:
+            raise BundleError(f"bundle {str(folder)!r}: {name} is not valid JSON ({error}).") from None
+        with _fields_of(folder, name):
+            SCHEMA[name](documents[name], "")
+    pre = documents["preprocessing.json"]
+    with _fields_of(folder, "preprocessing.json"):
+        preprocessing = TabularPreprocessing.from_document(pre)
+        names = list(preprocessing.feature_names)
+        _check_features(pre["estimator"], names, "estimator")
+    task = TASKS[preprocessing.task]
+    with _fields_of(folder, "baselines.json"):
+        baselines_doc = documents["baselines.json"]
+        known = task_baselines(task)
+        if sorted(baselines_doc) != sorted(known):
+            raise schema.FieldError("", f"the {task.name} baselines {sorted(known)}", sorted(baselines_doc))
+        for name, state in baselines_doc.items():
+            _check_features(state, names, name)
+        baselines = {name: _from_state(known[name], state, name) for name, state in baselines_doc.items()}
+    network = _load_network(folder, files[MODEL_FILE])
+    classes = preprocessing.classes
+    units = task.output_units(None if classes is None else len(classes))
+    try:
+        found = tuple(np.shape(network(np.zeros((1, len(names)), dtype=np.float32), training=False)))
+    except Exception as error:  # Keras raises ValueError for an input of the wrong size
+        found = f"an error ({_keras_reason(error)})"
+    if found != (1, units):
+        raise BundleError(
+            f"bundle {str(folder)!r}: {MODEL_FILE} maps {len(names)} inputs to {found}; preprocessing.json "
+            f"(keys 'preprocessor', 'target') needs shape (1, {units}). Refusing to load it; save the model again."
+        )
+    with _fields_of(folder, "preprocessing.json"):
+        estimator = _from_state(_estimator_class(task.name), pre["estimator"], "estimator", network=network)
+    return TabularBundle(folder, pre["model"], estimator, baselines, preprocessing, documents["metadata.json"], files)
+
+
+@dataclass(frozen=True)
+class TabularEvaluation:
+    """Metrics of a bundle's model and its saved baselines on labelled rows, and the verdict."""
+
+    task: str
+    metrics: dict
+    verdict: object  # pyanalytics.evaluation.verdict.Verdict
+
+    def table(self) -> pd.DataFrame:
+        """One row per model, one column per metric of the task."""
+        return task_metrics_table(TASKS[self.task], self.metrics)
+
+
+@dataclass(frozen=True, eq=False)
+class TabularBundle:
+    """A loaded tabular bundle: predicts from raw rows in the response's own labels."""
+
+    path: Path | None
+    model_name: str
+    estimator: object
+    baselines: dict
+    preprocessing: TabularPreprocessing
+    metadata: dict
+    files: dict[str, bytes] | None = field(default=None, repr=False)
+
+    @property
+    def task(self) -> str:
+        return self.preprocessing.task
+
+    @property
+    def target(self) -> str:
+        """The response column's name."""
+        return self.preprocessing.encoder.name_
+
+    def predict(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The task's prediction columns for each row of ``frame`` (see ``Task.prediction_columns``).
+
+        Binary: the probability of the positive class and the class; multiclass: a probability
+        per class and the class; regression: the prediction. Unseen categories are reported with
+        an UnseenCategoryWarning and read as ``(unknown)``.
+
+        Raises:
+            DataError: a training column is missing, or a value cannot be read (row named).
+        """
+        return self.preprocessing.prediction_frame(self.estimator, self.preprocessing.features(frame))
+
+    def evaluate(self, frame: pd.DataFrame) -> TabularEvaluation:
+        """The task's metrics of the model and every saved baseline on ``frame``'s labelled rows.
+
+        Raises:
+            DataError: ``frame`` lacks the response column, or holds a class the model never saw.
+        """
+        if self.target not in frame.columns:
+            raise DataError(
+                f"target {self.target!r}: no such column in the frame; evaluation needs the response the "
+                "model was trained on."
+            )
+        labelled = frame[frame[self.target].notna()]
+        if labelled.empty:
+            raise DataError(f"target {self.target!r}: no row has a value; evaluation needs labelled rows.")
+        X = self.preprocessing.features(labelled)
+        y = self.preprocessing.encoder.encode(labelled[self.target])
+        task = TASKS[self.task]
+        metrics = compare_task_models(task, {self.model_name: self.estimator, **self.baselines}, X, y)
+        return TabularEvaluation(self.task, metrics, task_verdict(task, metrics, self.model_name))
+
+    def save(self, path: str | Path) -> Path:
+        """Copy the verified bytes this bundle was loaded from to ``path``, atomically."""
+        target = Path(path)
+        if self.path is not None and target.resolve() == self.path.resolve():
+            return target
+        check_target(target)
+        return publish(target, self.files)

@@ -1,0 +1,194 @@
+"""Training a tabular model: read, split, fit the preprocessing on the training part, fit the
+network and the task's baselines, score the test part beside them."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pyanalytics.data.preprocess import TabularPreprocessor
+from pyanalytics.data.tabular import read_tabular
+from pyanalytics.data.target import TargetEncoder
+from pyanalytics.evaluation.task_metrics import compare_task_models, task_metrics_table
+from pyanalytics.evaluation.verdict import task_verdict
+from pyanalytics.models import DNNClassifier, DNNRegressor, task_baselines
+from pyanalytics.splits import tabular_split
+from pyanalytics.tabular.preprocessing import TabularPreprocessing
+from pyanalytics.tasks import TASKS
+
+MODEL_NAME = "dnn"
+# The network's defaults: two hidden layers of 16 and 8, measured on Titanic (test accuracy and
+# ROC AUC above the course's 0.80 / 0.85) and on hourly wages and wine.
+DEFAULT_NETWORK = {"hidden_units": (16, 8), "activation": "relu", "dropout": 0.1, "batch_norm": False,
+                   "learning_rate": 1e-3, "batch_size": 32, "epochs": 200, "patience": 20}
+
+
+@dataclass(frozen=True, eq=False)
+class TabularResult:
+    """A fitted tabular model with its baselines and the test metrics.
+
+    Attributes:
+        task: ``binary``, ``multiclass`` or ``regression``.
+        model_name: ``"dnn"``.
+        estimator: the fitted network (classes are the codes 0..k-1 of ``preprocessing.encoder``).
+        baselines: the task's fitted naive baselines by name.
+        preprocessing: the ``tabular`` domain's preprocessing (features and labels).
+        metrics: test-part metrics of the model (key ``model_name``) and of every baseline.
+        parts: rows in each part (``train``, ``validation``, ``test``).
+        gap: rows purged between chronological parts (0 for a stratified split).
+        date_column: the column that ordered a chronological split, or None.
+        notes: what reading and preprocessing changed (dropped rows and columns).
+        seed, data_name: the seed and the data's name.
+    """
+
+    task: str
+    model_name: str
+    estimator: object
+    baselines: dict
+    preprocessing: TabularPreprocessing
+    metrics: dict
+    parts: dict
+    gap: int
+    date_column: str | None
+    notes: tuple[str, ...]
+    seed: int | None
+    data_name: str | None = None
+    trained_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+
+    @property
+    def history(self) -> dict:
+        """Loss (and tracked metrics) per epoch on the training and validation parts."""
+        return self.estimator.history_
+
+    @property
+    def verdict(self):
+        """The one verdict on the model beside its baselines (``task_verdict``)."""
+        return task_verdict(TASKS[self.task], self.metrics, self.model_name)
+
+    def metrics_table(self) -> pd.DataFrame:
+        """One row per model (the network first), one column per metric of the task."""
+        return task_metrics_table(TASKS[self.task], self.metrics)
+
+    def summary(self, bundle: str | Path | None = None) -> dict:
+        """The result as plain data, the shape of ``pyanalytics fit --json``."""
+        return {
+            "task": self.task,
+            "model": self.model_name,
+            "target": self.preprocessing.encoder.name_,
+            "classes": self.preprocessing.classes,
+            "features": list(self.preprocessing.feature_names),
+            "split": {**self.parts, "gap": self.gap, "date_column": self.date_column},
+            "seed": self.seed,
+            "best_epoch": getattr(self.estimator, "best_epoch_", None),
+            "metrics": {"test": self.metrics[self.model_name]},
+            "baselines": {k: v for k, v in self.metrics.items() if k != self.model_name},
+            "verdict": self.verdict.to_dict(),
+            "notes": list(self.notes),
+            "bundle": None if bundle is None else str(bundle),
+        }
+
+    def save(self, path: str | Path) -> Path:
+        """Write the model bundle to ``path`` atomically; return the path."""
+        from pyanalytics.tabular.bundle import save_tabular_bundle
+
+        return save_tabular_bundle(self, path)
+
+
+def train_tabular(
+    data,
+    target: str,
+    *,
+    task: str = "auto",
+    date_column: str | None = None,
+    model: str = MODEL_NAME,
+    hidden_units=DEFAULT_NETWORK["hidden_units"],
+    activation: str = DEFAULT_NETWORK["activation"],
+    dropout: float = DEFAULT_NETWORK["dropout"],
+    batch_norm: bool = DEFAULT_NETWORK["batch_norm"],
+    learning_rate: float = DEFAULT_NETWORK["learning_rate"],
+    batch_size: int = DEFAULT_NETWORK["batch_size"],
+    epochs: int = DEFAULT_NETWORK["epochs"],
+    patience: int = DEFAULT_NETWORK["patience"],
+    validation: float = 0.15,
+    test: float = 0.15,
+    gap: int = 1,
+    seed: int | None = 0,
+    data_name: str | None = None,
+    on_epoch=None,
+) -> TabularResult:
+    """Fit a network and the task's baselines on a tabular data set; score them on the test part.
+
+    The rows are split seeded and stratified (chronologically with ``gap`` rows purged between
+    the parts when ``date_column`` names each row's date; that column is then not a feature).
+    The preprocessing (imputation, scaling, one-hot categories, dropped identifier columns) is
+    fitted on the training part only; the network stops early on the validation part with its
+    best weights; metrics come from the test part alone.
+
+    Args:
+        data: a pandas DataFrame or the path of a CSV file.
+        target: the response column.
+        task: ``auto``, ``binary``, ``multiclass`` or ``regression``.
+        date_column: a column of dates for a chronological split.
+        model: ``"dnn"`` (the only tabular network so far).
+        hidden_units, activation, dropout, batch_norm, learning_rate, batch_size, epochs,
+            patience: the network (see ``DNNClassifier``).
+        validation, test: fractions of the rows for those parts.
+        gap: rows purged between chronological parts.
+        seed: seed of the split and the network (None: not reproducible).
+        data_name: the data's name (default: the CSV file's name).
+        on_epoch: progress callback ``on_epoch(epoch, max_epochs, logs)``.
+
+    Raises:
+        DataError: a missing target column, a target that cannot make the task, an all-NaN
+            column, a string in a numeric column (row named), too few rows per class.
+        ParameterError: an unknown task or model, or a bad network parameter.
+
+    Example:
+        >>> frame = pd.DataFrame({"x": np.arange(200.0), "y": [0, 1] * 100})
+        >>> train_tabular(frame, "y", epochs=2).task
+        'binary'
+    """
+    from pyanalytics.errors import ParameterError
+
+    if model != MODEL_NAME:
+        raise ParameterError(f"model: expected {MODEL_NAME!r} for tabular data, got {model!r}.")
+    table = read_tabular(data, target, task=task)
+    features = table.features
+    split = tabular_split(features, table.target, table.task, date_column=date_column,
+                          validation=validation, test=test, gap=gap, seed=0 if seed is None else seed)
+    if date_column is not None:
+        features = features.drop(columns=[date_column])
+    parts = {name: rows for name, rows in split.parts().items() if len(rows)}
+    preprocessor = TabularPreprocessor().fit(features.iloc[parts["train"]])
+    encoder = TargetEncoder(table.task).fit(table.target.iloc[parts["train"]])
+    preprocessing = TabularPreprocessing(table.task, preprocessor, encoder)
+    X = {name: preprocessing.features(features.iloc[rows]) for name, rows in parts.items()}
+    y = {name: encoder.encode(table.target.iloc[rows]) for name, rows in parts.items()}
+    network = {"hidden_units": hidden_units, "activation": activation, "dropout": dropout, "batch_norm": batch_norm,
+               "learning_rate": learning_rate, "batch_size": batch_size, "epochs": epochs, "patience": patience,
+               "seed": seed, "validation_fraction": 0.0}
+    estimator_class = DNNRegressor if table.task == "regression" else DNNClassifier
+    validation_data = (X["validation"], y["validation"]) if "validation" in X else None
+    estimator = estimator_class(**network).fit(X["train"], y["train"], validation_data=validation_data,
+                                               on_epoch=on_epoch)
+    task_spec = TASKS[table.task]
+    baselines = {name: cls().fit(X["train"], y["train"]) for name, cls in task_baselines(task_spec).items()}
+    metrics = compare_task_models(task_spec, {MODEL_NAME: estimator, **baselines}, X["test"], y["test"])
+    if data_name is None and not isinstance(data, pd.DataFrame):
+        data_name = Path(data).name
+    return TabularResult(
+        task=table.task,
+        model_name=MODEL_NAME,
+        estimator=estimator,
+        baselines=baselines,
+        preprocessing=preprocessing,
+        metrics=metrics,
+        parts={name: int(len(rows)) for name, rows in parts.items()},
+        gap=int(split.gap),
+        date_column=date_column,
+        notes=table.notes + tuple(preprocessor.notes_),
+        seed=seed,
+        data_name=data_name,
+    )
