@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from pyanalytics.cli import backtest, demo, evaluate, explain, predict, report, train, walk_forward
+from pyanalytics.cli import backtest, demo, evaluate, explain, fit, predict, report, train, walk_forward
 
 app = typer.Typer(
     name="pyanalytics",
@@ -19,6 +19,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command()(train.train)
+app.command()(fit.fit)
 app.command()(evaluate.evaluate)
 app.command()(backtest.backtest)
 app.command(name="walk-forward")(walk_forward.walk_forward)

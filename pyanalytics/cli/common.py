@@ -177,3 +177,23 @@ def periods_lines(periods: dict[str, dict]) -> str:
     return "\n".join(
         f"{name:<11} {p['start']} .. {p['end']}  ({p['rows']:,} dates)" for name, p in periods.items()
     )
+
+
+def task_table(frame, title: str) -> Table:
+    """A task's metrics table (``task_metrics_table``): metrics as rows, models side by side, the model first."""
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("", no_wrap=True)
+    for position, name in enumerate(frame.index):
+        header = str(name).replace("_", " ")
+        table.add_column(f"[bold]{header}[/]" if position == 0 else header, justify="right")
+    for metric in frame.columns:
+        table.add_row(metric, *(_cell(value) for value in frame[metric]))
+    return table
+
+
+def load_rows(path: Path):
+    """Load a tabular CSV for a command; pyanalytics ``DataWarning``s (unseen categories) print as one line."""
+    from pyanalytics.data.tabular import read_frame
+
+    warnings.showwarning = _show_warning
+    return read_frame(path)[0]

@@ -11,11 +11,13 @@ from pyanalytics.cli.common import (
     DropInvalidOption,
     JsonOption,
     load_data,
+    load_rows,
     metrics_table,
     print_json,
     shown,
     stderr,
     stdout,
+    task_table,
 )
 
 
@@ -38,6 +40,9 @@ def evaluate(
     from pyanalytics.evaluation.verdict import verdict
 
     bundle = load_bundle(model)
+    if bundle.preprocessing.DOMAIN == "tabular":
+        _evaluate_rows(bundle, model, data, as_json)
+        return
     prices = load_data(data, required=bundle.preprocessing.required_columns, drop_invalid=drop_invalid)
     metrics = bundle.evaluate(prices, since=since)
     data_match = bundle.data_match(prices)
@@ -67,3 +72,17 @@ def evaluate(
     stdout.print(metrics_table(metrics, bundle.model_name, title))
     stdout.print(verdict(metrics, bundle.model_name).sentence)
     stdout.print(f"Evaluated prices: {shown(data_match.describe())}.")
+
+
+def _evaluate_rows(bundle, model, data, as_json: bool) -> None:
+    """A tabular bundle on the labelled rows of a CSV, beside its saved baselines."""
+    result = bundle.evaluate(load_rows(data))
+    metrics = result.metrics
+    if as_json:
+        print_json({"model": bundle.model_name, "task": bundle.task, "bundle": str(model),
+                    "metrics": {"test": metrics[bundle.model_name]},
+                    "baselines": {k: v for k, v in metrics.items() if k != bundle.model_name},
+                    "verdict": result.verdict.to_dict()})
+        return
+    stdout.print(task_table(result.table(), f"{shown(data)}: {metrics[bundle.model_name]['n']:,} labelled rows"))
+    stdout.print(result.verdict.sentence)

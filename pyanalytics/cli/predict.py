@@ -1,10 +1,11 @@
-"""`pyanalytics predict`: probability of a rise for each date, from a bundle and raw prices."""
+"""`pyanalytics predict`: probability of a rise for each date from a price bundle and raw prices, or the
+task's prediction columns for each row from a tabular bundle and a CSV."""
 
 from typing import Annotated
 
 import typer
 
-from pyanalytics.cli.common import BundleOption, DataOption, DropInvalidOption, JsonOption, load_data, print_json, stdout
+from pyanalytics.cli.common import BundleOption, DataOption, DropInvalidOption, JsonOption, load_data, load_rows, print_json, stdout
 
 
 def predict(
@@ -21,8 +22,18 @@ def predict(
     from pyanalytics.bundle import load_bundle
 
     bundle = load_bundle(model)
+    if bundle.preprocessing.DOMAIN == "tabular":
+        table = bundle.predict(load_rows(data))
+        if last is not None:
+            table = table.tail(last)
+        _print(table.reset_index(), as_json, as_csv)
+        return
     table = bundle.predict(load_data(data, required=bundle.preprocessing.required_columns, drop_invalid=drop_invalid), last=last)
     table["date"] = table["date"].dt.strftime("%Y-%m-%d")
+    _print(table, as_json, as_csv)
+
+
+def _print(table, as_json: bool, as_csv: bool) -> None:
     if as_csv:
         typer.echo(table.to_csv(index=False, float_format="%.6f"), nl=False)
     elif as_json:

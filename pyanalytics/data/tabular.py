@@ -50,7 +50,7 @@ def read_tabular(source, target: str, *, task: str = "auto") -> TabularData:
         >>> data.task, len(data.features), data.notes
         ('binary', 3, ("target 'y': 1 row(s) with a missing value dropped (first: row 3).",))
     """
-    frame, label = _read(source)
+    frame, label = read_frame(source)
     if not isinstance(target, str) or target not in frame.columns:
         shown = ", ".join(map(str, frame.columns[:20])) + (", ..." if len(frame.columns) > 20 else "")
         raise DataError(f"target {target!r}: no such column in {label}; its columns are {shown}. Name one of them.")
@@ -66,7 +66,7 @@ def read_tabular(source, target: str, *, task: str = "auto") -> TabularData:
     return TabularData(frame.drop(columns=[target]), response, infer_task(response, task), notes)
 
 
-def _read(source) -> tuple[pd.DataFrame, str]:
+def read_frame(source) -> tuple[pd.DataFrame, str]:
     """The frame and a label for messages (the file name, or 'the frame')."""
     if isinstance(source, pd.DataFrame):
         return source, "the frame"
