@@ -193,6 +193,8 @@ def save(model, path: str) -> str:
     """Write a fitted model (or copy a loaded bundle) to ``path`` atomically; return the path."""
     from pyanalytics.bundle import save_bundle
 
+    if is_tabular(model):
+        return str(model.save(_path("path", path)))
     return str(save_bundle(_checked(model), _path("path", path)))
 
 
@@ -224,7 +226,7 @@ def summary(model) -> dict:
 
 def history(model) -> dict[str, np.ndarray]:
     """Loss (and validation loss) per epoch of the model's training, as columns."""
-    estimator = _bundle(model).estimator
+    estimator = model.estimator if is_tabular(model) else _bundle(model).estimator
     frame = pd.DataFrame(estimator.history_)
     frame.insert(0, "epoch", np.arange(1, len(frame) + 1))
     return columns(frame)
@@ -438,3 +440,125 @@ def _flag(name: str, value) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise ParameterError(f"{name}: expected TRUE or FALSE, got {value!r}.")
     return bool(value)
+
+
+# Tabular models: R's formula interface (``pa_fit(y ~ ., data)``) on ``pyanalytics.tabular``.
+
+# Parameters of ``train_tabular`` that R sets from its own arguments or fills itself: not for `...`.
+TABULAR_SET_BY_ARGUMENTS = frozenset({"data", "target", "task", "date_column", "model", "epochs", "seed",
+                                      "data_name", "on_epoch"})
+
+
+def tabular_settings() -> list[str]:
+    """The settings of ``train_tabular`` that R passes in ``...`` (network and split)."""
+    import inspect
+
+    from pyanalytics.tabular import train_tabular
+
+    return sorted(set(inspect.signature(train_tabular).parameters) - TABULAR_SET_BY_ARGUMENTS)
+
+
+def tabular_frame(columns: dict, row_names=None) -> pd.DataFrame:
+    """A frame from R's columns, each ``{"kind", "values", "missing", "levels", "ordered"}``.
+
+    R sends every column as a 1-D array with a separate missing mask, since reticulate turns an
+    integer or logical NA into a number or TRUE. Factors become Categoricals keeping their level
+    order; logicals booleans (nullable ``boolean`` with NA); integers ``int64`` (nullable
+    ``Int64`` with NA); characters text with None; dates datetimes. Rows are labelled by R's row
+    names (1, 2, ... by default), so errors name the row R shows.
+    """
+    frame = {}
+    for name, column in columns.items():
+        values = np.atleast_1d(np.asarray(column["values"]))
+        missing = column.get("missing")
+        missing = np.zeros(len(values), bool) if missing is None else np.atleast_1d(np.asarray(missing, bool))
+        kind = column["kind"]
+        if kind == "factor":
+            levels = [str(level) for level in np.atleast_1d(column["levels"] or [])]
+            codes = np.where(missing, -1, values.astype(np.int64) - 1)
+            frame[name] = pd.Categorical.from_codes(codes, categories=levels, ordered=bool(column["ordered"]))
+        elif kind in ("logical", "integer"):
+            values = values.astype(bool if kind == "logical" else np.int64)
+            dtype = "boolean" if kind == "logical" else "Int64"
+            frame[name] = pd.array(values, dtype=dtype).copy() if missing.any() else values
+            if missing.any():
+                frame[name][missing] = pd.NA
+        elif kind == "double":
+            frame[name] = values.astype(np.float64)
+        elif kind == "character":
+            frame[name] = np.where(missing, None, values.astype(object))
+        elif kind == "date":
+            frame[name] = pd.to_datetime(np.where(missing, None, values.astype(object)))
+        else:
+            raise ParameterError(f"column {name!r}: expected a number, logical, factor, character or date column, got {kind}.")
+    index = pd.RangeIndex(1, len(next(iter(frame.values()), [])) + 1, name="row")
+    if row_names is not None:
+        index = pd.Index(np.atleast_1d(row_names).astype(object), name="row")
+    return pd.DataFrame(frame, index=index)
+
+
+def fit_tabular(data: pd.DataFrame, target: str, task: str = "auto", date_column=None, epochs=200, seed=None,
+                settings: dict | None = None, data_name: str | None = None):
+    """Train a tabular model (see ``train_tabular``) on a frame from ``tabular_frame``; returns its result."""
+    from pyanalytics.tabular import train_tabular
+
+    unknown = sorted(set(settings or {}) - set(tabular_settings()))
+    if unknown:
+        raise ParameterError(f"{unknown[0]}: not a setting of a tabular model; settings: {', '.join(tabular_settings())}.")
+    return train_tabular(data, target, task=task, date_column=date_column, epochs=check_int("epochs", epochs, minimum=1),
+                         seed=check_seed("seed", seed), data_name=data_name, **(settings or {}))
+
+
+def is_tabular(model) -> bool:
+    """Whether ``model`` (a result or a loaded bundle) is a tabular model."""
+    return getattr(getattr(model, "preprocessing", None), "DOMAIN", None) == "tabular"
+
+
+def tabular_summary(model) -> dict:
+    """The task, response, classes, split, notes, test metrics beside the baselines and the verdict."""
+    from pyanalytics.evaluation.task_metrics import task_metrics_table
+    from pyanalytics.evaluation.verdict import task_verdict
+    from pyanalytics.tasks import TASKS
+
+    preprocessing = _tabular(model).preprocessing
+    info = _tabular_info(model)
+    task = TASKS[preprocessing.task]
+    table = task_metrics_table(task, info["metrics"]).drop(columns=["confusion_matrix"], errors="ignore")
+    return {
+        "task": preprocessing.task,
+        "model": info["model"],
+        "target": preprocessing.encoder.name_,
+        "classes": preprocessing.classes,
+        "features": list(preprocessing.feature_names),
+        "columns": list(preprocessing.required_columns),
+        "parts": info["parts"],
+        "notes": list(info["notes"]),
+        "seed": info["seed"],
+        "best_epoch": getattr(model.estimator, "best_epoch_", None),
+        "path": None if getattr(model, "path", None) is None else str(model.path),
+        "metrics": columns(table.rename_axis("model").reset_index() if table.index.name is None else table.reset_index()),
+        "verdict": json_safe(task_verdict(task, info["metrics"], info["model"]).to_dict()),
+    }
+
+
+def tabular_predict(model, data: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The task's prediction columns for the rows of ``data``, in the response's own labels."""
+    preprocessing = _tabular(model).preprocessing
+    return columns(preprocessing.prediction_frame(model.estimator, preprocessing.features(data)))
+
+
+def _tabular(model):
+    """``model`` if it is a tabular result or bundle, else a ParameterError."""
+    if not is_tabular(model):
+        raise ParameterError(f"model: expected a tabular model from pa_fit(formula, data) or pa_load(), got a {type(model).__name__}.")
+    return model
+
+
+def _tabular_info(model) -> dict:
+    """The model's name, test metrics (model and baselines), parts, notes and seed, of a result or a bundle."""
+    if hasattr(model, "metadata"):  # a loaded TabularBundle
+        metadata = model.metadata
+        return {"model": model.model_name, "metrics": metadata["metrics"]["test"], "parts": metadata["parts"],
+                "notes": metadata["notes"], "seed": metadata["seed"]}
+    return {"model": model.model_name, "metrics": model.metrics, "parts": model.parts, "notes": model.notes,
+            "seed": model.seed}

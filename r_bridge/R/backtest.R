@@ -32,7 +32,7 @@
 pa_backtest <- function(model, newdata, mode = c("long_flat", "long_short"), cost_bps = NULL, slippage_bps = 0,
                         holding = NULL, since = NULL, drop_invalid = FALSE) {
   check_argument_names()
-  check_model(model)
+  check_price_model(model, "pa_backtest")
   mode <- as_py_choice(mode, "mode", c("long_flat", "long_short"))
   result <- call_python(
     "backtest", model$py, as_py_prices(newdata, "newdata"), mode,

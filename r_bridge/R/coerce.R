@@ -15,21 +15,23 @@ stop_argument <- function(name, expected, got) {
 }
 
 # The caller's named arguments, each spelt exactly as one of its arguments or as one of the
-# `settings` its `...` takes; call it first thing. R would otherwise bind `price =` to `prices`
-# by partial matching, and pass a misspelt setting on to fail in Python.
+# `settings` its `...` takes; call it first thing (an S3 method's messages name its generic). R
+# would otherwise bind `price =` to `prices` by partial matching, and pass a misspelt setting on
+# to fail in Python.
 check_argument_names <- function(settings = character()) {
   call <- sys.call(-1L)
   written <- names(call)[-1L]
   arguments <- setdiff(names(formals(sys.function(-1L))), "...")
   unknown <- setdiff(written[nzchar(written)], c(arguments, settings))
   if (!length(unknown)) return(invisible())
+  fun <- get0(".Generic", parent.frame(), inherits = FALSE) %||% deparse(call[[1L]])[[1L]]
   name <- unknown[[1L]]
   known <- c(arguments, settings)
   distance <- drop(utils::adist(name, known))
   near <- known[distance == min(distance) & (distance <= 2L | startsWith(known, name))]
   stop(pa_error(sprintf(
     "%s: not an argument%s of %s();%s arguments: %s%s.", name, if (length(settings)) " or setting" else "",
-    deparse(call[[1L]])[[1L]], if (length(near)) sprintf(" did you mean %s?", near[[1L]]) else "",
+    fun, if (length(near)) sprintf(" did you mean %s?", near[[1L]]) else "",
     paste(arguments, collapse = ", "),
     if (length(settings)) paste0("; settings: ", paste(sort(settings), collapse = ", ")) else ""
   )))

@@ -38,7 +38,7 @@
 pa_explain <- function(model, newdata, method = c("lime", "shap"), n = 10, rows = NULL, seed = 0,
                        n_samples = NULL, drop_invalid = FALSE) {
   check_argument_names()
-  check_model(model)
+  check_price_model(model, "pa_explain")
   method <- as_py_choice(method, "method", c("lime", "shap"))
   dates <- NULL
   if (!is.null(rows)) {
@@ -125,7 +125,7 @@ as.data.frame.pa_explanation <- function(x, ...) {
 #' }
 pa_report <- function(model, newdata, file, methods = c("shap", "lime"), drop_invalid = FALSE) {
   check_argument_names()
-  check_model(model)
+  check_price_model(model, "pa_report")
   methods <- vapply(methods, as_py_string, "", name = "methods", choices = c("shap", "lime"), USE.NAMES = FALSE)
   invisible(call_python("report", model$py, as_py_prices(newdata, "newdata"), as_py_path(file, "file"), as.list(methods),
                            drop_invalid = as_py_flag(drop_invalid, "drop_invalid")))

@@ -27,6 +27,7 @@
 #' @return A `pa_model`: print it, `summary()` it, `plot()` its training history, `predict()`
 #'   with it, and `pa_save()` it. Its bundle keeps the name of its data (the CSV's file name or
 #'   the variable's name), which [pa_evaluate()] quotes.
+#' @seealso [pa_fit.formula()] for a formula and a data.frame (`pa_fit(y ~ ., data)`).
 #' @export
 #' @examples
 #' \donttest{
@@ -34,7 +35,11 @@
 #' model <- pa_fit(prices, epochs = 3, seed = 1)
 #' model
 #' }
-pa_fit <- function(prices, model = "dnn", horizon = 1, window = NULL, epochs = 50, cost_fp = NULL,
+pa_fit <- function(prices, ...) UseMethod("pa_fit")
+
+#' @rdname pa_fit
+#' @export
+pa_fit.default <- function(prices, model = "dnn", horizon = 1, window = NULL, epochs = 50, cost_fp = NULL,
                    tune_threshold = FALSE, seed = NULL, drop_invalid = FALSE, ...) {
   model <- as_py_string(model, "model", python_defaults()$model_names)
   check_argument_names(c(split_settings, model_settings(model)))
@@ -90,7 +95,7 @@ new_model <- function(py) {
 #' loaded in Keras safe mode; nothing is unpickled.
 #'
 #' @param path The bundle directory.
-#' @return A `pa_model`.
+#' @return A `pa_model` (a `pa_tabular_model` for a bundle of a tabular model).
 #' @export
 #' @examples
 #' \donttest{
@@ -100,7 +105,8 @@ new_model <- function(py) {
 #' }
 pa_load <- function(path) {
   check_argument_names()
-  new_model(call_python("load", as_py_path(path, "path")))
+  py <- call_python("load", as_py_path(path, "path"))
+  if (call_python("is_tabular", py)) new_tabular_model(py) else new_model(py)
 }
 
 #' Save a model as a bundle
@@ -188,7 +194,7 @@ predict.pa_model <- function(object, newdata, type = c("prob", "class"), last = 
 #' }
 pa_evaluate <- function(model, newdata, since = NULL, drop_invalid = FALSE) {
   check_argument_names()
-  check_model(model)
+  check_price_model(model, "pa_evaluate")
   result <- call_python("evaluate", model$py, as_py_prices(newdata, "newdata"), as_py_date(since, "since"),
                         drop_invalid = as_py_flag(drop_invalid, "drop_invalid"))
   if (result$data$verdict != "training data") message("note: the evaluated prices are ", result$data$description, ".")

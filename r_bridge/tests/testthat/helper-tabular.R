@@ -1,0 +1,27 @@
+# A file of the shared data folder's tabular/ part; the test skips when the folder is absent.
+tabular_file <- function(name) {
+  prices <- tryCatch(pa_price_file("aapl"), pa_error = function(e) "")
+  path <- if (nzchar(prices)) file.path(dirname(dirname(prices)), "tabular", name) else ""
+  if (!file.exists(path)) skip("the shared data folder is absent (set PYANALYTICS_DATA_DIR)")
+  path
+}
+
+# Titanic as read.csv reads it, with Sex, Embarked and Pclass as factors (NA in Age and Embarked).
+titanic <- function() {
+  frame <- utils::read.csv(tabular_file("titanic_train.csv"), na.strings = c("NA", ""))
+  frame$Survived <- factor(frame$Survived, levels = c(0, 1), labels = c("died", "survived"))
+  frame$Sex <- factor(frame$Sex)
+  frame$Embarked <- factor(frame$Embarked)
+  frame$Pclass <- factor(frame$Pclass)
+  frame
+}
+
+# One small Titanic model shared by the tests (training costs seconds).
+titanic_model <- local({
+  cached <- NULL
+  function() {
+    if (is.null(cached)) cached <<- pa_fit(Survived ~ Pclass + Sex + Age + Fare + Embarked, data = titanic(),
+                                           epochs = 5, seed = 1, hidden_units = c(16, 8))
+    cached
+  }
+})
