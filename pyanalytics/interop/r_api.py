@@ -497,15 +497,19 @@ def tabular_frame(columns: dict, row_names=None) -> pd.DataFrame:
     return pd.DataFrame(frame, index=index)
 
 
-def fit_tabular(data: pd.DataFrame, target: str, task: str = "auto", date_column=None, epochs=200, seed=None,
+def fit_tabular(data: pd.DataFrame, target: str, task: str = "auto", date_column=None, epochs=None, seed=None,
                 settings: dict | None = None, data_name: str | None = None):
-    """Train a tabular model (see ``train_tabular``) on a frame from ``tabular_frame``; returns its result."""
+    """Train a tabular model (see ``train_tabular``) on a frame from ``tabular_frame``; returns its result.
+
+    ``epochs`` None is the network's default (``DEFAULT_NETWORK``).
+    """
     from pyanalytics.tabular import train_tabular
+    from pyanalytics.tabular.training import DEFAULT_NETWORK
 
     unknown = sorted(set(settings or {}) - set(tabular_settings()))
     if unknown:
         raise ParameterError(f"{unknown[0]}: not a setting of a tabular model; settings: {', '.join(tabular_settings())}.")
-    return train_tabular(data, target, task=task, date_column=date_column, epochs=check_int("epochs", epochs, minimum=1),
+    return train_tabular(data, target, task=task, date_column=date_column, epochs=DEFAULT_NETWORK["epochs"] if epochs is None else check_int("epochs", epochs, minimum=1),
                          seed=check_seed("seed", seed), data_name=data_name, **(settings or {}))
 
 

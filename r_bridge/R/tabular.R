@@ -21,7 +21,8 @@
 #' @param task `"auto"`, `"binary"`, `"multiclass"` or `"regression"`.
 #' @param date_column The name of a column of dates to split the rows by time (it is then no
 #'   feature), or `NULL` for a seeded stratified split.
-#' @param epochs Maximum passes over the training part (early stopping may stop sooner).
+#' @param epochs Maximum passes over the training part (early stopping may stop sooner), or
+#'   `NULL` for Python's default.
 #' @param seed An integer for reproducible training, or `NULL`.
 #' @param ... Settings of the network (`hidden_units = c(100, 100)`, `activation = "relu"`,
 #'   `dropout = 0.2`, `batch_norm = TRUE`, `learning_rate`, `batch_size`, `patience`) and of the
@@ -39,7 +40,7 @@
 #' head(predict(model, iris, type = "prob"))
 #' }
 pa_fit.formula <- function(formula, data, task = c("auto", "binary", "multiclass", "regression"),
-                           date_column = NULL, epochs = 200, seed = 0, ...) {
+                           date_column = NULL, epochs = NULL, seed = 0, ...) {
   check_argument_names(tabular_settings())
   columns <- formula_columns(formula, data)
   fitted <- call_python(
@@ -47,7 +48,7 @@ pa_fit.formula <- function(formula, data, task = c("auto", "binary", "multiclass
     columns$response,
     task = as_py_choice(task, "task", c("auto", "binary", "multiclass", "regression")),
     date_column = as_py_string(date_column, "date_column", null_ok = TRUE),
-    epochs = as_py_integer(epochs, "epochs", 1L),
+    epochs = as_py_integer(epochs, "epochs", 1L, null_ok = TRUE),
     seed = as_py_integer(seed, "seed", 0L, null_ok = TRUE),
     settings = model_params(list(...)),
     data_name = if (is.name(substitute(data))) deparse(substitute(data))
