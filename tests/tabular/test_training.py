@@ -60,7 +60,10 @@ def test_bad_input_is_one_line_naming_it(frame, target, options, match):
 
 
 def test_titanic_reaches_the_course_figures_beside_the_baselines(shared_data):
-    result = train_tabular(shared_data("tabular/titanic_train.csv"), "Survived", seed=0)
+    # The course holds out 20 % for testing (and 20 % of the rest for validation). On the default
+    # 15 %/15 % parts the same network gets accuracy 0.80 and ROC AUC 0.82, logistic regression 0.83:
+    # that smaller test part is harder for every model, not only for this one.
+    result = train_tabular(shared_data("tabular/titanic_train.csv"), "Survived", seed=0, validation=0.2, test=0.2)
     dnn = result.metrics["dnn"]
     assert result.task == "binary" and set(result.metrics) == {"dnn", "majority_class", "logistic_regression"}
     assert dnn["accuracy"] >= 0.80
