@@ -12,6 +12,11 @@
 #'   AUC, accuracy and Brier score, and its best baseline; `augment(x, newdata)` the prices of
 #'   `newdata` with the model's `.prob_up` and `.signal` on each date (`NA` on dates without
 #'   complete inputs).
+#' * `pa_tabular_model` (from `pa_fit(formula, data)`): `tidy()` the test metrics of its task,
+#'   one row per model; `glance()` one row: the task, target, rows, the verdict's headline
+#'   `metric` and its `value`, the best baseline's, the `judgement` and Python's `verdict`
+#'   sentence; `augment(x, newdata)` the rows of `newdata` with `.pred` (regression) or
+#'   `.pred_class` and one `.pred_<level>` probability per class.
 #' * `pa_backtest`: `tidy()` one row per date (positions, returns, costs, equity, drawdowns);
 #'   `glance()` one row: the settings, every statistic of the strategy, the same prefixed
 #'   `buy_and_hold_`, and the t-statistics `sharpe_t` and `excess_t`.
@@ -25,7 +30,8 @@
 #'
 #' @param x A `pa_model`, `pa_backtest`, `pa_explanation`, `pa_walk_forward` or
 #'   `pa_walk_forward_list`.
-#' @param newdata Prices (data.frame, xts or CSV path) to predict.
+#' @param newdata Prices (data.frame, xts or CSV path) to predict; for a tabular model, a
+#'   data.frame of rows.
 #' @param ... Unused.
 #' @return A data.frame.
 #' @name tidy.pa_model
@@ -131,3 +137,29 @@ tidy.pa_walk_forward_list <- function(x, ...) {
 #' @method glance pa_walk_forward_list
 #' @rawNamespace S3method(generics::glance,pa_walk_forward_list)
 glance.pa_walk_forward_list <- function(x, ...) x$summary
+
+#' @rdname tidy.pa_model
+#' @method glance pa_tabular_model
+#' @rawNamespace S3method(generics::glance,pa_tabular_model)
+glance.pa_tabular_model <- function(x, ...) {
+  info <- x$info
+  verdict <- info$verdict
+  data.frame(model = info$model, task = info$task, target = info$target, n_train = info$parts$train,
+             n_test = info$parts$test, best_epoch = info$best_epoch %||% NA_integer_, metric = verdict$metric,
+             value = verdict$value, best_baseline = verdict$baseline %||% NA_character_,
+             best_baseline_value = verdict$baseline_value, judgement = verdict$judgement, verdict = verdict$sentence)
+}
+
+#' @rdname tidy.pa_model
+#' @method augment pa_tabular_model
+#' @rawNamespace S3method(generics::augment,pa_tabular_model)
+augment.pa_tabular_model <- function(x, newdata, ...) {
+  if (missing(newdata)) stop_argument("newdata", "the rows to predict (a model keeps no data)", NULL)
+  if (x$info$task == "regression") {
+    newdata$.pred <- stats::predict(x, newdata)
+    return(newdata)
+  }
+  newdata$.pred_class <- stats::predict(x, newdata)
+  probabilities <- stats::predict(x, newdata, type = "prob")
+  cbind(newdata, stats::setNames(probabilities, paste0(".pred_", names(probabilities))))
+}

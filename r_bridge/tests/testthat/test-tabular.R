@@ -97,3 +97,35 @@ test_that("finance functions refuse a tabular model with a clear pa_error", {
                class = "pa_parameter_error")
   expect_error(pa_evaluate(model, titanic()), "pa_evaluate\\(\\) takes a price model", class = "pa_parameter_error")
 })
+
+test_that("an unseen category is a pa_data_warning naming it, a string in a numeric column an error naming its row", {
+  skip_without_python()
+  model <- titanic_model()
+  rows <- titanic()[1:6, ]
+  rows$Embarked <- factor(c("S", "C", "X", "S", "Q", "S"))
+  expect_warning(classes <- predict(model, rows), "Embarked", class = "pa_data_warning")
+  expect_length(classes, 6L)
+  rows <- titanic()[1:6, ]
+  rows$Age <- as.character(rows$Age)
+  rows$Age[[3]] <- "unknown"
+  expect_error(predict(model, rows), "column 'Age', row 3: expected a number", class = "pa_data_error")
+  frame <- data.frame(x = 1:30, empty = NA_real_, y = rep(c("a", "b"), 15))
+  expect_error(pa_fit(y ~ ., data = frame, epochs = 1), "column 'empty': expected some values in the training part",
+               class = "pa_data_error")
+})
+
+test_that("glance and augment describe a tabular model in its task's terms", {
+  skip_without_python()
+  skip_if_not_installed("generics")
+  model <- titanic_model()
+  glanced <- generics::glance(model)
+  expect_identical(nrow(glanced), 1L)
+  expect_identical(glanced$task, "binary")
+  expect_identical(glanced$metric, "roc_auc")
+  expect_identical(glanced$value, model$info$metrics$roc_auc[[1]])
+  expect_identical(glanced$verdict, model$info$verdict$sentence)
+  rows <- titanic()[1:10, ]
+  augmented <- generics::augment(model, rows)
+  expect_identical(names(augmented), c(names(rows), ".pred_class", ".pred_died", ".pred_survived"))
+  expect_identical(augmented$.pred_class, predict(model, rows))
+})
