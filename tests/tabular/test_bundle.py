@@ -12,7 +12,7 @@ import pytest
 from pyanalytics.bundle import load_bundle
 from pyanalytics.data.preprocess import UnseenCategoryWarning
 from pyanalytics.errors import BundleError, DataError
-from tests.tabular.conftest import mixed_frame
+from tabular_frames import mixed_frame
 
 COLUMNS = {"label": ["prob_yes", "class"], "kind": ["prob_high", "prob_low", "prob_mid", "class"], "amount": ["prediction"]}
 
@@ -57,10 +57,11 @@ def test_a_bundle_with_categorical_and_missing_values_predicts_identically_in_a_
     rows = mixed_frame(30, seed=9)
     here = fitted("kind").preprocessing.prediction_frame(fitted("kind").estimator, fitted("kind").preprocessing.features(rows))
     script = (
-        "import sys, json; from pyanalytics.bundle import load_bundle; from tests.tabular.conftest import mixed_frame\n"
+        "import sys; sys.path.insert(0, sys.argv[2]); from pyanalytics.bundle import load_bundle\n"
+        "from tabular_frames import mixed_frame\n"
         f"t = load_bundle(sys.argv[1]).predict(mixed_frame(30, seed=9)); print(t.to_json(orient='split', double_precision=15))"
     )
-    out = subprocess.run([sys.executable, "-c", script, str(saved("kind"))], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", script, str(saved("kind")), str(Path(__file__).parent)], capture_output=True, text=True, check=True)
     there = pd.read_json(__import__("io").StringIO(out.stdout), orient="split")
     assert list(there["class"]) == list(here["class"])
     np.testing.assert_allclose(there.drop(columns="class").to_numpy(), here.drop(columns="class").to_numpy(), rtol=1e-6)
