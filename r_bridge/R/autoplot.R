@@ -24,7 +24,8 @@ pa_theme <- function() {
 #'
 #' * `pa_model`: `type = "history"` draws the training and validation loss per epoch, with the
 #'   epoch whose weights early stopping kept; `type = "metrics"` draws a test metric of the
-#'   model beside its naive baselines (`metric`, default `"roc_auc"`, with chance at 0.5).
+#'   model beside its naive baselines (`metric`, default the one its verdict compares; ROC AUC
+#'   and two-class accuracy with chance at 0.5).
 #' * `pa_explanation`: LIME bars labelled with their conditions (`ret_1 <= -0.016`), coloured by
 #'   whether they support or contradict a rise, with the local model's R\eqn{^2}; SHAP as a
 #'   waterfall from the base value E\[f(X)\] to f(x) = P(up). Several `case` dates give one
@@ -37,7 +38,9 @@ pa_theme <- function() {
 #' @param object A `pa_model`, `pa_explanation`, `pa_backtest`, `pa_walk_forward` or
 #'   `pa_walk_forward_list`.
 #' @param type For a model: `"history"` or `"metrics"`.
-#' @param metric For `type = "metrics"`: a column of the model's metrics, e.g. `"accuracy"`.
+#' @param metric For `type = "metrics"`: a column of the model's metrics, e.g. `"accuracy"`
+#'   (default: the metric its verdict compares, `"roc_auc"` for price and binary models,
+#'   `"accuracy"` for multiclass, `"rmse"` for regression).
 #' @param case Dates to show (default: the most recent explained date).
 #' @param top How many features to show per date.
 #' @param ticker The name shown in the title of a single ticker's walk-forward plot (default:
@@ -61,7 +64,7 @@ NULL
 #' @rdname autoplot.pa_model
 #' @method autoplot pa_model
 #' @rawNamespace S3method(ggplot2::autoplot,pa_model)
-autoplot.pa_model <- function(object, type = c("history", "metrics"), metric = "roc_auc", ...) {
+autoplot.pa_model <- function(object, type = c("history", "metrics"), metric = object$info$verdict$metric, ...) {
   type <- match.arg(type)
   if (type == "history") history_plot(object) else metrics_plot(object, metric)
 }
@@ -72,7 +75,7 @@ history_plot <- function(model) {
     ggplot2::geom_line(linewidth = 1) +
     ggplot2::scale_x_continuous(breaks = epoch_breaks) +
     ggplot2::scale_colour_manual(values = loss_colours, name = "loss on") +
-    ggplot2::labs(title = sprintf("%s training history", model$info$model), x = "epoch", y = "loss") +
+    ggplot2::labs(title = history_title(model), x = "epoch", y = "loss") +
     pa_theme()
   best <- model$info$best_epoch
   if (is.null(best)) return(plot)
@@ -90,17 +93,16 @@ metrics_plot <- function(model, metric) {
                       role = factor(ifelse(metrics$model == own, "the model", "naive baseline"),
                                     c("the model", "naive baseline")))
   shown <- if (metric == "roc_auc") "ROC AUC" else metric
-  test <- model$info$periods$test
   plot <- ggplot2::ggplot(frame, ggplot2::aes(.data$value, .data$model, fill = .data$role)) +
     ggplot2::geom_col(width = 0.7) +
     ggplot2::geom_text(ggplot2::aes(label = sprintf("%.3f", .data$value)), hjust = -0.15, size = 3.3) +
     ggplot2::scale_fill_manual(values = c(`the model` = "#3b5bdb", `naive baseline` = "grey65"), name = NULL) +
     ggplot2::scale_x_continuous(expand = ggplot2::expansion(mult = c(0, 0.12))) +
     ggplot2::labs(title = sprintf("Test %s of %s beside its naive baselines", shown, own),
-                  subtitle = sprintf("test part %s .. %s, %d dates", test$start, test$end, test$rows),
+                  subtitle = test_part_label(model),
                   x = shown, y = NULL) +
     pa_theme()
-  if (metric %in% c("roc_auc", "accuracy")) {
+  if (metric == "roc_auc" || (metric == "accuracy" && !identical(model$info$task, "multiclass"))) {
     plot <- plot + ggplot2::geom_vline(xintercept = 0.5, linetype = "dashed", colour = "grey30") +
       ggplot2::labs(caption = "dashed: 0.5, a coin flip")
   }

@@ -31,6 +31,20 @@ training_history <- function(model) {
 
 epoch_breaks <- function(epochs) unique(round(pretty(epochs)))
 
+# The title of a model's training history: the network, and a tabular model's task and response.
+history_title <- function(model) {
+  info <- model$info
+  if (is.null(info$task)) return(sprintf("%s training history", info$model))
+  sprintf("%s %s model of %s: training history", info$model, info$task, info$target)
+}
+
+# The test part a model's metrics come from: a price model's dates, a tabular model's rows.
+test_part_label <- function(model) {
+  test <- model$info$periods$test
+  if (is.null(test)) return(sprintf("test part, %d rows", model$info$parts$test))
+  sprintf("test part %s .. %s, %d dates", test$start, test$end, test$rows)
+}
+
 kept_epoch_label <- function(best) sprintf(" weights kept: epoch %d ", best)
 
 # Strategy and buy-and-hold of a daily record, one row per date and series.
@@ -166,7 +180,7 @@ plot.pa_model <- function(x, ...) {
   losses <- split(history$loss, history$part, drop = TRUE)
   epochs <- unique(history$epoch)
   graphics::matplot(epochs, do.call(cbind, losses), type = "l", lty = 1, lwd = 2, col = loss_colours[names(losses)],
-                    xaxt = "n", xlab = "epoch", ylab = "loss", main = sprintf("%s training history", x$info$model), ...)
+                    xaxt = "n", xlab = "epoch", ylab = "loss", main = history_title(x), ...)
   graphics::axis(1, at = epoch_breaks(epochs))
   best <- x$info$best_epoch
   if (!is.null(best)) {

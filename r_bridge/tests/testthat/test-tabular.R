@@ -129,3 +129,16 @@ test_that("glance and augment describe a tabular model in its task's terms", {
   expect_identical(names(augmented), c(names(rows), ".pred_class", ".pred_died", ".pred_survived"))
   expect_identical(augmented$.pred_class, predict(model, rows))
 })
+
+test_that("plots of a tabular model name its task and response and default to its verdict's metric", {
+  skip_without_python()
+  skip_if_not_installed("ggplot2")
+  model <- titanic_model()
+  history <- ggplot2::autoplot(model)
+  expect_identical(history$labels$title, "dnn binary model of Survived: training history")
+  metrics <- ggplot2::autoplot(model, type = "metrics")
+  expect_identical(rlang::as_label(metrics$mapping$x), "value")
+  expect_identical(metrics$labels$x, "ROC AUC")
+  expect_identical(metrics$labels$subtitle, sprintf("test part, %d rows", model$info$parts$test))
+  expect_identical(ggplot2::ggplot_build(metrics)$data[[1]]$x, model$info$metrics$roc_auc)
+})
