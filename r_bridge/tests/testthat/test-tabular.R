@@ -142,3 +142,16 @@ test_that("plots of a tabular model name its task and response and default to it
   expect_identical(metrics$labels$subtitle, sprintf("test part, %d rows", model$info$parts$test))
   expect_identical(ggplot2::ggplot_build(metrics)$data[[1]]$x, model$info$metrics$roc_auc)
 })
+
+test_that("date_column splits the rows by an R Date column, which is then no feature", {
+  skip_without_python()
+  set.seed(5)
+  n <- 200
+  frame <- data.frame(day = as.Date("2020-01-01") + sample(n), x = rnorm(n), z = factor(sample(c("u", "v"), n, TRUE)))
+  frame$y <- 2 * frame$x + (frame$z == "u") + rnorm(n, 0, 0.1)
+  model <- pa_fit(y ~ ., data = frame, date_column = "day", epochs = 2, seed = 1, hidden_units = 4)
+  expect_identical(model$info$task, "regression")
+  expect_false(any(grepl("day", model$info$features)))
+  expect_equal(sum(unlist(model$info$parts)) + 2L * 1L, n) # the default gap of 1 row purged twice
+  expect_error(pa_fit(y ~ ., data = frame, date_column = "when", epochs = 1), "when", class = "pa_error")
+})
