@@ -97,17 +97,21 @@ def _contents(result) -> dict[str, dict]:
 
 def _serialised(result, target: Path) -> dict[str, bytes]:
     """The bytes of every data file of a TrainingResult's bundle, by file name."""
+    return data_files(result.estimator.network_, _contents(result), target)
+
+
+def data_files(network, documents: dict[str, dict], target: Path) -> dict[str, bytes]:
+    """The bytes of ``model.keras`` (the Keras ``network``) and of each JSON document, by file name."""
     with tempfile.TemporaryDirectory(prefix="pyanalytics-") as scratch:
         try:
-            result.estimator.network_.save(Path(scratch) / MODEL_FILE)
+            network.save(Path(scratch) / MODEL_FILE)
             model = (Path(scratch) / MODEL_FILE).read_bytes()
         except OSError as error:
             raise BundleError(
                 f"bundle {str(target)!r}: cannot write {MODEL_FILE} ({error.strerror or error}); "
                 "nothing was written. Free disk space in the temporary folder or set TMPDIR."
             ) from None
-    documents = {name: (dumps(document, indent=2) + "\n").encode() for name, document in _contents(result).items()}
-    return {MODEL_FILE: model, **documents}
+    return {MODEL_FILE: model, **{name: (dumps(document, indent=2) + "\n").encode() for name, document in documents.items()}}
 
 
 def save_bundle(source, path: str | Path) -> Path:
@@ -119,6 +123,8 @@ def save_bundle(source, path: str | Path) -> Path:
     Raises:
         BundleError: the path is refused, or writing failed (nothing is left behind).
     """
+    if source.preprocessing.DOMAIN == "tabular":  # a TabularResult or TabularBundle saves itself
+        return source.save(path)
     target = Path(path)
     if isinstance(source, Bundle) and source.path is not None and target.resolve() == source.path.resolve():
         return target  # saving a loaded bundle onto itself: it is already there
@@ -358,3 +364,5 @@ def _from_state(cls, state: dict, key: str, **parts):
         return cls.from_state(state, **parts)
     except ParameterError as error:
         raise schema.FieldError(f"{key}.params", "valid parameters", str(error)) from None
+    except (KeyError, TypeError, ValueError) as error:  # a state whose schema leaves its learned values open
+        raise schema.FieldError(f"{key}.learned", "a complete fitted state", f"{type(error).__name__}: {error}") from None

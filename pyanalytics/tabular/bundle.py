@@ -3,20 +3,17 @@
 prediction schema. ``pyanalytics.bundle.load_bundle`` hands a bundle of this domain here.
 """
 
-import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from pyanalytics.bundle import _keras_reason, _load_network, library_versions, schema
+from pyanalytics.bundle import _fields_of, _from_state, _keras_reason, _load_network, data_files, library_versions, schema
 from pyanalytics.bundle.files import JSON_FILES, MANIFEST, MODEL_FILE, check_target, manifest_bytes, publish
-from pyanalytics.errors import BundleError, DataError, ParameterError
+from pyanalytics.errors import BundleError, DataError
 from pyanalytics.evaluation.task_metrics import compare_task_models, task_metrics_table
 from pyanalytics.evaluation.verdict import task_verdict
-from pyanalytics.jsonio import dumps
 from pyanalytics.models import DNNClassifier, DNNRegressor, task_baselines
 from pyanalytics.tabular.preprocessing import TabularPreprocessing
 from pyanalytics.tasks import TASKS
@@ -76,44 +73,8 @@ def save_tabular_bundle(result, path: str | Path) -> Path:
     """Write a TabularResult as a bundle directory at ``path``, atomically (see ``save_bundle``)."""
     target = Path(path)
     check_target(target)
-    with tempfile.TemporaryDirectory(prefix="pyanalytics-") as scratch:
-        try:
-            result.estimator.network_.save(Path(scratch) / MODEL_FILE)
-            model = (Path(scratch) / MODEL_FILE).read_bytes()
-        except OSError as error:
-            raise BundleError(
-                f"bundle {str(target)!r}: cannot write {MODEL_FILE} ({error.strerror or error}); "
-                "nothing was written. Free disk space in the temporary folder or set TMPDIR."
-            ) from None
-    documents = {name: (dumps(document, indent=2) + "\n").encode() for name, document in _contents(result).items()}
-    files = {MODEL_FILE: model, **documents}
+    files = data_files(result.estimator.network_, _contents(result), target)
     return publish(target, {**files, MANIFEST: manifest_bytes(files)})
-
-
-@contextmanager
-def _fields_of(folder: Path, name: str):
-    """Turn a FieldError (or a state the estimators refuse) about file ``name`` into a one-line BundleError."""
-    try:
-        yield
-    except schema.FieldError as error:
-        raise BundleError(
-            f"bundle {str(folder)!r}: {name} {error}; the file is damaged or was not written by "
-            "pyanalytics. Refusing to load it; save the model again."
-        ) from None
-
-
-def _from_state(cls, state: dict, key: str, **parts):
-    try:
-        return cls.from_state(state, **parts)
-    except (ParameterError, KeyError, TypeError, ValueError) as error:
-        raise schema.FieldError(f"{key}.params", "a valid fitted state", str(error).splitlines()[0] if str(error) else type(error).__name__) from None
-
-
-def _check_features(state: dict, names: list, key: str) -> None:
-    if state["feature_names"] is not None and state["feature_names"] != names:
-        raise schema.FieldError(f"{key}.feature_names", f"the preprocessor's outputs {names}", state["feature_names"])
-    if state["n_features"] != len(names):
-        raise schema.FieldError(f"{key}.n_features", f"{len(names)} (the preprocessor's outputs)", state["n_features"])
 
 
 def load_tabular_bundle(folder: Path, files: dict[str, bytes]) -> "TabularBundle":
@@ -134,7 +95,7 @@ def load_tabular_bundle(folder: Path, files: dict[str, bytes]) -> "TabularBundle
     with _fields_of(folder, "preprocessing.json"):
         preprocessing = TabularPreprocessing.from_document(pre)
         names = list(preprocessing.feature_names)
-        _check_features(pre["estimator"], names, "estimator")
+        schema._same_features(pre["estimator"], names, "estimator")
     task = TASKS[preprocessing.task]
     with _fields_of(folder, "baselines.json"):
         baselines_doc = documents["baselines.json"]
@@ -142,7 +103,7 @@ def load_tabular_bundle(folder: Path, files: dict[str, bytes]) -> "TabularBundle
         if sorted(baselines_doc) != sorted(known):
             raise schema.FieldError("", f"the {task.name} baselines {sorted(known)}", sorted(baselines_doc))
         for name, state in baselines_doc.items():
-            _check_features(state, names, name)
+            schema._same_features(state, names, name)
         baselines = {name: _from_state(known[name], state, name) for name, state in baselines_doc.items()}
     network = _load_network(folder, files[MODEL_FILE])
     classes = preprocessing.classes
