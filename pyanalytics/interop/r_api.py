@@ -479,10 +479,10 @@ def tabular_frame(columns: dict, row_names=None) -> pd.DataFrame:
             frame[name] = pd.Categorical.from_codes(codes, categories=levels, ordered=bool(column["ordered"]))
         elif kind in ("logical", "integer"):
             values = values.astype(bool if kind == "logical" else np.int64)
-            dtype = "boolean" if kind == "logical" else "Int64"
-            frame[name] = pd.array(values, dtype=dtype).copy() if missing.any() else values
             if missing.any():
-                frame[name][missing] = pd.NA
+                values = pd.array(values, dtype="boolean" if kind == "logical" else "Int64")
+                values[missing] = pd.NA
+            frame[name] = values
         elif kind == "double":
             frame[name] = values.astype(np.float64)
         elif kind == "character":
@@ -540,7 +540,7 @@ def tabular_summary(model) -> dict:
         "seed": info["seed"],
         "best_epoch": getattr(model.estimator, "best_epoch_", None),
         "path": None if getattr(model, "path", None) is None else str(model.path),
-        "metrics": columns(table.rename_axis("model").reset_index() if table.index.name is None else table.reset_index()),
+        "metrics": columns(table.rename_axis("model").reset_index()),
         "verdict": json_safe(task_verdict(task, info["metrics"], info["model"]).to_dict()),
     }
 
