@@ -151,8 +151,8 @@ def _fields_of(folder: Path, name: str):
         ) from None
 
 
-def _documents(folder: Path, files: dict[str, bytes]) -> dict[str, dict]:
-    """The parsed JSON files, every field checked."""
+def checked_documents(folder: Path, files: dict[str, bytes], schemas: dict) -> dict[str, dict]:
+    """Each JSON file parsed strictly and checked against its schema in ``schemas`` (by file name)."""
     documents = {}
     for name in JSON_FILES:
         try:
@@ -160,7 +160,13 @@ def _documents(folder: Path, files: dict[str, bytes]) -> dict[str, dict]:
         except ValueError as error:
             raise BundleError(f"bundle {str(folder)!r}: {name} is not valid JSON ({error}).") from None
         with _fields_of(folder, name):
-            schema.SCHEMA[name](documents[name], "")
+            schemas[name](documents[name], "")
+    return documents
+
+
+def _documents(folder: Path, files: dict[str, bytes]) -> dict[str, dict]:
+    """The parsed JSON files, every field checked."""
+    documents = checked_documents(folder, files, schema.SCHEMA)
     pre = documents["preprocessing.json"]
     with _fields_of(folder, "preprocessing.json"):
         names = schema.domain_class(pre).from_document(pre).feature_names

@@ -20,9 +20,13 @@ DataOption = Annotated[
     Path,
     typer.Option(
         "--data",
-        help="Daily prices CSV, Yahoo-style (Date, Open, High, Low, Close, Adj Close, Volume).",
+        help="Daily prices CSV, Yahoo-style (Date, Open, High, Low, Close, Adj Close, Volume); for a "
+        "tabular bundle, a CSV with the columns it was trained on.",
         show_default=False,
     ),
+]
+TableOption = Annotated[
+    Path, typer.Option("--data", help="CSV with a header row: the target column and the feature columns.", show_default=False)
 ]
 BundleOption = Annotated[
     Path, typer.Option("--model", help="Model bundle directory written by `pyanalytics train`.")

@@ -5,17 +5,14 @@ from typing import Annotated
 
 import typer
 
-from pyanalytics.cli.common import DataOption, EpochsOption, JsonOption, SeedOption, epoch_progress, print_json, shown, stdout, task_table
+from pyanalytics.cli.common import EpochsOption, JsonOption, SeedOption, TableOption, epoch_progress, print_json, shown, stdout, task_table
 from pyanalytics.tabular.training import DEFAULT_NETWORK
 
-TaskName = typer.Option("--task", help="auto, binary, multiclass or regression.")
-
-
 def fit(
-    data: DataOption,
+    data: TableOption,
     target: Annotated[str, typer.Option("--target", help="The response column.")],
     out: Annotated[Path, typer.Option("--out", help="Directory to write the model bundle to.")],
-    task: Annotated[str, TaskName] = "auto",
+    task: Annotated[str, typer.Option("--task", help="auto, binary, multiclass or regression.")] = "auto",
     date_column: Annotated[
         str | None, typer.Option("--date-column", help="Split chronologically by this column of dates.")
     ] = None,

@@ -9,8 +9,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pyanalytics.bundle import _fields_of, _from_state, _keras_reason, _load_network, data_files, library_versions, schema
-from pyanalytics.bundle.files import JSON_FILES, MANIFEST, MODEL_FILE, check_target, manifest_bytes, publish
+from pyanalytics.bundle import (
+    _fields_of,
+    _from_state,
+    _keras_reason,
+    _load_network,
+    checked_documents,
+    data_files,
+    library_versions,
+    schema,
+)
+from pyanalytics.bundle.files import MANIFEST, MODEL_FILE, check_target, manifest_bytes, publish
 from pyanalytics.errors import BundleError, DataError
 from pyanalytics.evaluation.task_metrics import compare_task_models, task_metrics_table
 from pyanalytics.evaluation.verdict import task_verdict
@@ -83,14 +92,7 @@ def load_tabular_bundle(folder: Path, files: dict[str, bytes]) -> "TabularBundle
     Raises:
         BundleError: a field is missing or wrong, or the network does not fit the preprocessing.
     """
-    documents = {}
-    for name in JSON_FILES:
-        try:
-            documents[name] = schema.strict_json(files[name])
-        except ValueError as error:
-            raise BundleError(f"bundle {str(folder)!r}: {name} is not valid JSON ({error}).") from None
-        with _fields_of(folder, name):
-            SCHEMA[name](documents[name], "")
+    documents = checked_documents(folder, files, SCHEMA)
     pre = documents["preprocessing.json"]
     with _fields_of(folder, "preprocessing.json"):
         preprocessing = TabularPreprocessing.from_document(pre)
