@@ -146,7 +146,7 @@ def train_tabular(
         ParameterError: an unknown task or model, or a bad network parameter.
 
     Example:
-        >>> frame = pd.DataFrame({"x": np.arange(200.0), "y": [0, 1] * 100})
+        >>> frame = pd.DataFrame({"x": np.linspace(0, 1, 200) % 0.3, "y": [0, 1] * 100})
         >>> train_tabular(frame, "y", epochs=2).task
         'binary'
     """
