@@ -53,16 +53,18 @@ def test_evaluate_gives_the_metrics_beside_the_saved_baselines_and_the_verdict(s
     assert result.verdict.sentence.startswith("dnn ")
 
 
-def test_a_bundle_with_categorical_and_missing_values_predicts_identically_in_a_new_process(saved, fitted):
-    rows = mixed_frame(30, seed=9)
-    here = fitted("kind").preprocessing.prediction_frame(fitted("kind").estimator, fitted("kind").preprocessing.features(rows))
+def test_a_bundle_with_categorical_and_missing_values_predicts_identically_in_a_new_process(saved, fitted, tmp_path):
+    model = fitted("kind")
+    here = model.preprocessing.prediction_frame(model.estimator, model.preprocessing.features(mixed_frame(30, seed=9)))
     script = (
         "import sys; sys.path.insert(0, sys.argv[2]); from pyanalytics.bundle import load_bundle\n"
         "from tabular_frames import mixed_frame\n"
-        f"t = load_bundle(sys.argv[1]).predict(mixed_frame(30, seed=9)); print(t.to_json(orient='split', double_precision=15))"
+        "load_bundle(sys.argv[1]).predict(mixed_frame(30, seed=9)).to_json(sys.argv[3], orient='split', double_precision=15)"
     )
-    out = subprocess.run([sys.executable, "-c", script, str(saved("kind")), str(Path(__file__).parent)], capture_output=True, text=True, check=True)
-    there = pd.read_json(__import__("io").StringIO(out.stdout), orient="split")
+    output = tmp_path / "predictions.json"
+    subprocess.run([sys.executable, "-c", script, str(saved("kind")), str(Path(__file__).parent), str(output)],
+                   capture_output=True, text=True, check=True)
+    there = pd.read_json(output, orient="split")
     assert list(there["class"]) == list(here["class"])
     np.testing.assert_allclose(there.drop(columns="class").to_numpy(), here.drop(columns="class").to_numpy(), rtol=1e-6)
 
