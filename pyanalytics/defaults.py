@@ -11,3 +11,6 @@ DEFAULT_WINDOW = 20  # days per input window of a sequence model
 # What the commands, the walk-forward and the R functions charge unless told otherwise: a
 # typical commission plus spread for liquid US stocks, so headline figures are after costs.
 DEFAULT_COST_BPS = 5.0
+# The tabular network of ``pyanalytics.tabular.train_tabular`` and ``pyanalytics fit``.
+DEFAULT_NETWORK = {"hidden_units": (16, 8), "activation": "relu", "dropout": 0.0, "batch_norm": False,
+                   "learning_rate": 1e-3, "batch_size": 32, "epochs": 200, "patience": 20}

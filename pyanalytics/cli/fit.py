@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from pyanalytics.cli.common import EpochsOption, JsonOption, SeedOption, TableOption, epoch_progress, print_json, shown, stdout, task_table
-from pyanalytics.tabular.training import DEFAULT_NETWORK
+from pyanalytics.defaults import DEFAULT_NETWORK
 
 def fit(
     data: TableOption,

@@ -504,7 +504,7 @@ def fit_tabular(data: pd.DataFrame, target: str, task: str = "auto", date_column
     ``epochs`` None is the network's default (``DEFAULT_NETWORK``).
     """
     from pyanalytics.tabular import train_tabular
-    from pyanalytics.tabular.training import DEFAULT_NETWORK
+    from pyanalytics.defaults import DEFAULT_NETWORK
 
     unknown = sorted(set(settings or {}) - set(tabular_settings()))
     if unknown:

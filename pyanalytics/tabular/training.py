@@ -11,6 +11,7 @@ import pandas as pd
 from pyanalytics.data.preprocess import TabularPreprocessor
 from pyanalytics.data.tabular import read_tabular
 from pyanalytics.data.target import TargetEncoder
+from pyanalytics.defaults import DEFAULT_NETWORK
 from pyanalytics.evaluation.task_metrics import compare_task_models, task_metrics_table
 from pyanalytics.evaluation.verdict import task_verdict
 from pyanalytics.models import DNNClassifier, DNNRegressor, task_baselines
@@ -21,8 +22,6 @@ from pyanalytics.tasks import TASKS
 MODEL_NAME = "dnn"
 # The network's defaults: two hidden layers of 16 and 8, measured on Titanic (test accuracy and
 # ROC AUC above the course's 0.80 / 0.85) and on hourly wages and wine.
-DEFAULT_NETWORK = {"hidden_units": (16, 8), "activation": "relu", "dropout": 0.0, "batch_norm": False,
-                   "learning_rate": 1e-3, "batch_size": 32, "epochs": 200, "patience": 20}
 
 
 @dataclass(frozen=True, eq=False)
