@@ -36,11 +36,12 @@ def invalid_cells(
         (text) and the ``problem`` (``not a date``, ``outside 1677-2262``, ``empty``,
         ``missing``, ``not a number``, ``infinite``, ``not positive`` or ``negative``).
     """
-    parts = [_cells("date", np.flatnonzero(date_problems != ""), raw_dates, dates, date_problems)]
-    for column, (raw, values) in numbers.items():
-        problems = _number_problems(raw, values, column == "volume")
-        rows = np.flatnonzero(problems != "")
-        parts.append(_cells(column, rows, raw, dates, problems))
+    checked = [("date", raw_dates, date_problems)] + [
+        (column, raw, _number_problems(raw, values, column == "volume")) for column, (raw, values) in numbers.items()
+    ]
+    parts = [_cells(c, np.flatnonzero(p != ""), raw, dates, p) for c, raw, p in checked if (p != "").any()]
+    if not parts:  # valid prices, the usual case: one empty frame rather than one per column
+        return _cells("date", np.array([], dtype=np.int64), raw_dates, dates, date_problems)
     return pd.concat(parts, ignore_index=True)
 
 
