@@ -48,7 +48,7 @@ def load_prices(source, *, required=REQUIRED_COLUMNS, extra=(), drop_invalid: bo
             ``Date,Open,High,Low,Close,Adj Close,Volume``, or a DataFrame with a date column
             (``date``, ``datetime`` or ``timestamp``, any case) or a DatetimeIndex.
         required: Columns of :data:`PRICE_COLUMNS` that must be present.
-        extra: Your own numeric columns to keep (exact names), e.g. for
+        extra: Your own numeric columns to keep, e.g. for
             ``FeatureSpec(extra_features=...)``; see :func:`validate_prices`.
         drop_invalid: Drop the rows holding an invalid cell instead of refusing them.
 
@@ -90,8 +90,8 @@ def validate_prices(
         frame: Prices with a date column (``date``, ``datetime`` or ``timestamp``) or a
             DatetimeIndex; cells may be numbers or numeric strings.
         required: Columns of :data:`PRICE_COLUMNS` that must be present.
-        extra: Names (matched exactly) of your own numeric columns to keep after the price
-            columns, as float64: numbers or numeric text, finite, missing only before their
+        extra: Names of your own numeric columns to keep after the price columns, under these
+            names (a column of the exact name, else the one of that name in another case), as float64: numbers or numeric text, finite, missing only before their
             first value. They are not price columns: ``drop_invalid`` does not drop their rows.
         drop_invalid: Drop the rows holding an invalid cell instead of refusing them; the
             result's ``attrs["dropped"]`` lists those cells (columns row, date, column, value,
@@ -308,18 +308,20 @@ def _check_columns(frame, positions, required, has_dates: bool, label: str) -> N
 
 
 def _extra_positions(frame: pd.DataFrame, extra: tuple[str, ...], label: str) -> dict[str, int]:
-    """Map each ``extra`` name to the position of the one column holding it."""
+    """Map each ``extra`` name to the position of its column: the one of that exact name, else
+    the one column of that name in another case (R and spreadsheets change the case)."""
     positions = {}
+    names = [str(column) for column in frame.columns]
     for name in extra:
-        found = np.flatnonzero([str(column) == name for column in frame.columns])
+        found = [at for at, column in enumerate(names) if column == name]
+        found = found or [at for at, column in enumerate(names) if column.lower() == name.lower()]
         if len(found) != 1:
-            problem = "no" if not len(found) else f"{len(found)}"
+            problem = "no column" if not found else f"{len(found)} columns"
             raise DataError(
-                f"{label}: {problem} column(s) named {name!r}, an extra column asked for; "
-                f"found {[str(c) for c in frame.columns]}. Expected one column of that exact "
-                "name: add it or rename the duplicate."
+                f"{label}: {problem} named {name!r}, an extra column asked for; found {names}. "
+                "Expected one column of that name: add it, or rename the others."
             )
-        positions[name] = int(found[0])
+        positions[name] = found[0]
     return positions
 
 
