@@ -315,11 +315,15 @@ def _extra_positions(frame: pd.DataFrame, extra: tuple[str, ...], label: str) ->
     for name in extra:
         found = [at for at, column in enumerate(names) if column == name]
         found = found or [at for at, column in enumerate(names) if column.lower() == name.lower()]
-        if len(found) != 1:
-            problem = "no column" if not found else f"{len(found)} columns"
+        if not found:
             raise DataError(
-                f"{label}: {problem} named {name!r}, an extra column asked for; found {names}. "
-                "Expected one column of that name: add it, or rename the others."
+                f"{label}: no column named {name!r}, an extra feature's column (columns found: "
+                f"{names}); add it, each date's value known at that date's close."
+            )
+        if len(found) > 1:
+            raise DataError(
+                f"{label}: {len(found)} columns named {name!r} in different cases "
+                f"({[names[at] for at in found]}); expected one: rename the others."
             )
         positions[name] = found[0]
     return positions
