@@ -70,10 +70,11 @@ def train(
 ) -> None:
     """Train a direction model, evaluate it on the test part next to baselines, save the bundle."""
     from pyanalytics.bundle import check_target
+    from pyanalytics.finance.features.spec import check_extra_features
     from pyanalytics.finance.training import train_direction_model
 
     check_target(out)  # an --out that cannot be written or replaced fails before training
-    extra_features = tuple(feature or ())
+    extra_features = check_extra_features(feature or (), "--feature")
     prices = load_data(data, extra=extra_features, drop_invalid=drop_invalid)
     with epoch_progress(not as_json, epochs) as on_epoch:
         result = train_direction_model(

@@ -190,10 +190,11 @@ def walk_forward(
     as_json: JsonOption = False,
 ) -> None:
     """Walk-forward evaluation: retrain per fold, stitch out-of-sample predictions, backtest them."""
+    from pyanalytics.finance.features.spec import check_extra_features
     from pyanalytics.finance.walk_forward import walk_forward_many
 
     names = ticker_names(data)
-    extra_features = tuple(feature or ())
+    extra_features = check_extra_features(feature or (), "--feature")
     prices = {name: load_data(path, extra=extra_features, drop_invalid=drop_invalid) for name, path in zip(names, data)}
     with fold_progress(names, folds, not as_json) as (on_fold, on_epoch):
         multi = walk_forward_many(

@@ -25,8 +25,8 @@ def check_names(names, taken, argument: str = "extra_features") -> tuple[str, ..
 
     Args:
         names: the column names (a string is one name).
-        taken: ``taken(name)`` is true for a name they may not have (a price or date column,
-            a built-in feature).
+        taken: ``taken(name)`` says what a name they may not have already is (``"a price
+            column"``, ``"a built-in feature"``), or returns None.
         argument: the argument's name, for the error message.
 
     Raises:
@@ -44,10 +44,11 @@ def check_names(names, taken, argument: str = "extra_features") -> tuple[str, ..
                 f"{argument}: expected column names (non-empty strings), got {name!r}; "
                 "pass the names of numeric columns of the prices, e.g. ['sentiment']."
             )
-        if taken(name):
+        clash = taken(name)
+        if clash:
             raise ParameterError(
-                f"{argument}: {name!r} is already a price column or a built-in feature; "
-                "rename your column (e.g. 'my_" + name + "') and pass the new name."
+                f"{argument}: {name!r} is already {clash}; rename your column "
+                f"(e.g. 'my_{name}') and pass the new name."
             )
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
@@ -139,7 +140,7 @@ def with_extra_features(spec, names):
     """
     if names is None:
         return spec
-    names = check_names(names, lambda name: False)
+    names = check_names(names, lambda name: None)
     if not names:
         return spec
     if spec.extra_features and spec.extra_features != names:

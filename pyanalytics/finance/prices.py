@@ -173,7 +173,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
 def _validate(frame: pd.DataFrame, required, extra, label: str, drop_invalid) -> pd.DataFrame:
     """Run every check in order and build the normalised frame."""
     required = _check_required(required)
-    extra = check_names(extra, lambda name: column_name(name) is not None, "extra")
+    extra = check_names(extra, column_kind, "extra")
     if not isinstance(drop_invalid, (bool, np.bool_)):
         raise ParameterError(f"drop_invalid: expected True or False, got {drop_invalid!r}.")
     positions = _column_positions(frame, label)
@@ -305,6 +305,14 @@ def _check_columns(frame, positions, required, has_dates: bool, label: str) -> N
             f"{found}. Expected {', '.join(('date',) + required)} (Yahoo headers such as "
             "'Adj Close' are accepted; the date may be the index). Add or rename the columns."
         )
+
+
+def column_kind(name: str) -> str | None:
+    """``"the price column 'close'"`` (or date column) when ``name`` means one, else None."""
+    meant = column_name(name)
+    if meant is None:
+        return None
+    return f"the {'date' if meant in DATE_NAMES else 'price'} column {meant!r}"
 
 
 def _extra_positions(frame: pd.DataFrame, extra: tuple[str, ...], label: str) -> dict[str, int]:

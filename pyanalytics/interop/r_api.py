@@ -164,8 +164,10 @@ def fit(
     ``data_name`` (the CSV's file name or the R variable's name) is saved with the model;
     ``extra_features`` names the user's own numeric columns of ``prices`` used as features.
     """
+    from pyanalytics.finance.features.spec import check_extra_features
     from pyanalytics.finance.training import train_direction_model
 
+    extra_features = check_extra_features(extra_features)
     params = {"epochs": check_int("epochs", epochs, minimum=1), **(model_params or {})}
     return train_direction_model(
         _prices(prices, "prices", _default_spec().required_columns, drop_invalid, extra_features),
@@ -337,8 +339,10 @@ def walk_forward(prices, model: str = "dnn", folds=5, window_mode: str = "expand
     """
     from pyanalytics.defaults import DEFAULT_COST_BPS
     from pyanalytics.finance.walk_forward import walk_forward as run_walk_forward
+    from pyanalytics.finance.features.spec import check_extra_features
     from pyanalytics.finance.walk_forward import walk_forward_many
 
+    extra_features = check_extra_features(extra_features)
     options = dict(
         model=model,
         folds=folds,

@@ -51,7 +51,7 @@ def test_predict_reads_the_column_from_the_csv_and_refuses_a_csv_without_it(bund
 def test_train_refuses_a_feature_named_like_a_price_column(csv_with_hint, tmp_path):
     code, _, stderr = invoke("train", "--data", csv_with_hint / "prices.csv", "--feature", "close", "--out",
                              tmp_path / "m", *FAST)
-    assert code == 1 and "'close'" in stderr and not (tmp_path / "m").exists()
+    assert code == 1 and "--feature: 'close' is already the price column" in stderr and not (tmp_path / "m").exists()
 
 
 def test_walk_forward_with_a_feature(csv_with_hint):

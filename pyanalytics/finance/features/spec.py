@@ -7,7 +7,7 @@ from numbers import Integral, Real
 
 from pyanalytics.errors import ParameterError
 from pyanalytics.finance import extra_features
-from pyanalytics.finance.prices import column_name
+from pyanalytics.finance.prices import column_kind
 
 PRICE_COLUMNS = ("close", "adj_close")
 MACD_NAMES = ("macd", "macd_signal", "macd_hist")
@@ -123,11 +123,7 @@ class FeatureSpec:
             object.__setattr__(self, name, value)
         if self.price not in PRICE_COLUMNS:
             _fail("price", self.price, f"one of {list(PRICE_COLUMNS)}")
-        builtin = self._builtin_names()
-        extras = extra_features.check_names(
-            self.extra_features, lambda name: column_name(name) is not None or name in builtin,
-            "FeatureSpec.extra_features",
-        )
+        extras = check_extra_features(self.extra_features, "FeatureSpec.extra_features", self)
         object.__setattr__(self, "extra_features", extras)
         if not self.names:
             raise ParameterError(
@@ -211,3 +207,18 @@ class FeatureSpec:
                 f"expected only keys among {known}."
             )
         return cls(**data)
+
+
+def check_extra_features(names, argument: str = "extra_features", spec: FeatureSpec | None = None) -> tuple[str, ...]:
+    """``names`` as a tuple, checked as extra features of ``spec`` (default ``FeatureSpec()``).
+
+    Raises:
+        ParameterError: a name that is not a non-empty string, is repeated, means a price or date
+            column, or is one of the spec's built-in features.
+    """
+    builtin = (spec or FeatureSpec())._builtin_names()
+
+    def taken(name: str) -> str | None:
+        return column_kind(name) or (f"the built-in feature {name!r}" if name in builtin else None)
+
+    return extra_features.check_names(names, taken, argument)

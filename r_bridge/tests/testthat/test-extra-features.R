@@ -55,7 +55,7 @@ test_that("a model with an extra feature refuses newdata without its column, nam
 test_that("extra_features must be column names; a price column's name is refused", {
   skip_without_python()
   expect_error(pa_fit(hinted_csv(), extra_features = 1), "extra_features: expected a character vector", class = "pa_error")
-  expect_error(pa_fit(hinted_csv(), extra_features = "close", epochs = 2), "'close'", class = "pa_error")
+  expect_error(pa_fit(hinted_csv(), extra_features = "close", epochs = 2), "extra_features: 'close' is already the price column", class = "pa_error")
 })
 
 test_that("pa_walk_forward takes extra_features", {
