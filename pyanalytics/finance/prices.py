@@ -2,7 +2,8 @@
 
 A valid prices frame has a tz-naive ``datetime64[ns]`` DatetimeIndex named ``date`` that is
 strictly increasing, unique and daily (one row per day, no time of day), and the float64
-columns of :data:`PRICE_COLUMNS` that are present (only :data:`REQUIRED_COLUMNS` must be). Every
+columns of :data:`PRICE_COLUMNS` that are present (only :data:`REQUIRED_COLUMNS` must be), then
+the user's own numeric columns asked for with ``extra`` (extra features of the model). Every
 invalid cell (a date that does not parse, a price that is not a finite positive number, a
 negative or missing volume) is counted: one :class:`~pyanalytics.errors.DataError` summarises
 them per column with their first rows and dates, or, with ``drop_invalid=True``, their rows are

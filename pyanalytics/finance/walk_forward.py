@@ -323,7 +323,7 @@ def walk_forward(
         "cost_fp": setup.cost_fp, "alpha": setup.alpha, "tune_threshold": setup.tune_threshold,
         "seed": setup.seed, "model_params": setup.model_params, "dead_zone": dataset.dead_zone,
         "mode": mode, "cost_bps": cost_bps, "slippage_bps": slippage_bps,
-        "features": list(dataset.X.columns),
+        "features": list(dataset.X.columns), "extra_features": list(dataset.spec.extra_features),
     }
     return WalkForwardResult(
         model_name=setup.model,

@@ -84,13 +84,14 @@ def columns(frame: pd.DataFrame) -> dict[str, np.ndarray]:
     return out
 
 
-def load_prices(source, drop_invalid=False) -> dict:
-    """Read and validate prices (a CSV path or a frame) into the prices contract.
+def load_prices(source, drop_invalid=False, extra=()) -> dict:
+    """Read and validate prices (a CSV path or a frame) into the prices contract, keeping the
+    user's ``extra`` numeric columns.
 
     Returns ``{"prices": the prices as columns, "dropped": the invalid cells of the dropped rows
     as columns (None when none were dropped)}``.
     """
-    prices = _prices(source, "x", ("close",), drop_invalid)
+    prices = _prices(source, "x", ("close",), drop_invalid, extra)
     dropped = prices.attrs.get("dropped")
     return {"prices": columns(prices), "dropped": None if dropped is None else columns(dropped)}
 

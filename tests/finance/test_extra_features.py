@@ -158,7 +158,11 @@ def test_without_the_option_the_numbers_are_unchanged(prices, trained):
     assert list(again.dataset.X.columns) == list(FeatureSpec().names)
 
 
-def test_walk_forward_uses_the_column_in_every_fold(prices):
+def test_walk_forward_uses_the_column_in_every_fold_and_its_report_says_so(prices, tmp_path):
     result = walk_forward(prices, folds=2, extra_features=["hint"], model_params={"epochs": 4})
-    assert result.config["features"][-1] == "hint"
+    assert result.config["features"][-1] == "hint" and result.config["extra_features"] == ["hint"]
     assert result.metrics["dnn"]["roc_auc"] > 0.7
+    from pyanalytics.finance.reports import write_walk_forward_report
+
+    page = write_walk_forward_report(tmp_path / "wf.html", {"hinted": result}).read_text()
+    assert "Your own features" in page and "hint (each date&#39;s value taken as known at its close)" in page

@@ -58,6 +58,14 @@ test_that("extra_features must be column names; a price column's name is refused
   expect_error(pa_fit(hinted_csv(), extra_features = "close", epochs = 2), "extra_features: 'close' is already the price column", class = "pa_error")
 })
 
+test_that("pa_load_prices keeps the extra columns asked for", {
+  skip_without_python()
+  prices <- pa_load_prices(hinted_csv(), extra = "hint")
+  expect_identical(names(prices), c("date", "open", "high", "low", "close", "adj_close", "volume", "hint"))
+  expect_equal(prices$hint, utils::read.csv(hinted_csv())$Hint)
+  expect_false("hint" %in% names(pa_load_prices(hinted_csv())))
+})
+
 test_that("pa_walk_forward takes extra_features", {
   skip_without_python()
   result <- pa_walk_forward(hinted_csv(), folds = 2, epochs = 2, extra_features = "hint")
