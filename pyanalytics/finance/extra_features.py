@@ -25,8 +25,8 @@ def check_names(names, taken, argument: str = "extra_features") -> tuple[str, ..
 
     Args:
         names: the column names (a string is one name).
-        taken: ``taken(name)`` says what a name they may not have already is (``"a price
-            column"``, ``"a built-in feature"``), or returns None.
+        taken: ``taken(name)`` says what a name they may not have already is (``"the price
+            column 'close'"``, ``"the built-in feature 'ret_1'"``), or returns None.
         argument: the argument's name, for the error message.
 
     Raises:
