@@ -13,7 +13,7 @@ from pyanalytics.cli.common import (
     DropInvalidOption,
     JsonOption,
     SlippageOption,
-    load_data,
+    load_bundle_data,
     print_json,
     shown,
     stderr,
@@ -100,7 +100,7 @@ def backtest(
     from pyanalytics.finance.backtest import signals_from_bundle
 
     bundle = load_bundle(model)
-    prices = load_data(data, required=bundle.preprocessing.required_columns, drop_invalid=drop_invalid)
+    prices = load_bundle_data(bundle, data, drop_invalid=drop_invalid)
     signal = signals_from_bundle(bundle, prices, since=since)
     result = run_backtest(
         signal, prices, mode=mode, holding=holding or bundle.preprocessing.horizon, cost_bps=cost_bps, slippage_bps=slippage_bps

@@ -51,6 +51,16 @@ TuneThresholdOption = Annotated[
 SlippageOption = Annotated[
     float, typer.Option("--slippage-bps", min=0.0, help="Slippage in basis points per unit of turnover.")
 ]
+FeatureOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--feature",
+        help="Your own numeric column of the prices CSV, used as a feature as it is: each date's value "
+        "must be known at that date's close. Repeat for several.",
+        metavar="COLUMN",
+        show_default=False,
+    ),
+]
 DropInvalidOption = Annotated[
     bool,
     typer.Option(
@@ -64,8 +74,9 @@ stderr = Console(stderr=True, highlight=False)
 _python_showwarning = warnings.showwarning
 
 
-def load_data(path: Path, *, required=None, drop_invalid: bool = False):
-    """Load a prices file for a command (see ``pyanalytics.finance.load_prices``).
+def load_data(path: Path, *, required=None, extra=(), drop_invalid: bool = False):
+    """Load a prices file for a command (see ``pyanalytics.finance.load_prices``), keeping the
+    ``extra`` columns.
 
     From then on each pyanalytics ``DataWarning`` (rows dropped, a suspect adjusted close, the
     volume feature left out) prints as one ``warning: ...`` line on stderr.
@@ -74,7 +85,14 @@ def load_data(path: Path, *, required=None, drop_invalid: bool = False):
 
     warnings.showwarning = _show_warning
     options = {} if required is None else {"required": required}
-    return load_prices(path, drop_invalid=drop_invalid, **options)
+    return load_prices(path, extra=extra, drop_invalid=drop_invalid, **options)
+
+
+def load_bundle_data(bundle, path: Path, *, drop_invalid: bool = False):
+    """Load the prices a price bundle needs: its price columns and its extra features' columns."""
+    preprocessing = bundle.preprocessing
+    return load_data(path, required=preprocessing.required_columns, extra=preprocessing.extra_columns,
+                     drop_invalid=drop_invalid)
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:

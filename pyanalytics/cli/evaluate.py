@@ -10,7 +10,7 @@ from pyanalytics.cli.common import (
     DataOption,
     DropInvalidOption,
     JsonOption,
-    load_data,
+    load_bundle_data,
     load_rows,
     metrics_table,
     print_json,
@@ -43,7 +43,7 @@ def evaluate(
     if bundle.preprocessing.DOMAIN == "tabular":
         _evaluate_rows(bundle, model, data, as_json)
         return
-    prices = load_data(data, required=bundle.preprocessing.required_columns, drop_invalid=drop_invalid)
+    prices = load_bundle_data(bundle, data, drop_invalid=drop_invalid)
     metrics = bundle.evaluate(prices, since=since)
     data_match = bundle.data_match(prices)
     first = since.date().isoformat() if since else bundle.metadata["out_of_sample_from"]

@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 import typer
 
-from pyanalytics.cli.common import BundleOption, DataOption, DropInvalidOption, JsonOption, load_data, print_json, progress_bar, stdout
+from pyanalytics.cli.common import BundleOption, DataOption, DropInvalidOption, JsonOption, load_bundle_data, print_json, progress_bar, stdout
 
 TOP_FEATURES = 6
 
@@ -48,7 +48,7 @@ def explain(
     from pyanalytics.explain import explain as run_explain
 
     bundle = load_bundle(model)
-    prices = load_data(data, required=bundle.preprocessing.required_columns, drop_invalid=drop_invalid)
+    prices = load_bundle_data(bundle, data, drop_invalid=drop_invalid)
     with progress_bar(f"explaining with {method}", not (as_json or as_csv)) as update:
         result = run_explain(bundle, prices, method=method, dates=parse_dates(dates), last=last, on_case=update)
     frame = result.to_frame()

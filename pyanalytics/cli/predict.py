@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from pyanalytics.cli.common import BundleOption, DataOption, DropInvalidOption, JsonOption, load_data, load_rows, print_json, stdout
+from pyanalytics.cli.common import BundleOption, DataOption, DropInvalidOption, JsonOption, load_bundle_data, load_rows, print_json, stdout
 
 
 def predict(
@@ -28,7 +28,7 @@ def predict(
             table = table.tail(last)
         _print(table.reset_index(), as_json, as_csv)
         return
-    table = bundle.predict(load_data(data, required=bundle.preprocessing.required_columns, drop_invalid=drop_invalid), last=last)
+    table = bundle.predict(load_bundle_data(bundle, data, drop_invalid=drop_invalid), last=last)
     table["date"] = table["date"].dt.strftime("%Y-%m-%d")
     _print(table, as_json, as_csv)
 

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from pyanalytics.cli.common import BundleOption, DataOption, DropInvalidOption, load_data, progress_bar, shown, stdout
+from pyanalytics.cli.common import BundleOption, DataOption, DropInvalidOption, load_bundle_data, progress_bar, shown, stdout
 
 
 def report(
@@ -21,7 +21,7 @@ def report(
     from pyanalytics.reports import write_report
 
     bundle = load_bundle(model)
-    prices = load_data(data, required=bundle.preprocessing.required_columns, drop_invalid=drop_invalid)
+    prices = load_bundle_data(bundle, data, drop_invalid=drop_invalid)
     explanations = {}
     for method in ("shap", "lime"):
         with progress_bar(f"explaining with {method}") as update:

@@ -10,6 +10,7 @@ from pyanalytics.cli.common import (
     DataOption,
     DropInvalidOption,
     EpochsOption,
+    FeatureOption,
     HorizonOption,
     JsonOption,
     ModelName,
@@ -63,20 +64,24 @@ def train(
     tune_threshold: TuneThresholdOption = False,
     epochs: EpochsOption = 50,
     seed: SeedOption = 0,
+    feature: FeatureOption = None,
     drop_invalid: DropInvalidOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Train a direction model, evaluate it on the test part next to baselines, save the bundle."""
     from pyanalytics.bundle import check_target
+    from pyanalytics.finance.features.spec import check_extra_features
     from pyanalytics.finance.training import train_direction_model
 
     check_target(out)  # an --out that cannot be written or replaced fails before training
-    prices = load_data(data, drop_invalid=drop_invalid)
+    extra_features = check_extra_features(feature or (), "--feature")
+    prices = load_data(data, extra=extra_features, drop_invalid=drop_invalid)
     with epoch_progress(not as_json, epochs) as on_epoch:
         result = train_direction_model(
             prices,
             model=model,
             window=window,
+            extra_features=extra_features,
             horizon=horizon,
             dead_zone=dead_zone,
             cost_fp=cost_fp,

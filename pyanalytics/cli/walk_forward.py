@@ -15,6 +15,7 @@ from pyanalytics.cli.common import (
     CostFpOption,
     DropInvalidOption,
     EpochsOption,
+    FeatureOption,
     HorizonOption,
     JsonOption,
     ModelName,
@@ -180,6 +181,7 @@ def walk_forward(
     ] = DEFAULT_COST_BPS,
     slippage_bps: SlippageOption = 0.0,
     seed: SeedOption = 0,
+    feature: FeatureOption = None,
     explain: Annotated[
         bool, typer.Option("--explain", help="Explain each fold's model with SHAP (importance per fold in the report).")
     ] = False,
@@ -188,16 +190,18 @@ def walk_forward(
     as_json: JsonOption = False,
 ) -> None:
     """Walk-forward evaluation: retrain per fold, stitch out-of-sample predictions, backtest them."""
+    from pyanalytics.finance.features.spec import check_extra_features
     from pyanalytics.finance.walk_forward import walk_forward_many
 
     names = ticker_names(data)
-    prices = {name: load_data(path, drop_invalid=drop_invalid) for name, path in zip(names, data)}
+    extra_features = check_extra_features(feature or (), "--feature")
+    prices = {name: load_data(path, extra=extra_features, drop_invalid=drop_invalid) for name, path in zip(names, data)}
     with fold_progress(names, folds, not as_json) as (on_fold, on_epoch):
         multi = walk_forward_many(
             prices, model=model, folds=folds, window_mode=window, train_size=train_size, window=sequence_window,
             horizon=horizon, cost_fp=cost_fp, tune_threshold=tune_threshold, seed=seed, model_params={"epochs": epochs},
             mode=mode, cost_bps=cost_bps, slippage_bps=slippage_bps, explain=explain, on_fold=on_fold,
-            on_epoch=on_epoch,
+            on_epoch=on_epoch, extra_features=extra_features,
         )
     if report is not None:
         from pyanalytics.finance.reports import write_walk_forward_report

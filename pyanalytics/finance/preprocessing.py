@@ -58,8 +58,13 @@ class PricePreprocessing:
 
     @property
     def required_columns(self) -> tuple[str, ...]:
-        """Columns of the prices frame the features read."""
+        """Price columns the features read."""
         return self.spec.required_columns
+
+    @property
+    def extra_columns(self) -> tuple[str, ...]:
+        """The user's own columns the features read (``FeatureSpec.extra_features``)."""
+        return self.spec.extra_features
 
     def dataset(self, prices: pd.DataFrame) -> Dataset:
         """Features and labels of ``prices``."""

@@ -2,7 +2,8 @@
 
 A valid prices frame has a tz-naive ``datetime64[ns]`` DatetimeIndex named ``date`` that is
 strictly increasing, unique and daily (one row per day, no time of day), and the float64
-columns of :data:`PRICE_COLUMNS` that are present (only :data:`REQUIRED_COLUMNS` must be). Every
+columns of :data:`PRICE_COLUMNS` that are present (only :data:`REQUIRED_COLUMNS` must be), then
+the user's own numeric columns asked for with ``extra`` (extra features of the model). Every
 invalid cell (a date that does not parse, a price that is not a finite positive number, a
 negative or missing volume) is counted: one :class:`~pyanalytics.errors.DataError` summarises
 them per column with their first rows and dates, or, with ``drop_invalid=True``, their rows are
@@ -24,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from pyanalytics.errors import DataError, DataWarning, ParameterError
+from pyanalytics.finance.extra_features import check_names, column_values
 from pyanalytics.finance.invalid import DROP_HINT, describe, format_date, invalid_cells, invalid_rows
 from pyanalytics.finance.quality import adj_close_mismatch
 
@@ -39,7 +41,7 @@ _EXPECTED_DATE = "expected a date such as 2020-01-31"
 _EXPECTED_CELLS = "expected dates such as 2020-01-31, finite positive prices and finite volumes >= 0"
 
 
-def load_prices(source, *, required=REQUIRED_COLUMNS, drop_invalid: bool = False) -> pd.DataFrame:
+def load_prices(source, *, required=REQUIRED_COLUMNS, extra=(), drop_invalid: bool = False) -> pd.DataFrame:
     """Read prices from a Yahoo-style CSV file or a DataFrame and validate them.
 
     Args:
@@ -47,6 +49,8 @@ def load_prices(source, *, required=REQUIRED_COLUMNS, drop_invalid: bool = False
             ``Date,Open,High,Low,Close,Adj Close,Volume``, or a DataFrame with a date column
             (``date``, ``datetime`` or ``timestamp``, any case) or a DatetimeIndex.
         required: Columns of :data:`PRICE_COLUMNS` that must be present.
+        extra: Your own numeric columns to keep, e.g. for
+            ``FeatureSpec(extra_features=...)``; see :func:`validate_prices`.
         drop_invalid: Drop the rows holding an invalid cell instead of refusing them.
 
     Returns:
@@ -63,10 +67,10 @@ def load_prices(source, *, required=REQUIRED_COLUMNS, drop_invalid: bool = False
         >>> prices = load_prices("AAPL.csv", drop_invalid=True)  # doctest: +SKIP
     """
     if isinstance(source, pd.DataFrame):
-        return validate_prices(source, required=required, drop_invalid=drop_invalid)
+        return validate_prices(source, required=required, extra=extra, drop_invalid=drop_invalid)
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
-        return _validate(_read_csv(path), required, f"prices '{path}'", drop_invalid)
+        return _validate(_read_csv(path), required, extra, f"prices '{path}'", drop_invalid)
     raise ParameterError(
         f"load_prices: source is a {type(source).__name__}; expected a path to a CSV file or a "
         "pandas DataFrame. Pass one of those."
@@ -74,19 +78,22 @@ def load_prices(source, *, required=REQUIRED_COLUMNS, drop_invalid: bool = False
 
 
 def validate_prices(
-    frame: pd.DataFrame, *, required=REQUIRED_COLUMNS, drop_invalid: bool = False
+    frame: pd.DataFrame, *, required=REQUIRED_COLUMNS, extra=(), drop_invalid: bool = False
 ) -> pd.DataFrame:
     """Check a prices frame and return a normalised copy; the input is never modified.
 
     Column names are matched without case, with runs of spaces, dashes, dots and underscores
     alike (``Adj Close``, ``Adj.Close`` -> ``adj_close``) and after a dotted ticker prefix
     (``AAPL.Close``, ``BRK.B.Close`` -> ``close``; ``AAPL.Adjusted`` -> ``adj_close``). Columns
-    outside :data:`PRICE_COLUMNS` are dropped.
+    outside :data:`PRICE_COLUMNS` are dropped, except the ``extra`` ones.
 
     Args:
         frame: Prices with a date column (``date``, ``datetime`` or ``timestamp``) or a
             DatetimeIndex; cells may be numbers or numeric strings.
         required: Columns of :data:`PRICE_COLUMNS` that must be present.
+        extra: Names of your own numeric columns to keep after the price columns, under these
+            names (a column of the exact name, else the one of that name in another case), as float64: numbers or numeric text, finite, missing only before their
+            first value. They are not price columns: ``drop_invalid`` does not drop their rows.
         drop_invalid: Drop the rows holding an invalid cell instead of refusing them; the
             result's ``attrs["dropped"]`` lists those cells (columns row, date, column, value,
             problem) and a DataWarning summarises them.
@@ -98,8 +105,10 @@ def validate_prices(
 
     Raises:
         DataError: Missing or duplicated columns; repeated, unsorted or intraday dates; invalid
-            cells (all of them summarised in one line) unless ``drop_invalid``; or no rows.
-        ParameterError: ``frame`` is not a DataFrame or ``required`` names unknown columns.
+            cells (all of them summarised in one line) unless ``drop_invalid``; or no rows; a
+            bad cell of an ``extra`` column (naming its row and date).
+        ParameterError: ``frame`` is not a DataFrame, ``required`` names unknown columns or
+            ``extra`` names a price or date column.
 
     Warns:
         DataWarning: Rows were dropped, or ``adj_close`` jumps where ``close`` does not.
@@ -109,7 +118,7 @@ def validate_prices(
             f"validate_prices: frame is a {type(frame).__name__}; expected a pandas DataFrame. "
             "Use load_prices for a file path."
         )
-    return _validate(frame, required, "prices", drop_invalid)
+    return _validate(frame, required, extra, "prices", drop_invalid)
 
 
 def require_rows(prices: pd.DataFrame, needed: int, why: str) -> None:
@@ -162,14 +171,16 @@ def _read_csv(path: Path) -> pd.DataFrame:
     return frame
 
 
-def _validate(frame: pd.DataFrame, required, label: str, drop_invalid) -> pd.DataFrame:
+def _validate(frame: pd.DataFrame, required, extra, label: str, drop_invalid) -> pd.DataFrame:
     """Run every check in order and build the normalised frame."""
     required = _check_required(required)
+    extra = check_names(extra, column_kind, "extra")
     if not isinstance(drop_invalid, (bool, np.bool_)):
         raise ParameterError(f"drop_invalid: expected True or False, got {drop_invalid!r}.")
     positions = _column_positions(frame, label)
     raw_dates, date_where = _find_dates(frame, positions)
     _check_columns(frame, positions, required, raw_dates is not None, label)
+    extra_positions = _extra_positions(frame, extra, label)
     if len(frame) == 0:
         raise DataError(
             f"{label}: no rows; expected at least one dated row of prices. "
@@ -187,6 +198,9 @@ def _validate(frame: pd.DataFrame, required, label: str, drop_invalid) -> pd.Dat
     if len(cells):
         _refuse_or_warn(cells, keep, dates, label, required, drop_invalid)
     prices = pd.DataFrame({name: values[keep] for name, (_, values) in numbers.items()}, index=dates[keep])
+    rows = np.flatnonzero(keep)
+    for name, position in extra_positions.items():
+        prices[name] = column_values(frame.iloc[rows, position], name, dates[keep], rows + 1, label)
     if len(cells):
         prices.attrs["dropped"] = cells
     mismatch = adj_close_mismatch(prices, label)
@@ -292,6 +306,36 @@ def _check_columns(frame, positions, required, has_dates: bool, label: str) -> N
             f"{found}. Expected {', '.join(('date',) + required)} (Yahoo headers such as "
             "'Adj Close' are accepted; the date may be the index). Add or rename the columns."
         )
+
+
+def column_kind(name: str) -> str | None:
+    """``"the price column 'close'"`` (or date column) when ``name`` means one, else None."""
+    meant = column_name(name)
+    if meant is None:
+        return None
+    return f"the {'date' if meant in DATE_NAMES else 'price'} column {meant!r}"
+
+
+def _extra_positions(frame: pd.DataFrame, extra: tuple[str, ...], label: str) -> dict[str, int]:
+    """Map each ``extra`` name to the position of its column: the one of that exact name, else
+    the one column of that name in another case (R and spreadsheets change the case)."""
+    positions = {}
+    names = [str(column) for column in frame.columns]
+    for name in extra:
+        found = [at for at, column in enumerate(names) if column == name]
+        found = found or [at for at, column in enumerate(names) if column.lower() == name.lower()]
+        if not found:
+            raise DataError(
+                f"{label}: no column named {name!r}, an extra feature's column (columns found: "
+                f"{names}); add it, each date's value known at that date's close."
+            )
+        if len(found) > 1:
+            raise DataError(
+                f"{label}: {len(found)} columns named {name!r} in different cases "
+                f"({[names[at] for at in found]}); expected one: rename the others."
+            )
+        positions[name] = found[0]
+    return positions
 
 
 def _parse_dates(raw: pd.Series, where: str, label: str):

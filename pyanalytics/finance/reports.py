@@ -194,8 +194,10 @@ def _importance(result, fmt: str) -> dict | None:
 def _settings(config: dict) -> list[tuple[str, str]]:
     window = "one day at a time" if config["window"] is None else f"{config['window']} days"
     training = f"rolling, {config['train_size']:,} rows" if config["window_mode"] == "rolling" else "expanding"
+    extra = config.get("extra_features")  # absent from results made before extra features existed
     return [
         ("Model", config["model"]),
+        ("Your own features", ", ".join(extra) + " (each date's value taken as known at its close)" if extra else "none"),
         ("Horizon", f"{config['horizon']} day{'s' if config['horizon'] != 1 else ''} ahead"),
         ("Input window", window),
         ("Folds", f"{config['n_folds']} ({training})"),

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from pyanalytics.evaluation.scoring import score
+from pyanalytics.finance.extra_features import with_extra_features
 from pyanalytics.finance.features import FeatureSpec, build_dataset, default_spec
 from pyanalytics.finance.preprocessing import PricePreprocessing
 from pyanalytics.splits import chronological_split
@@ -27,6 +28,7 @@ def train_direction_model(
     horizon: int = 1,
     window: int | None = None,
     spec: FeatureSpec | None = None,
+    extra_features: list[str] | tuple[str, ...] = (),
     dead_zone: float = 0.0,
     validation: float = 0.15,
     test: float = 0.15,
@@ -53,6 +55,10 @@ def train_direction_model(
         window: days per input window of ``"lstm"``/``"gru"`` (default 20); not for ``"dnn"``.
         spec: which features to compute (default ``default_spec(prices)``: ``FeatureSpec()``
             without the volume feature where the volume is flat, with a DataWarning).
+        extra_features: names of your own numeric columns of ``prices`` to use as features
+            beside the spec's (see ``FeatureSpec.extra_features``). The value on date t is used
+            for the prediction made at the close of t, unshifted: it must be known at that close
+            (your responsibility). Scaled with the other features on the training part only.
         dead_zone: moves within ``±dead_zone`` are left unlabelled.
         validation: fraction of labelled rows for the validation part.
         test: fraction of labelled rows for the test part.
@@ -75,7 +81,8 @@ def train_direction_model(
     from pyanalytics.bundle.provenance import fingerprint
 
     setup = ModelSetup(model, horizon, window, gap, cost_fp, tune_threshold, seed, model_params)
-    dataset = build_dataset(prices, spec or default_spec(prices), setup.horizon, dead_zone)
+    spec = with_extra_features(spec or default_spec(prices), extra_features)
+    dataset = build_dataset(prices, spec, setup.horizon, dead_zone)
     labelled = np.flatnonzero(dataset.labelled)
     split = chronological_split(len(labelled), validation=validation, test=test, gap=setup.gap)
     rows = part_rows({name: labelled[positions] for name, positions in split.parts().items()}, setup.window)

@@ -28,6 +28,7 @@ from pyanalytics.finance.backtest import (
     backtest,
     backtest_matrix,
 )
+from pyanalytics.finance.extra_features import with_extra_features
 from pyanalytics.finance.features import Dataset, FeatureSpec, build_dataset, default_spec
 from pyanalytics.jsonio import json_safe
 from pyanalytics.params import check_choice, check_float, check_int
@@ -221,6 +222,7 @@ def walk_forward(
     seed: int | None = 0,
     model_params: dict | None = None,
     spec: FeatureSpec | None = None,
+    extra_features: list[str] | tuple[str, ...] = (),
     dead_zone: float = 0.0,
     mode: str = "long_flat",
     cost_bps: float = DEFAULT_COST_BPS,
@@ -262,6 +264,8 @@ def walk_forward(
         model_params: extra keyword arguments of the model class (e.g. ``{"epochs": 20}``).
         spec: which features to compute (default ``default_spec(prices)``: ``FeatureSpec()``
             without the volume feature where the volume is flat, with a DataWarning).
+        extra_features: names of your own numeric columns of ``prices`` used as features, each
+            date's value known at its close (see ``train_direction_model``).
         dead_zone: moves within ``±dead_zone`` are left unlabelled.
         mode: backtest positions, ``"long_flat"`` or ``"long_short"``.
         cost_bps: transaction cost in basis points per unit of turnover.
@@ -293,7 +297,8 @@ def walk_forward(
     check_choice("mode", mode, MODES)
     for name, bps in (("cost_bps", cost_bps), ("slippage_bps", slippage_bps)):
         check_float(name, bps, low=0.0, high=MAX_BPS)
-    dataset = build_dataset(prices, spec or default_spec(prices), setup.horizon, dead_zone)
+    spec = with_extra_features(spec or default_spec(prices), extra_features)
+    dataset = build_dataset(prices, spec, setup.horizon, dead_zone)
     labelled = np.flatnonzero(dataset.labelled)
     blocks = list(splitter.split(len(labelled)))
     fold_runs = []
@@ -318,7 +323,7 @@ def walk_forward(
         "cost_fp": setup.cost_fp, "alpha": setup.alpha, "tune_threshold": setup.tune_threshold,
         "seed": setup.seed, "model_params": setup.model_params, "dead_zone": dataset.dead_zone,
         "mode": mode, "cost_bps": cost_bps, "slippage_bps": slippage_bps,
-        "features": list(dataset.X.columns),
+        "features": list(dataset.X.columns), "extra_features": list(dataset.spec.extra_features),
     }
     return WalkForwardResult(
         model_name=setup.model,

@@ -84,13 +84,14 @@ def columns(frame: pd.DataFrame) -> dict[str, np.ndarray]:
     return out
 
 
-def load_prices(source, drop_invalid=False) -> dict:
-    """Read and validate prices (a CSV path or a frame) into the prices contract.
+def load_prices(source, drop_invalid=False, extra=()) -> dict:
+    """Read and validate prices (a CSV path or a frame) into the prices contract, keeping the
+    user's ``extra`` numeric columns.
 
     Returns ``{"prices": the prices as columns, "dropped": the invalid cells of the dropped rows
     as columns (None when none were dropped)}``.
     """
-    prices = _prices(source, "x", ("close",), drop_invalid)
+    prices = _prices(source, "x", ("close",), drop_invalid, extra)
     dropped = prices.attrs.get("dropped")
     return {"prices": columns(prices), "dropped": None if dropped is None else columns(dropped)}
 
@@ -157,17 +158,22 @@ def fit(
     model_params: dict | None = None,
     drop_invalid: bool = False,
     data_name: str | None = None,
+    extra_features=(),
 ):
     """Train a direction model (see ``train_direction_model``); returns the TrainingResult.
 
-    ``data_name`` (the CSV's file name or the R variable's name) is saved with the model.
+    ``data_name`` (the CSV's file name or the R variable's name) is saved with the model;
+    ``extra_features`` names the user's own numeric columns of ``prices`` used as features.
     """
+    from pyanalytics.finance.features.spec import check_extra_features
     from pyanalytics.finance.training import train_direction_model
 
+    extra_features = check_extra_features(extra_features)
     params = {"epochs": check_int("epochs", epochs, minimum=1), **(model_params or {})}
     return train_direction_model(
-        _prices(prices, "prices", _default_spec().required_columns, drop_invalid),
+        _prices(prices, "prices", _default_spec().required_columns, drop_invalid, extra_features),
         model=model,
+        extra_features=extra_features,
         horizon=horizon,
         window=window,
         cost_fp=cost_fp,
@@ -236,7 +242,7 @@ def predict(model, prices, last=None, drop_invalid=False) -> dict[str, np.ndarra
     """Probability of a rise and the signal for every date of ``prices`` with complete inputs."""
     bundle = _bundle(model)
     last = None if last is None else check_int("last", last, minimum=1)
-    return columns(bundle.predict(_prices(prices, "newdata", bundle.preprocessing.required_columns, drop_invalid), last=last))
+    return columns(bundle.predict(_bundle_prices(bundle, prices, drop_invalid), last=last))
 
 
 def evaluate(model, prices, since=None, drop_invalid=False) -> dict:
@@ -246,7 +252,7 @@ def evaluate(model, prices, since=None, drop_invalid=False) -> dict:
     data (``DataMatch.to_dict()``)}``.
     """
     bundle = _bundle(model)
-    data = _prices(prices, "newdata", bundle.preprocessing.required_columns, drop_invalid)
+    data = _bundle_prices(bundle, prices, drop_invalid)
     return {"metrics": metrics_columns(bundle.evaluate(data, since=since)), "data": bundle.data_match(data).to_dict()}
 
 
@@ -270,7 +276,7 @@ def explain(model, prices, method: str = "lime", n=10, dates=None, seed=0, n_sam
     samples = DEFAULT_EXPLAIN_SAMPLES.get(method, 1000) if n_samples is None else n_samples
     result = run_explain(
         bundle,
-        _prices(prices, "newdata", bundle.preprocessing.required_columns, drop_invalid),
+        _bundle_prices(bundle, prices, drop_invalid),
         method=method,
         last=n,
         dates=None if dates is None else list(np.atleast_1d(dates)),
@@ -287,7 +293,7 @@ def report(model, prices, path: str, methods=("shap", "lime"), seed=0, drop_inva
     from pyanalytics.reports import write_report
 
     bundle = _bundle(model)
-    data = _prices(prices, "newdata", bundle.preprocessing.required_columns, drop_invalid)
+    data = _bundle_prices(bundle, prices, drop_invalid)
     methods = [methods] if isinstance(methods, str) else list(methods)
     explanations = {
         m: run_explain(bundle, data, method=m, last=5, n_samples=DEFAULT_EXPLAIN_SAMPLES[m], seed=seed)
@@ -307,7 +313,7 @@ def backtest(model, prices, mode: str = "long_flat", cost_bps=None, slippage_bps
     from pyanalytics.finance.backtest import backtest as run_backtest
 
     bundle = _bundle(model)
-    data = _prices(prices, "newdata", bundle.preprocessing.required_columns, drop_invalid)
+    data = _bundle_prices(bundle, prices, drop_invalid)
     result = run_backtest(
         signals_from_bundle(bundle, data, since=since),
         data,
@@ -322,7 +328,7 @@ def backtest(model, prices, mode: str = "long_flat", cost_bps=None, slippage_bps
 def walk_forward(prices, model: str = "dnn", folds=5, window_mode: str = "expanding", train_size=None,
                  horizon=1, window=None, epochs=50, seed=0, mode: str = "long_flat", cost_bps=None,
                  cost_fp=None, tune_threshold: bool = False, explain: bool = False,
-                 model_params: dict | None = None, drop_invalid: bool = False) -> dict:
+                 model_params: dict | None = None, drop_invalid: bool = False, extra_features=()) -> dict:
     """Walk-forward retraining (see ``pyanalytics.finance.walk_forward``) of one ticker or several.
 
     ``prices`` is one ticker's prices, or a dict ``{ticker: prices}``. Returns, per ticker, the
@@ -334,8 +340,10 @@ def walk_forward(prices, model: str = "dnn", folds=5, window_mode: str = "expand
     """
     from pyanalytics.defaults import DEFAULT_COST_BPS
     from pyanalytics.finance.walk_forward import walk_forward as run_walk_forward
+    from pyanalytics.finance.features.spec import check_extra_features
     from pyanalytics.finance.walk_forward import walk_forward_many
 
+    extra_features = check_extra_features(extra_features)
     options = dict(
         model=model,
         folds=folds,
@@ -350,14 +358,15 @@ def walk_forward(prices, model: str = "dnn", folds=5, window_mode: str = "expand
         tune_threshold=_flag("tune_threshold", tune_threshold),
         explain=_flag("explain", explain),
         model_params={"epochs": check_int("epochs", epochs, minimum=1), **(model_params or {})},
+        extra_features=extra_features,
     )
     if not isinstance(prices, dict):
-        prices = _prices(prices, "prices", _default_spec().required_columns, drop_invalid)
+        prices = _prices(prices, "prices", _default_spec().required_columns, drop_invalid, extra_features)
         return _walk_forward_payload(run_walk_forward(prices, **options))
     frames = {}
     for name, frame in prices.items():
         with _named(name):
-            frames[name] = _prices(frame, "prices", _default_spec().required_columns, drop_invalid)
+            frames[name] = _prices(frame, "prices", _default_spec().required_columns, drop_invalid, extra_features)
     multi = walk_forward_many(frames, **options)
     daily, portfolio = multi.portfolio() if len(frames) > 1 else (None, None)
     return {
@@ -421,13 +430,20 @@ def _bundle(model):
     return model if isinstance(model, Bundle) else Bundle.from_result(model)
 
 
-def _prices(source, name: str, required, drop_invalid=False) -> pd.DataFrame:
-    """Validated prices from a path or a frame sent by R (R Dates arrive as Python dates)."""
+def _prices(source, name: str, required, drop_invalid=False, extra=()) -> pd.DataFrame:
+    """Validated prices from a path or a frame sent by R (R Dates arrive as Python dates),
+    keeping the ``extra`` columns."""
     from pyanalytics.finance import load_prices as load
 
     if not isinstance(source, (str, pd.DataFrame)):
         raise ParameterError(f"{name}: expected a data.frame of prices or a CSV path, got a {type(source).__name__}.")
-    return load(source, required=required, drop_invalid=_flag("drop_invalid", drop_invalid))
+    return load(source, required=required, extra=extra, drop_invalid=_flag("drop_invalid", drop_invalid))
+
+
+def _bundle_prices(bundle, source, drop_invalid=False) -> pd.DataFrame:
+    """The prices ``bundle`` needs from ``source``: its price columns and its extra features' columns."""
+    preprocessing = bundle.preprocessing
+    return _prices(source, "newdata", preprocessing.required_columns, drop_invalid, preprocessing.extra_columns)
 
 
 def _path(name: str, value) -> Path:

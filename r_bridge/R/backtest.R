@@ -112,6 +112,8 @@ as.data.frame.pa_backtest <- function(x, ...) x$daily
 #' @param sequence_window Days per input window of `"lstm"` and `"gru"` (`NULL`: Python's default, 20).
 #' @param drop_invalid `TRUE` to drop rows holding an invalid cell (of every ticker), with a
 #'   warning, as [pa_fit()] does.
+#' @param extra_features Names of your own numeric columns of the prices used as features, each
+#'   date's value known at its close (see [pa_fit()]), or `NULL`.
 #' @param ... Further settings of the Python model (e.g. `hidden_units = c(32, 16)`). A name
 #'   that is neither an argument nor a setting is an error that lists the valid ones.
 #' @return A `pa_walk_forward` (`$folds`, `$metrics`, `$predictions`, `$backtest`,
@@ -131,7 +133,7 @@ as.data.frame.pa_backtest <- function(x, ...) x$daily
 pa_walk_forward <- function(prices, model = "dnn", folds = 5, window = c("expanding", "rolling"), train_size = NULL,
                             epochs = 50, seed = 0, mode = c("long_flat", "long_short"), cost_bps = NULL,
                             explain = FALSE, horizon = 1, sequence_window = NULL, cost_fp = NULL,
-                            tune_threshold = FALSE, drop_invalid = FALSE, ...) {
+                            tune_threshold = FALSE, drop_invalid = FALSE, extra_features = NULL, ...) {
   window <- as_py_choice(window, "window", c("expanding", "rolling"))
   mode <- as_py_choice(mode, "mode", c("long_flat", "long_short"))
   model <- as_py_string(model, "model", python_defaults()$model_names)
@@ -144,7 +146,8 @@ pa_walk_forward <- function(prices, model = "dnn", folds = 5, window = c("expand
     epochs = as_py_integer(epochs, "epochs", 1L), seed = as_py_integer(seed, "seed", 0L, null_ok = TRUE),
     mode = mode, cost_bps = as_py_number(cost_bps, "cost_bps", null_ok = TRUE), cost_fp = as_py_number(cost_fp, "cost_fp", null_ok = TRUE),
     tune_threshold = as_py_flag(tune_threshold, "tune_threshold"), explain = as_py_flag(explain, "explain"),
-    model_params = model_params(list(...)), drop_invalid = as_py_flag(drop_invalid, "drop_invalid")
+    model_params = model_params(list(...)), drop_invalid = as_py_flag(drop_invalid, "drop_invalid"),
+    extra_features = as_py_column_names(extra_features, "extra_features")
   )
   if (is.list(prices) && !is.data.frame(prices)) {
     if (is.null(names(prices)) || any(!nzchar(names(prices)))) stop_argument("prices", "a named list of prices", prices)

@@ -65,6 +65,14 @@ as_py_string <- function(x, name, choices = NULL, null_ok = FALSE) {
   x
 }
 
+# Names of the user's own price columns for Python (which matches them in any case, as
+# as_py_prices() lower-cases a data.frame's names); a list, so that one name stays a list of one.
+as_py_column_names <- function(x, name) {
+  if (is.null(x)) return(list())
+  if (!is.character(x) || anyNA(x) || !all(nzchar(x))) stop_argument(name, "a character vector of column names", x)
+  as.list(x)
+}
+
 # One of `choices`; the default (the whole vector, as for match.arg()) is the first.
 as_py_choice <- function(x, name, choices) {
   if (identical(x, choices)) return(choices[[1L]])

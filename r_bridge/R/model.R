@@ -20,6 +20,12 @@
 #' @param drop_invalid `TRUE` to drop rows holding an invalid cell (a `null`, a zero price) with
 #'   a warning of class `pa_data_warning` that says which, instead of refusing them (see
 #'   [pa_load_prices()]).
+#' @param extra_features Names of your own numeric columns of `prices` (e.g. `"sentiment"`)
+#'   used as features beside the indicators, or `NULL`. The value on a date enters the
+#'   prediction made at that date's close as it is, not shifted: it must be known at that close
+#'   (your responsibility). Leading `NA`s are the column's warm-up; a later `NA` is an error
+#'   naming the date. Names are matched without case, as the price columns are. The model then
+#'   needs these columns in `newdata` of [predict()], [pa_evaluate()], [pa_explain()].
 #' @param ... Further settings of the Python model (e.g. `hidden_units = c(64, 32)`,
 #'   `batch_size = 32`, `learning_rate = 0.001`, `patience = 5`) and of the split
 #'   (`validation`, `test`, `gap`, `dead_zone`). A name that is neither an argument nor a
@@ -40,7 +46,7 @@ pa_fit <- function(prices, ...) UseMethod("pa_fit")
 #' @rdname pa_fit
 #' @export
 pa_fit.default <- function(prices, model = "dnn", horizon = 1, window = NULL, epochs = 50, cost_fp = NULL,
-                   tune_threshold = FALSE, seed = NULL, drop_invalid = FALSE, ...) {
+                   tune_threshold = FALSE, seed = NULL, drop_invalid = FALSE, extra_features = NULL, ...) {
   model <- as_py_string(model, "model", python_defaults()$model_names)
   check_argument_names(c(split_settings, model_settings(model)))
   extra <- list(...)
@@ -60,7 +66,8 @@ pa_fit.default <- function(prices, model = "dnn", horizon = 1, window = NULL, ep
     dead_zone = as_py_number(extra$dead_zone %||% 0, "dead_zone"),
     model_params = model_params(extra[setdiff(names(extra), split_settings)]),
     drop_invalid = as_py_flag(drop_invalid, "drop_invalid"),
-    data_name = prices_name(prices, substitute(prices))
+    data_name = prices_name(prices, substitute(prices)),
+    extra_features = as_py_column_names(extra_features, "extra_features")
   )
   new_model(fitted)
 }

@@ -15,6 +15,9 @@
 #' @param x A CSV path, a data.frame with a date column (or dates as row names), or an xts
 #'   object.
 #' @param drop_invalid `TRUE` to drop the rows holding an invalid cell instead of refusing them.
+#' @param extra Names of your own numeric columns to keep (other columns are dropped), e.g. for
+#'   `pa_fit(prices, extra_features = ...)`, or `NULL`. Numbers, finite, missing only before
+#'   their first value; an error names the row and date of a bad cell.
 #' @return A data.frame with a `date` column (class Date) and lower-case price columns
 #'   (`open`, `high`, `low`, `close`, `adj_close` where present, `volume`). When rows were
 #'   dropped, its attribute `"dropped"` is a data.frame of their invalid cells (`row`, `date`,
@@ -27,8 +30,9 @@
 #'   Date = as.Date("2024-01-01") + 0:2, Close = c(10, 10.5, 10.2)
 #' ))
 #' }
-pa_load_prices <- function(x, drop_invalid = FALSE) {
-  loaded <- call_python("load_prices", as_py_prices(x, "x"), as_py_flag(drop_invalid, "drop_invalid"))
+pa_load_prices <- function(x, drop_invalid = FALSE, extra = NULL) {
+  loaded <- call_python("load_prices", as_py_prices(x, "x"), as_py_flag(drop_invalid, "drop_invalid"),
+                        as_py_column_names(extra, "extra"))
   prices <- frame_from_columns(loaded$prices)
   if (!is.null(loaded$dropped)) attr(prices, "dropped") <- frame_from_columns(loaded$dropped)
   prices

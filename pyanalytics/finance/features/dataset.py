@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from pyanalytics.finance.extra_features import first_complete_row
 from pyanalytics.finance.features.indicators import compute_features
 from pyanalytics.finance.features.labels import (
     check_dead_zone,
@@ -58,6 +59,9 @@ def build_dataset(
 ) -> Dataset:
     """Compute features and direction labels and align them, dropping the feature warm-up.
 
+    The warm-up is ``spec.warmup`` rows, or longer where an extra feature's column starts later
+    (its leading missing values).
+
     Args:
         prices: a prices frame (see the Prices contract).
         spec: which features to compute; its ``price`` column also defines the labels.
@@ -80,9 +84,18 @@ def build_dataset(
         spec.warmup + horizon + 1,
         f"the feature warm-up ({spec.warmup} rows) and horizon {horizon}",
     )
-    rows = slice(spec.warmup, None)
+    features = compute_features(prices, spec)
+    start = spec.warmup
+    if spec.extra_features:
+        start = max(start, first_complete_row(features[list(spec.extra_features)].to_numpy().T))
+        require_rows(
+            prices,
+            start + horizon + 1,
+            f"the warm-up ({start} rows, the extra features' leading missing values included) and horizon {horizon}",
+        )
+    rows = slice(start, None)
     return Dataset(
-        X=compute_features(prices, spec).iloc[rows].rename_axis("date"),
+        X=features.iloc[rows].rename_axis("date"),
         y=direction_labels(prices, horizon, dead_zone, spec.price).iloc[rows].rename_axis("date"),
         forward_return=forward_returns(prices, horizon, spec.price).iloc[rows].rename_axis("date"),
         spec=spec,

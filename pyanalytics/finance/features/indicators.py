@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import talib
 
+from pyanalytics.finance.extra_features import extra_values
 from pyanalytics.finance.features._columns import column_array
 from pyanalytics.finance.features.spec import FeatureSpec
 
@@ -72,15 +73,18 @@ def compute_features(prices: pd.DataFrame, spec: FeatureSpec = FeatureSpec()) ->
     """Compute the features ``spec`` describes.
 
     Args:
-        prices: a prices frame (see the Prices contract); only ``spec.required_columns`` are read.
+        prices: a prices frame (see the Prices contract); only ``spec.required_columns`` and
+            ``spec.extra_features`` are read.
         spec: which features to compute.
 
     Returns:
         A float64 frame with the index of ``prices`` and columns ``spec.names``; each of the first
-        ``spec.warmup`` rows has at least one NaN, later rows have none.
+        ``spec.warmup`` rows has at least one NaN, later rows have none, except the leading
+        missing values of the extra features (their warm-up) which are kept as they are.
 
     Raises:
-        DataError: ``prices`` lacks a column the spec needs.
+        DataError: ``prices`` lacks a column the spec needs, or an extra column holds a bad
+            value (naming its row and date).
 
     Example:
         >>> from pyanalytics.finance import random_walk
@@ -98,4 +102,6 @@ def compute_features(prices: pd.DataFrame, spec: FeatureSpec = FeatureSpec()) ->
             "supply volume or use FeatureSpec(volume_window=None)",
         )
     values = np.vstack(list(_columns(spec, price, volume)))
+    if spec.extra_features:
+        values = np.vstack([values, extra_values(prices, spec.extra_features)])
     return pd.DataFrame(values.T, index=prices.index, columns=list(spec.names), copy=False)

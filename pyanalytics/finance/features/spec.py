@@ -6,6 +6,8 @@ from dataclasses import dataclass, fields
 from numbers import Integral, Real
 
 from pyanalytics.errors import ParameterError
+from pyanalytics.finance import extra_features
+from pyanalytics.finance.prices import column_kind
 
 PRICE_COLUMNS = ("close", "adj_close")
 MACD_NAMES = ("macd", "macd_signal", "macd_hist")
@@ -87,6 +89,10 @@ class FeatureSpec:
         bollinger: (window, width in stds) of the Bollinger %B, ``bollinger_pctb_n``.
         volume_window: window of the z-score of ``log1p(volume)``, ``volume_z_n``.
         price: the price column the features use, ``"close"`` or ``"adj_close"``.
+        extra_features: names of the user's own numeric columns of the prices frame, used as
+            features as they are: the value on date t enters the prediction made at the close
+            of t, so it must be known at that close (the user's responsibility; shift it first
+            if not). Leading missing values are its warm-up; a later missing value is an error.
 
     Example:
         >>> FeatureSpec(return_lags=[1, 5], ma_windows=(), macd=None).names[:2]
@@ -101,6 +107,7 @@ class FeatureSpec:
     bollinger: tuple[int, float] | None = (20, 2.0)
     volume_window: int | None = 20
     price: str = "close"
+    extra_features: tuple[str, ...] = ()
 
     def __post_init__(self):
         checked = {
@@ -116,6 +123,8 @@ class FeatureSpec:
             object.__setattr__(self, name, value)
         if self.price not in PRICE_COLUMNS:
             _fail("price", self.price, f"one of {list(PRICE_COLUMNS)}")
+        extras = check_extra_features(self.extra_features, "FeatureSpec.extra_features", self)
+        object.__setattr__(self, "extra_features", extras)
         if not self.names:
             raise ParameterError(
                 "FeatureSpec: expected at least one feature, got every group disabled; "
@@ -125,7 +134,10 @@ class FeatureSpec:
 
     @property
     def names(self) -> tuple[str, ...]:
-        """Output column names, in the order compute_features returns them."""
+        """Output column names, in the order compute_features returns them (extras last)."""
+        return self._builtin_names() + self.extra_features
+
+    def _builtin_names(self) -> tuple[str, ...]:
         names = [f"ret_{k}" for k in self.return_lags]
         names += [f"ma_ratio_{n}" for n in self.ma_windows]
         if self.volatility_window:
@@ -159,15 +171,20 @@ class FeatureSpec:
 
     @property
     def required_columns(self) -> tuple[str, ...]:
-        """Columns of the prices frame the features read."""
+        """Price columns the features read (the user's own columns are ``extra_features``)."""
         return (self.price, "volume") if self.volume_window else (self.price,)
 
     def to_dict(self) -> dict:
-        """A JSON-safe dict (lists, not tuples) that ``from_dict`` turns back into this spec."""
+        """A JSON-safe dict (lists, not tuples) that ``from_dict`` turns back into this spec.
+
+        ``extra_features`` is left out when empty, so a spec without them saves as before.
+        """
         data = {}
         for f in fields(self):
             value = getattr(self, f.name)
             data[f.name] = list(value) if isinstance(value, tuple) else value
+        if not self.extra_features:
+            del data["extra_features"]
         return data
 
     @classmethod
@@ -190,3 +207,18 @@ class FeatureSpec:
                 f"expected only keys among {known}."
             )
         return cls(**data)
+
+
+def check_extra_features(names, argument: str = "extra_features", spec: FeatureSpec | None = None) -> tuple[str, ...]:
+    """``names`` as a tuple, checked as extra features of ``spec`` (default ``FeatureSpec()``).
+
+    Raises:
+        ParameterError: a name that is not a non-empty string, is repeated, means a price or date
+            column, or is one of the spec's built-in features.
+    """
+    builtin = (spec or FeatureSpec())._builtin_names()
+
+    def taken(name: str) -> str | None:
+        return column_kind(name) or (f"the built-in feature {name!r}" if name in builtin else None)
+
+    return extra_features.check_names(names, taken, argument)
