@@ -91,6 +91,7 @@ class FittedModel:
         }
 
     def _own_summary(self) -> dict:
+        """The summary keys of a task's own, between ``model`` and ``features`` (none here)."""
         return {}
 
     def save(self, path: str | Path) -> Path:
@@ -100,9 +101,7 @@ class FittedModel:
 
 @dataclass(frozen=True, eq=False, kw_only=True)
 class TrainingResult(FittedModel):
-    """A binary model fitted on dated rows of a dataset: finance's direction model.
-
-    What it adds to ``FittedModel``:
+    """A binary ``FittedModel`` on dated rows of a dataset: finance's direction model.
 
     Attributes:
         dataset: the features and labels the model was trained and tested on.

@@ -61,38 +61,38 @@ def library_versions() -> dict:
     return versions
 
 
+def result_documents(result, preprocessing: dict, metadata: dict) -> dict[str, dict]:
+    """The JSON documents of a fitted result's bundle, by file name: the keys every domain saves
+    around its own ``preprocessing`` and ``metadata`` keys."""
+    return {
+        "preprocessing.json": {"model": result.model_name, "domain": result.preprocessing.DOMAIN,
+                               **result.preprocessing.to_document(), **preprocessing,
+                               "estimator": result.estimator.to_state()},
+        "baselines.json": {name: baseline.to_state() for name, baseline in result.baselines.items()},
+        "metadata.json": {"created": result.trained_at, "versions": library_versions(), "seed": result.seed,
+                          **metadata, "metrics": {"test": result.metrics}},
+    }
+
+
 def _contents(result) -> dict[str, dict]:
     """The JSON documents of a TrainingResult's bundle, by file name."""
-    estimator = result.estimator
-    dataset = result.dataset
+    dates = result.dataset.X.index
     periods = result.periods
-    return {
-        "preprocessing.json": {
-            "model": result.model_name,
-            "domain": result.preprocessing.DOMAIN,
-            **result.preprocessing.to_document(),
-            "window": result.window,
-            "threshold": estimator.threshold_,
-            "cost_ratio": result.alpha,
-            "estimator": estimator.to_state(),
-        },
-        "baselines.json": {k: v.to_state() for k, v in result.baselines.items()},
-        "metadata.json": {
-            "created": result.trained_at,
-            "versions": library_versions(),
-            "seed": result.seed,
+    return result_documents(
+        result,
+        {"window": result.window, "threshold": result.estimator.threshold_, "cost_ratio": result.alpha},
+        {
             "data": {
                 "name": result.data_name,
                 "sha256": result.data_sha256,
-                "first_date": dataset.X.index[0].date().isoformat(),
-                "last_date": dataset.X.index[-1].date().isoformat(),
+                "first_date": dates[0].date().isoformat(),
+                "last_date": dates[-1].date().isoformat(),
                 "fingerprint": result.data_fingerprint,
             },
             "periods": periods,
             "out_of_sample_from": periods["test"]["start"],
-            "metrics": {"test": result.metrics},
         },
-    }
+    )
 
 
 def data_files(network, documents: dict[str, dict], target: Path) -> dict[str, bytes]:

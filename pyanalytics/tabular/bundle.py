@@ -15,7 +15,7 @@ from pyanalytics.bundle import (
     _keras_reason,
     _load_network,
     checked_documents,
-    library_versions,
+    result_documents,
     schema,
     write_bundle,
 )
@@ -61,21 +61,8 @@ def _estimator_class(task: str):
 
 def _contents(result) -> dict[str, dict]:
     """The JSON documents of a TabularResult's bundle, by file name."""
-    return {
-        "preprocessing.json": {"model": result.model_name, "domain": DOMAIN, **result.preprocessing.to_document(),
-                               "estimator": result.estimator.to_state()},
-        "baselines.json": {name: baseline.to_state() for name, baseline in result.baselines.items()},
-        "metadata.json": {
-            "created": result.trained_at,
-            "versions": library_versions(),
-            "seed": result.seed,
-            "task": result.task,
-            "data": {"name": result.data_name},
-            "parts": result.parts,
-            "notes": list(result.notes),
-            "metrics": {"test": result.metrics},
-        },
-    }
+    return result_documents(result, {}, {"task": result.task, "data": {"name": result.data_name}, "parts": result.parts,
+                                         "notes": list(result.notes)})
 
 
 def save_tabular_bundle(result, path: str | Path) -> Path:

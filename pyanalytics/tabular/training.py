@@ -25,9 +25,8 @@ MODEL_NAME = "dnn"
 
 @dataclass(frozen=True, eq=False, kw_only=True)
 class TabularResult(FittedModel):
-    """A fitted tabular model with its baselines and the test metrics (see ``FittedModel``).
-
-    What it adds to ``FittedModel``:
+    """A ``FittedModel`` on a table's rows, with the ``tabular`` domain's preprocessing (features and
+    labels); its estimator's classes are the codes 0..k-1 of ``preprocessing.encoder``.
 
     Attributes:
         task: ``binary``, ``multiclass`` or ``regression``.
@@ -35,9 +34,6 @@ class TabularResult(FittedModel):
         gap: rows purged between chronological parts (0 for a stratified split).
         date_column: the column that ordered a chronological split, or None.
         notes: what reading and preprocessing changed (dropped rows and columns).
-
-    Its ``estimator``'s classes are the codes 0..k-1 of ``preprocessing.encoder``; its
-    ``preprocessing`` is the ``tabular`` domain's (features and labels).
     """
 
     task: str
