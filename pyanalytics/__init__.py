@@ -26,9 +26,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 __version__ = "0.1.0"
 
 # The domains on the core, by import path: a bundle names its domain and loading it imports only
-# that domain's preprocessing.
-domains.register("finance", "pyanalytics.finance.preprocessing:PricePreprocessing")
-domains.register("tabular", "pyanalytics.tabular.preprocessing:TabularPreprocessing")
+# that domain's preprocessing; saving a result imports only its domain's bundle writer.
+domains.register("finance", "pyanalytics.finance.preprocessing:PricePreprocessing", "pyanalytics.bundle:save_result")
+domains.register("tabular", "pyanalytics.tabular.preprocessing:TabularPreprocessing",
+                 "pyanalytics.tabular.bundle:save_tabular_bundle")
 
 _PUBLIC = {
     "load_prices": "pyanalytics.finance",

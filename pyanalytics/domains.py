@@ -1,8 +1,10 @@
-"""Domains register how their raw data becomes a model's dataset, so a bundle can rebuild it.
+"""Domains register how their raw data becomes a model's dataset, so a bundle can rebuild it, and
+how a result of theirs is saved as a bundle.
 
 A bundle's ``preprocessing.json`` names its domain; loading it asks this registry for that
-domain's preprocessing class, imported on first use. The core never imports a domain: the
-package root registers each one by its import path. A preprocessing class declares:
+domain's preprocessing class, imported on first use; saving a result asks it for the writer of
+its preprocessing's domain. The core never imports a domain: the package root registers each one
+by its import paths. A preprocessing class declares:
 
 - ``DOMAIN``: its name, saved as ``preprocessing.json``'s ``domain`` key;
 - ``FIELDS``: the schema checks of the keys it saves (``pyanalytics.bundle.schema`` helpers);
@@ -15,11 +17,14 @@ from importlib import import_module
 
 LEGACY_DOMAIN = "finance"  # bundles saved before the "domain" key hold price preprocessing
 _REGISTRY: dict[str, str] = {}
+_WRITERS: dict[str, str] = {}
 
 
-def register(name: str, target: str) -> None:
-    """Register the preprocessing class at ``target`` (``"module:Class"``) as domain ``name``."""
+def register(name: str, target: str, writer: str) -> None:
+    """Register domain ``name``: its preprocessing class at ``target`` (``"module:Class"``) and the
+    function at ``writer`` (``"module:function"``) that saves its results as ``writer(result, path)``."""
     _REGISTRY[name] = target
+    _WRITERS[name] = writer
 
 
 def names() -> tuple[str, ...]:
@@ -29,5 +34,14 @@ def names() -> tuple[str, ...]:
 
 def preprocessing_class(name: str):
     """The preprocessing class of domain ``name`` (imported now); KeyError for an unknown one."""
-    module, _, attribute = _REGISTRY[name].partition(":")
+    return _imported(_REGISTRY[name])
+
+
+def bundle_writer(name: str):
+    """The function that saves a result of domain ``name`` as a bundle (imported now)."""
+    return _imported(_WRITERS[name])
+
+
+def _imported(target: str):
+    module, _, attribute = target.partition(":")
     return getattr(import_module(module), attribute)

@@ -1,8 +1,10 @@
-"""The fit-and-score job: a dataset in; a fitted model, its baselines and honest test metrics out.
+"""The fit-and-score result every task shares: a fitted model, its baselines and honest test metrics.
 
-Every fit in the package goes through ``ModelSetup`` and every result is a ``TrainingResult``, so
-the command line, the scripts and the R package all get the same numbers for the same inputs. A
-domain turns its raw data into the dataset (``pyanalytics.finance.training`` for prices).
+``FittedModel`` holds what every result has and does what every result does (the verdict, the
+metrics table, the training history, the summary's common keys, saving through the domain
+registry); a task's result adds only what is its own: ``TrainingResult`` a model on dated rows
+(finance's direction model, ``pyanalytics.finance.training``), ``pyanalytics.tabular.TabularResult``
+a model on a table's rows. ``part_rows`` keeps each part's windows inside it.
 """
 
 from dataclasses import dataclass, field
@@ -10,54 +12,116 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
-from pyanalytics.data.windows import check_window, model_inputs, usable_rows
-from pyanalytics.defaults import DEFAULT_WINDOW
-from pyanalytics.errors import DataError, ParameterError
-from pyanalytics.evaluation.costs import check_alpha, optimal_threshold
-from pyanalytics.evaluation.verdict import verdict
-from pyanalytics.models import BASELINES, MODELS, SEQUENCE_MODELS
-from pyanalytics.params import check_int
+from pyanalytics import domains
+from pyanalytics.data.windows import usable_rows
+from pyanalytics.errors import DataError
+from pyanalytics.evaluation.costs import optimal_threshold
+from pyanalytics.evaluation.task_metrics import task_metrics_table
+from pyanalytics.evaluation.verdict import Verdict, task_verdict
 from pyanalytics.splits import MIN_ROWS_PER_PART
+from pyanalytics.tasks import TASKS
 
 
-@dataclass(frozen=True, eq=False)
-class TrainingResult:
-    """A fitted model with its baselines, the rows it was judged on and the test metrics.
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class FittedModel:
+    """A fitted model beside its fitted baselines, with the test metrics of each.
+
+    A subclass names its ``task`` (a key of ``pyanalytics.tasks.TASKS``) and the summary keys of
+    its own (``_own_summary``).
 
     Attributes:
-        model_name: key of the model in ``pyanalytics.models.MODELS`` (e.g. ``"dnn"``).
+        model_name: the model's key in ``metrics`` (e.g. ``"dnn"``).
         estimator: the fitted model.
-        baselines: fitted naive baselines by name (they see the same dates, one day at a time).
-        dataset: the features and labels the model was trained and tested on.
-        preprocessing: how raw data becomes such a dataset (a domain's, see
+        baselines: the task's fitted naive baselines by name.
+        preprocessing: how raw data becomes the model's inputs (a domain's, see
             ``pyanalytics.domains``); a bundle saves it.
-        rows: positions in ``dataset.X`` of the train, validation and test dates.
-        gap: rows purged between consecutive parts.
-        window: days per input window for sequence models, None for the DNN.
-        alpha: cost of a false positive in false negatives, used for ``expected_cost``.
         metrics: test-part metrics of the model (key ``model_name``) and of every baseline.
-        data_sha256: fingerprint of the prices the model was trained on.
         seed: the seed used for the model.
         data_name: name of the training data (its file name, or a name the caller gave).
-        data_fingerprint: values of the columns the features read at dates spread over the
-            training prices, to tell later whether evaluated prices are the same data.
+        trained_at: when it was fitted (UTC, ISO 8601).
     """
 
     model_name: str
     estimator: object
     baselines: dict
+    preprocessing: object
+    metrics: dict
+    seed: int | None
+    data_name: str | None = None
+    trained_at: str = field(default_factory=_now)
+
+    @property
+    def history(self) -> dict:
+        """Loss (and tracked metrics) per epoch on the training and validation parts."""
+        return self.estimator.history_
+
+    @property
+    def best_epoch(self) -> int | None:
+        """The epoch whose weights the model kept (None for a model without epochs)."""
+        return getattr(self.estimator, "best_epoch_", None)
+
+    @property
+    def verdict(self) -> Verdict:
+        """The one verdict on the model beside its baselines, with the task's margin (``task_verdict``)."""
+        return task_verdict(TASKS[self.task], self.metrics, self.model_name)
+
+    def metrics_table(self) -> pd.DataFrame:
+        """One row per model (the model first), one column per metric of the task."""
+        return task_metrics_table(TASKS[self.task], self.metrics)
+
+    def summary(self, bundle: str | Path | None = None) -> dict:
+        """The result as plain data: the common keys around the task's own (``_own_summary``)."""
+        return {
+            "task": self.task,
+            "model": self.model_name,
+            **self._own_summary(),
+            "features": list(self.preprocessing.feature_names),
+            "seed": self.seed,
+            "best_epoch": self.best_epoch,
+            "metrics": {"test": self.metrics[self.model_name]},
+            "baselines": {k: v for k, v in self.metrics.items() if k != self.model_name},
+            "verdict": self.verdict.to_dict(),
+            "bundle": None if bundle is None else str(bundle),
+        }
+
+    def _own_summary(self) -> dict:
+        """The summary keys of a task's own, between ``model`` and ``features`` (none here)."""
+        return {}
+
+    def save(self, path: str | Path) -> Path:
+        """Write the model bundle of the preprocessing's domain to ``path`` atomically; return the path."""
+        return domains.bundle_writer(self.preprocessing.DOMAIN)(self, path)
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class TrainingResult(FittedModel):
+    """A binary ``FittedModel`` on dated rows of a dataset: finance's direction model.
+
+    Attributes:
+        dataset: the features and labels the model was trained and tested on.
+        rows: positions in ``dataset.X`` of the train, validation and test dates.
+        gap: rows purged between consecutive parts.
+        window: days per input window for sequence models, None for the DNN.
+        alpha: cost of a false positive in false negatives, used for ``expected_cost``.
+        data_sha256: fingerprint of the prices the model was trained on.
+        data_fingerprint: values of the columns the features read at dates spread over the
+            training prices, to tell later whether evaluated prices are the same data.
+    """
+
+    task = "binary"
+
     dataset: object  # X (features by date), y (labels, NaN where unknown), labelled; e.g. finance's Dataset
-    preprocessing: object  # the domain's preprocessing that rebuilds such a dataset from raw data
     rows: dict
     gap: int
     window: int | None
     alpha: float
-    metrics: dict
     data_sha256: str
-    seed: int | None
-    trained_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
-    data_name: str | None = None
     data_fingerprint: dict | None = field(default=None, repr=False)
 
     @property
@@ -73,11 +137,10 @@ class TrainingResult:
             for name, rows in self.rows.items()
         }
 
-    def summary(self, bundle: str | Path | None = None) -> dict:
-        """The result as plain data, the shape of ``pyanalytics train --json``."""
+    def _own_summary(self) -> dict:
+        """The labels, the decision rule and the dated split: the shape of ``pyanalytics train --json``."""
         estimator = self.estimator
         return {
-            "model": self.model_name,
             "horizon": self.preprocessing.horizon,
             "dead_zone": self.preprocessing.dead_zone,
             "window": self.window,
@@ -86,21 +149,8 @@ class TrainingResult:
             "cost_sensitive": bool(estimator.cost_fp) and not estimator.tune_threshold,
             "tuned_threshold": bool(estimator.tune_threshold),
             "theoretical_threshold": optimal_threshold(self.alpha),
-            "seed": self.seed,
-            "features": list(self.dataset.X.columns),
             "split": {**self.periods, "gap": self.gap},
-            "best_epoch": getattr(estimator, "best_epoch_", None),
-            "metrics": {"test": self.metrics[self.model_name]},
-            "baselines": {k: v for k, v in self.metrics.items() if k != self.model_name},
-            "verdict": verdict(self.metrics, self.model_name).to_dict(),
-            "bundle": None if bundle is None else str(bundle),
         }
-
-    def save(self, path: str | Path) -> Path:
-        """Write the model bundle to ``path`` atomically; return the path."""
-        from pyanalytics.bundle import save_bundle
-
-        return save_bundle(self, path)
 
 
 def part_rows(parts: dict[str, np.ndarray], window: int | None) -> dict[str, np.ndarray]:
@@ -124,70 +174,3 @@ def part_rows(parts: dict[str, np.ndarray], window: int | None) -> dict[str, np.
                 "Supply a longer history or a shorter window."
             )
     return rows
-
-
-@dataclass(frozen=True)
-class ModelSetup:
-    """A direction model to fit and how, checked once; every fit in the package goes through it.
-
-    ``train_direction_model`` fits it on one chronological split and ``walk_forward`` on every
-    fold, so both fit the same way.
-
-    Args:
-        model: a key of ``pyanalytics.models.MODELS``: ``"dnn"``, ``"lstm"`` or ``"gru"``.
-        horizon: rows ahead for the direction label.
-        window: days per input window of ``"lstm"``/``"gru"`` (default 20); not for ``"dnn"``.
-        gap: purge gap in rows between parts (default: the horizon); at least ``horizon``.
-        cost_fp: a false positive costs ``cost_fp`` false negatives (alpha).
-        tune_threshold: tune the decision threshold on the validation rows instead.
-        seed: seed of the model's random steps (None: not reproducible).
-        model_params: extra keyword arguments of the model class (e.g. ``epochs``).
-    """
-
-    model: str = "dnn"
-    horizon: int = 1
-    window: int | None = None
-    gap: int | None = None
-    cost_fp: float | None = None
-    tune_threshold: bool = False
-    seed: int | None = 0
-    model_params: dict | None = None
-    alpha: float = field(init=False, repr=False)  # cost_fp, or 1 without one
-
-    def __post_init__(self) -> None:
-        if self.model not in MODELS:
-            raise ParameterError(f"model: expected one of {', '.join(map(repr, MODELS))}, got {self.model!r}.")
-        horizon = check_int("horizon", self.horizon, minimum=1)
-        gap = horizon if self.gap is None else check_int("gap", self.gap, minimum=horizon)
-        window = check_window(self.window)
-        if self.model in SEQUENCE_MODELS:
-            window = window or DEFAULT_WINDOW
-        elif window is not None:
-            raise ParameterError(
-                f"window: the {self.model!r} model reads one day at a time; drop window or use 'lstm'/'gru'."
-            )
-        alpha = 1.0 if self.cost_fp is None else check_alpha(self.cost_fp, "cost_fp")
-        for name, value in (("horizon", horizon), ("gap", gap), ("window", window), ("alpha", alpha),
-                            ("model_params", dict(self.model_params or {}))):
-            object.__setattr__(self, name, value)
-
-    def fit(self, dataset, rows: dict, on_epoch=None) -> tuple[object, dict]:
-        """Fit the model and every baseline on ``rows["train"]``; return ``(estimator, baselines)``.
-
-        The model stops early (and tunes its threshold) on ``rows["validation"]`` when present;
-        the baselines see the same training dates one day at a time. Other parts are not read.
-        """
-        y = dataset.y.to_numpy()
-        inputs = {
-            name: (model_inputs(dataset.X, rows[name], self.window), y[rows[name]].astype(np.int64))
-            for name in ("train", "validation")
-            if name in rows
-        }
-        params = {"seed": self.seed, "validation_gap": self.gap, "cost_fp": self.cost_fp,
-                  "tune_threshold": self.tune_threshold}
-        estimator = MODELS[self.model](**params, **self.model_params).fit(
-            *inputs["train"], validation_data=inputs.get("validation"), on_epoch=on_epoch
-        )
-        train_days = dataset.X.iloc[rows["train"]], y[rows["train"]].astype(np.int64)
-        baselines = {name: cls().fit(*train_days) for name, cls in BASELINES.items()}
-        return estimator, baselines

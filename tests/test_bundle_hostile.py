@@ -354,7 +354,7 @@ def test_a_folder_that_cannot_be_written_is_refused_before_any_work(strong_resul
         raise PermissionError(errno.EACCES, "Permission denied")
 
     monkeypatch.setattr(bundle_files.tempfile, "mkdtemp", read_only)
-    monkeypatch.setattr(bundle_package, "_serialised", lambda *a: pytest.fail("serialised before checking the target"))
+    monkeypatch.setattr(bundle_package, "data_files", lambda *a: pytest.fail("serialised before checking the target"))
     _refused(lambda: save_bundle(strong_result, tmp_path / "m"), "cannot create files in .*Permission denied")
 
 

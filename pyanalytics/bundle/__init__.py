@@ -61,43 +61,38 @@ def library_versions() -> dict:
     return versions
 
 
+def result_documents(result, preprocessing: dict, metadata: dict) -> dict[str, dict]:
+    """The JSON documents of a fitted result's bundle, by file name: the keys every domain saves
+    around its own ``preprocessing`` and ``metadata`` keys."""
+    return {
+        "preprocessing.json": {"model": result.model_name, "domain": result.preprocessing.DOMAIN,
+                               **result.preprocessing.to_document(), **preprocessing,
+                               "estimator": result.estimator.to_state()},
+        "baselines.json": {name: baseline.to_state() for name, baseline in result.baselines.items()},
+        "metadata.json": {"created": result.trained_at, "versions": library_versions(), "seed": result.seed,
+                          **metadata, "metrics": {"test": result.metrics}},
+    }
+
+
 def _contents(result) -> dict[str, dict]:
     """The JSON documents of a TrainingResult's bundle, by file name."""
-    estimator = result.estimator
-    dataset = result.dataset
+    dates = result.dataset.X.index
     periods = result.periods
-    return {
-        "preprocessing.json": {
-            "model": result.model_name,
-            "domain": result.preprocessing.DOMAIN,
-            **result.preprocessing.to_document(),
-            "window": result.window,
-            "threshold": estimator.threshold_,
-            "cost_ratio": result.alpha,
-            "estimator": estimator.to_state(),
-        },
-        "baselines.json": {k: v.to_state() for k, v in result.baselines.items()},
-        "metadata.json": {
-            "created": result.trained_at,
-            "versions": library_versions(),
-            "seed": result.seed,
+    return result_documents(
+        result,
+        {"window": result.window, "threshold": result.estimator.threshold_, "cost_ratio": result.alpha},
+        {
             "data": {
                 "name": result.data_name,
                 "sha256": result.data_sha256,
-                "first_date": dataset.X.index[0].date().isoformat(),
-                "last_date": dataset.X.index[-1].date().isoformat(),
+                "first_date": dates[0].date().isoformat(),
+                "last_date": dates[-1].date().isoformat(),
                 "fingerprint": result.data_fingerprint,
             },
             "periods": periods,
             "out_of_sample_from": periods["test"]["start"],
-            "metrics": {"test": result.metrics},
         },
-    }
-
-
-def _serialised(result, target: Path) -> dict[str, bytes]:
-    """The bytes of every data file of a TrainingResult's bundle, by file name."""
-    return data_files(result.estimator.network_, _contents(result), target)
+    )
 
 
 def data_files(network, documents: dict[str, dict], target: Path) -> dict[str, bytes]:
@@ -115,7 +110,7 @@ def data_files(network, documents: dict[str, dict], target: Path) -> dict[str, b
 
 
 def save_bundle(source, path: str | Path) -> Path:
-    """Write a TrainingResult (or copy a loaded Bundle) as a bundle directory at ``path``, atomically.
+    """Write a fitted result of any domain (or copy a loaded bundle) as a bundle directory at ``path``, atomically.
 
     An existing bundle at ``path`` is replaced; any other existing file or directory, a symbolic
     link, or a folder that cannot be written is refused with a BundleError before any work.
@@ -123,20 +118,29 @@ def save_bundle(source, path: str | Path) -> Path:
     Raises:
         BundleError: the path is refused, or writing failed (nothing is left behind).
     """
-    if source.preprocessing.DOMAIN == "tabular":  # a TabularResult or TabularBundle saves itself
+    if not isinstance(source, Bundle):  # a result (through its domain's writer) or another domain's bundle
         return source.save(path)
     target = Path(path)
-    if isinstance(source, Bundle) and source.path is not None and target.resolve() == source.path.resolve():
+    if source.path is not None and target.resolve() == source.path.resolve():
         return target  # saving a loaded bundle onto itself: it is already there
     check_target(target)
-    if isinstance(source, Bundle):
-        if source.files is None:
-            raise BundleError("bundle: made in memory, so there are no files to copy; save its TrainingResult instead.")
-        files = source.files  # the verified bytes it was loaded from, manifest included
-    else:
-        data_files = _serialised(source, target)
-        files = {**data_files, MANIFEST: manifest_bytes(data_files)}
-    return publish(target, files)
+    if source.files is None:
+        raise BundleError("bundle: made in memory, so there are no files to copy; save its TrainingResult instead.")
+    return publish(target, source.files)  # the verified bytes it was loaded from, manifest included
+
+
+def save_result(result, path: str | Path) -> Path:
+    """Write a TrainingResult as a bundle directory at ``path``, atomically (the finance domain's writer)."""
+    return write_bundle(result.estimator.network_, _contents(result), path)
+
+
+def write_bundle(network, documents: dict[str, dict], path: str | Path) -> Path:
+    """Write the Keras ``network``, the JSON ``documents`` (by file name) and their manifest as a
+    bundle directory at ``path``, atomically (see ``save_bundle`` for the paths refused)."""
+    target = Path(path)
+    check_target(target)
+    files = data_files(network, documents, target)
+    return publish(target, {**files, MANIFEST: manifest_bytes(files)})
 
 
 @contextmanager

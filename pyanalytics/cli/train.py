@@ -28,8 +28,6 @@ from pyanalytics.cli.common import (
 
 def render_training(result, source: str, bundle: Path | None) -> None:
     """The human report of a training run: data, periods, decision rule, metrics, verdict."""
-    from pyanalytics.evaluation.verdict import verdict
-
     summary = result.summary(bundle)
     window = f", windows of {summary['window']} days" if summary["window"] else ""
     stdout.print(
@@ -44,7 +42,7 @@ def render_training(result, source: str, bundle: Path | None) -> None:
         rule += " after cost-sensitive training"
     stdout.print(f"{rule}; a false positive costs {summary['alpha']:g} false negative(s).")
     stdout.print(metrics_table(result.metrics, result.model_name, "Test part: model and naive baselines"))
-    stdout.print(verdict(result.metrics, result.model_name).sentence)
+    stdout.print(result.verdict.sentence)
     if bundle is not None:
         stdout.print(f"Bundle written to {shown(bundle)}")
 

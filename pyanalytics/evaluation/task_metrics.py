@@ -96,5 +96,6 @@ def compare_task_models(task, models: Mapping[str, object], X, y, alpha: float =
 
 
 def task_metrics_table(task, results: Mapping[str, dict]) -> pd.DataFrame:
-    """One row per model, one column per metric the task names."""
-    return pd.DataFrame({name: {k: m.get(k, float("nan")) for k in task.metric_names} for name, m in results.items()}).T
+    """One row per model, one column per metric the task names that a model reports."""
+    names = [k for k in task.metric_names if any(k in m for m in results.values())]
+    return pd.DataFrame({name: {k: m.get(k, float("nan")) for k in names} for name, m in results.items()}).T

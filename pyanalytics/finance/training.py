@@ -11,7 +11,8 @@ from pyanalytics.finance.extra_features import with_extra_features
 from pyanalytics.finance.features import FeatureSpec, build_dataset, default_spec
 from pyanalytics.finance.preprocessing import PricePreprocessing
 from pyanalytics.splits import chronological_split
-from pyanalytics.training import ModelSetup, TrainingResult, part_rows
+from pyanalytics.finance.model_setup import ModelSetup
+from pyanalytics.training import TrainingResult, part_rows
 
 
 def prices_sha256(prices: pd.DataFrame) -> str:

@@ -33,7 +33,8 @@ from pyanalytics.finance.features import Dataset, FeatureSpec, build_dataset, de
 from pyanalytics.jsonio import json_safe
 from pyanalytics.params import check_choice, check_float, check_int
 from pyanalytics.splits import WalkForward, chronological_split
-from pyanalytics.training import ModelSetup, part_rows
+from pyanalytics.finance.model_setup import ModelSetup
+from pyanalytics.training import part_rows
 
 EXPLAIN_DATES = 50  # test dates per fold explained with SHAP when ``explain=True``
 WINDOW_MODES = ("expanding", "rolling")

@@ -15,11 +15,11 @@ from pyanalytics.bundle import (
     _keras_reason,
     _load_network,
     checked_documents,
-    data_files,
-    library_versions,
+    result_documents,
     schema,
+    write_bundle,
 )
-from pyanalytics.bundle.files import MANIFEST, MODEL_FILE, check_target, manifest_bytes, publish
+from pyanalytics.bundle.files import MODEL_FILE, check_target, publish
 from pyanalytics.errors import BundleError, DataError
 from pyanalytics.evaluation.task_metrics import compare_task_models, task_metrics_table
 from pyanalytics.evaluation.verdict import task_verdict
@@ -61,29 +61,13 @@ def _estimator_class(task: str):
 
 def _contents(result) -> dict[str, dict]:
     """The JSON documents of a TabularResult's bundle, by file name."""
-    return {
-        "preprocessing.json": {"model": result.model_name, "domain": DOMAIN, **result.preprocessing.to_document(),
-                               "estimator": result.estimator.to_state()},
-        "baselines.json": {name: baseline.to_state() for name, baseline in result.baselines.items()},
-        "metadata.json": {
-            "created": result.trained_at,
-            "versions": library_versions(),
-            "seed": result.seed,
-            "task": result.task,
-            "data": {"name": result.data_name},
-            "parts": result.parts,
-            "notes": list(result.notes),
-            "metrics": {"test": result.metrics},
-        },
-    }
+    return result_documents(result, {}, {"task": result.task, "data": {"name": result.data_name}, "parts": result.parts,
+                                         "notes": list(result.notes)})
 
 
 def save_tabular_bundle(result, path: str | Path) -> Path:
     """Write a TabularResult as a bundle directory at ``path``, atomically (see ``save_bundle``)."""
-    target = Path(path)
-    check_target(target)
-    files = data_files(result.estimator.network_, _contents(result), target)
-    return publish(target, {**files, MANIFEST: manifest_bytes(files)})
+    return write_bundle(result.estimator.network_, _contents(result), path)
 
 
 def load_tabular_bundle(folder: Path, files: dict[str, bytes]) -> "TabularBundle":

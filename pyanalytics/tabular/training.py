@@ -1,8 +1,7 @@
 """Training a tabular model: read, split, fit the preprocessing on the training part, fit the
 network and the task's baselines, score the test part beside them."""
 
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -12,87 +11,45 @@ from pyanalytics.data.preprocess import TabularPreprocessor
 from pyanalytics.data.tabular import read_tabular
 from pyanalytics.data.target import TargetEncoder
 from pyanalytics.defaults import DEFAULT_NETWORK
-from pyanalytics.evaluation.task_metrics import compare_task_models, task_metrics_table
-from pyanalytics.evaluation.verdict import task_verdict
+from pyanalytics.evaluation.task_metrics import compare_task_models
 from pyanalytics.models import DNNClassifier, DNNRegressor, task_baselines
 from pyanalytics.splits import tabular_split
 from pyanalytics.tabular.preprocessing import TabularPreprocessing
 from pyanalytics.tasks import TASKS
+from pyanalytics.training import FittedModel
 
 MODEL_NAME = "dnn"
 # The network's defaults: two hidden layers of 16 and 8, measured on Titanic (test accuracy and
 # ROC AUC above the course's 0.80 / 0.85) and on hourly wages and wine.
 
 
-@dataclass(frozen=True, eq=False)
-class TabularResult:
-    """A fitted tabular model with its baselines and the test metrics.
+@dataclass(frozen=True, eq=False, kw_only=True)
+class TabularResult(FittedModel):
+    """A ``FittedModel`` on a table's rows, with the ``tabular`` domain's preprocessing (features and
+    labels); its estimator's classes are the codes 0..k-1 of ``preprocessing.encoder``.
 
     Attributes:
         task: ``binary``, ``multiclass`` or ``regression``.
-        model_name: ``"dnn"``.
-        estimator: the fitted network (classes are the codes 0..k-1 of ``preprocessing.encoder``).
-        baselines: the task's fitted naive baselines by name.
-        preprocessing: the ``tabular`` domain's preprocessing (features and labels).
-        metrics: test-part metrics of the model (key ``model_name``) and of every baseline.
         parts: rows in each part (``train``, ``validation``, ``test``).
         gap: rows purged between chronological parts (0 for a stratified split).
         date_column: the column that ordered a chronological split, or None.
         notes: what reading and preprocessing changed (dropped rows and columns).
-        seed, data_name: the seed and the data's name.
     """
 
     task: str
-    model_name: str
-    estimator: object
-    baselines: dict
-    preprocessing: TabularPreprocessing
-    metrics: dict
     parts: dict
     gap: int
     date_column: str | None
     notes: tuple[str, ...]
-    seed: int | None
-    data_name: str | None = None
-    trained_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
-    @property
-    def history(self) -> dict:
-        """Loss (and tracked metrics) per epoch on the training and validation parts."""
-        return self.estimator.history_
-
-    @property
-    def verdict(self):
-        """The one verdict on the model beside its baselines (``task_verdict``)."""
-        return task_verdict(TASKS[self.task], self.metrics, self.model_name)
-
-    def metrics_table(self) -> pd.DataFrame:
-        """One row per model (the network first), one column per metric of the task."""
-        return task_metrics_table(TASKS[self.task], self.metrics)
-
-    def summary(self, bundle: str | Path | None = None) -> dict:
-        """The result as plain data, the shape of ``pyanalytics fit --json``."""
+    def _own_summary(self) -> dict:
+        """The response, its classes and the split: with the common keys, ``pyanalytics fit --json``."""
         return {
-            "task": self.task,
-            "model": self.model_name,
             "target": self.preprocessing.encoder.name_,
             "classes": self.preprocessing.classes,
-            "features": list(self.preprocessing.feature_names),
             "split": {**self.parts, "gap": self.gap, "date_column": self.date_column},
-            "seed": self.seed,
-            "best_epoch": getattr(self.estimator, "best_epoch_", None),
-            "metrics": {"test": self.metrics[self.model_name]},
-            "baselines": {k: v for k, v in self.metrics.items() if k != self.model_name},
-            "verdict": self.verdict.to_dict(),
             "notes": list(self.notes),
-            "bundle": None if bundle is None else str(bundle),
         }
-
-    def save(self, path: str | Path) -> Path:
-        """Write the model bundle to ``path`` atomically; return the path."""
-        from pyanalytics.tabular.bundle import save_tabular_bundle
-
-        return save_tabular_bundle(self, path)
 
 
 def train_tabular(

@@ -98,3 +98,13 @@ def test_the_table_has_the_tasks_metric_columns():
     results = {"dnn": regression_metrics([1, 2, 3], [1, 2, 4]), "mean": regression_metrics([1, 2, 3], [2, 2, 2])}
     table = task_metrics_table(TASKS["regression"], results)
     assert list(table.index) == ["dnn", "mean"] and list(table.columns) == ["mse", "rmse", "mae", "r2"]
+
+
+def test_the_table_leaves_out_a_metric_no_model_reports():
+    y, prob = [0, 1, 1, 0], [0.2, 0.8, 0.6, 0.3]
+    with_pr_auc = {"dnn": binary_metrics(y, prob), "majority_class": binary_metrics(y, [0.5] * 4)}
+    without = {name: {k: v for k, v in m.items() if k != "pr_auc"} for name, m in with_pr_auc.items()}
+    assert "pr_auc" in task_metrics_table(TASKS["binary"], with_pr_auc).columns
+    assert list(task_metrics_table(TASKS["binary"], without).columns) == [
+        k for k in TASKS["binary"].metric_names if k != "pr_auc"
+    ]

@@ -120,7 +120,7 @@ def test_bad_arguments_are_parameter_errors(strong_market, kwargs, name):
 
 def test_model_setup_checks_its_options_once_and_fills_the_defaults():
     from pyanalytics.defaults import DEFAULT_WINDOW
-    from pyanalytics.training import ModelSetup
+    from pyanalytics.finance.model_setup import ModelSetup
 
     lstm = ModelSetup("lstm", horizon=3.0)  # R sends whole numbers as doubles
     assert (lstm.horizon, lstm.gap, lstm.window, lstm.alpha, lstm.model_params) == (3, 3, DEFAULT_WINDOW, 1.0, {})

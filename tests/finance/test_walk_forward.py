@@ -21,7 +21,7 @@ from pyanalytics.finance.walk_forward import (
 from pyanalytics.models import BASELINES, LSTMClassifier
 from pyanalytics.models.base import DirectionClassifier
 from pyanalytics.splits import WalkForward, chronological_split
-from pyanalytics.training import ModelSetup
+from pyanalytics.finance.model_setup import ModelSetup
 
 SMALL = {"hidden_units": (16, 8), "epochs": 5, "patience": 2, "learning_rate": 0.005}
 GAP, EMBARGO = 2, 3
