@@ -20,10 +20,11 @@ from pyanalytics.bundle import (
     schema,
 )
 from pyanalytics.bundle.files import MANIFEST, MODEL_FILE, check_target, manifest_bytes, publish
-from pyanalytics.errors import BundleError, DataError
+from pyanalytics.errors import BundleError
 from pyanalytics.evaluation.task_metrics import compare_task_models, task_metrics_table
 from pyanalytics.evaluation.verdict import task_verdict
 from pyanalytics.models import DNNClassifier, DNNRegressor, task_baselines
+from pyanalytics.tabular.labelled import labelled_rows
 from pyanalytics.tabular.preprocessing import TabularPreprocessing
 from pyanalytics.tasks import TASKS
 
@@ -176,18 +177,9 @@ class TabularBundle:
         Raises:
             DataError: ``frame`` lacks the response column, or holds a class the model never saw.
         """
-        if self.target not in frame.columns:
-            raise DataError(
-                f"target {self.target!r}: no such column in the frame; evaluation needs the response the "
-                "model was trained on."
-            )
-        labelled = frame[frame[self.target].notna()]
-        if labelled.empty:
-            raise DataError(f"target {self.target!r}: no row has a value; evaluation needs labelled rows.")
-        X = self.preprocessing.features(labelled)
-        y = self.preprocessing.encoder.encode(labelled[self.target])
+        rows = labelled_rows(self.preprocessing, frame)
         task = TASKS[self.task]
-        metrics = compare_task_models(task, {self.model_name: self.estimator, **self.baselines}, X, y)
+        metrics = compare_task_models(task, {self.model_name: self.estimator, **self.baselines}, rows.X, rows.y)
         return TabularEvaluation(self.task, metrics, task_verdict(task, metrics, self.model_name))
 
     def save(self, path: str | Path) -> Path:

@@ -40,6 +40,8 @@ class TabularResult:
         date_column: the column that ordered a chronological split, or None.
         notes: what reading and preprocessing changed (dropped rows and columns).
         seed, data_name: the seed and the data's name.
+        test_frame: the test part's rows as read (feature columns and the response), which the
+            report of the result scores.
     """
 
     task: str
@@ -54,6 +56,7 @@ class TabularResult:
     notes: tuple[str, ...]
     seed: int | None
     data_name: str | None = None
+    test_frame: pd.DataFrame | None = field(default=None, repr=False)
     trained_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
     @property
@@ -190,4 +193,5 @@ def train_tabular(
         notes=table.notes + tuple(preprocessor.notes_),
         seed=seed,
         data_name=data_name,
+        test_frame=table.features.iloc[parts["test"]].assign(**{target: table.target.iloc[parts["test"]]}),
     )
