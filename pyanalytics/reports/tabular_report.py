@@ -147,9 +147,8 @@ def tabular_report_data(source, data: pd.DataFrame | None = None, *, data_label:
         ParameterError: not a tabular model, no data for a bundle, or bad explanations.
     """
     from pyanalytics.bundle import library_versions
-    from pyanalytics.evaluation.task_metrics import compare_task_models
+    from pyanalytics.tabular.bundle import evaluate_rows
     from pyanalytics.tabular.labelled import labelled_rows
-    from pyanalytics.tasks import TASKS
 
     if not is_tabular(source):
         raise ParameterError(
@@ -170,10 +169,8 @@ def tabular_report_data(source, data: pd.DataFrame | None = None, *, data_label:
             raise ParameterError(f"data: expected a pandas DataFrame of labelled rows, got {type(data).__name__}.")
         scored = data_label or "the given rows"
     rows = labelled_rows(source.preprocessing, data)
-    task = TASKS[source.task]
-    models = {source.model_name: source.estimator, **source.baselines}
-    metrics = compare_task_models(task, models, rows.X, rows.y)
-    outputs = _outputs(source, models, rows.X)
+    metrics = evaluate_rows(source, rows).metrics
+    outputs = _outputs(source, rows.X)
     meta = source.metadata if bundle else {}
     estimator = source.estimator
     return TabularReportData(
@@ -206,10 +203,11 @@ def tabular_report_data(source, data: pd.DataFrame | None = None, *, data_label:
     )
 
 
-def _outputs(source, models: dict, X: pd.DataFrame) -> dict:
+def _outputs(source, X: pd.DataFrame) -> dict:
     """The model's predictions in the response's own labels, and every model's class probabilities."""
     if source.task == "regression":
         return {"predicted": source.estimator.predict(X).astype(np.float64), "probabilities": {}}
+    models = {source.model_name: source.estimator, **source.baselines}
     decode = source.preprocessing.encoder.decode
     return {"predicted": np.asarray(decode(source.estimator.predict(X))),
             "probabilities": {name: model.predict_proba(X) for name, model in models.items()}}

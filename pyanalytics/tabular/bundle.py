@@ -138,6 +138,14 @@ class TabularEvaluation:
         return task_metrics_table(TASKS[self.task], self.metrics)
 
 
+def evaluate_rows(model, rows) -> TabularEvaluation:
+    """The task's metrics of a tabular model (a TabularResult or a TabularBundle) and its baselines
+    on labelled rows (``labelled_rows``), and the verdict."""
+    task = TASKS[model.task]
+    metrics = compare_task_models(task, {model.model_name: model.estimator, **model.baselines}, rows.X, rows.y)
+    return TabularEvaluation(model.task, metrics, task_verdict(task, metrics, model.model_name))
+
+
 @dataclass(frozen=True, eq=False)
 class TabularBundle:
     """A loaded tabular bundle: predicts from raw rows in the response's own labels."""
@@ -177,10 +185,7 @@ class TabularBundle:
         Raises:
             DataError: ``frame`` lacks the response column, or holds a class the model never saw.
         """
-        rows = labelled_rows(self.preprocessing, frame)
-        task = TASKS[self.task]
-        metrics = compare_task_models(task, {self.model_name: self.estimator, **self.baselines}, rows.X, rows.y)
-        return TabularEvaluation(self.task, metrics, task_verdict(task, metrics, self.model_name))
+        return evaluate_rows(self, labelled_rows(self.preprocessing, frame))
 
     def save(self, path: str | Path) -> Path:
         """Copy the verified bytes this bundle was loaded from to ``path``, atomically."""
