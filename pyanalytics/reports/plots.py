@@ -417,7 +417,7 @@ def predicted_actual_chart(y_true, y_pred, target: str, *, fmt: str = "svg") -> 
     with _figure(4.2, 4.6) as figure:
         ax = figure.add_subplot()
         ax.plot(limits, limits, color=INK, lw=1, ls="--", zorder=2, label="y = x (a perfect prediction)")
-        ax.scatter(y_true, y_pred, s=14, color=MODEL, alpha=0.55, edgecolors="none", zorder=3, label="test rows")
+        ax.scatter(y_true, y_pred, s=14, color=MODEL, alpha=0.55, edgecolors="none", zorder=3, label="scored rows")
         ax.set(xlim=limits, ylim=limits, xlabel=f"actual {_short(target)}", ylabel=f"predicted {_short(target)}")
         ax.set_aspect("equal")
         ax.legend(loc="upper left")
@@ -428,7 +428,7 @@ def residuals_chart(y_true, y_pred, target: str, *, fmt: str = "svg") -> str:
     """Residuals (actual - predicted) against the prediction, and beside them their distribution."""
     y_true, y_pred = np.asarray(y_true, dtype=float), np.asarray(y_pred, dtype=float)
     residuals = y_true - y_pred
-    with _figure(3.2, WIDTH) as figure:
+    with _figure(4.2, 4.9) as figure:  # beside predicted_actual_chart, at the same scale
         scatter, histogram = figure.subplots(1, 2, sharey=True, width_ratios=[3, 1])
         scatter.axhline(0, color=INK, lw=1, ls="--", zorder=2)
         scatter.scatter(y_pred, residuals, s=14, color=MODEL, alpha=0.55, edgecolors="none", zorder=3)

@@ -85,6 +85,7 @@ class TabularReportData:
         config: the estimator, its parameters, the input columns and the network's inputs.
         explanations, importance, agreement, cases: the explanations, their global importance,
             LIME-SHAP agreement and the explained rows drawn one by one.
+        caution: a warning the header shows (scoring the file the model was trained on), or None.
     """
 
     title: str
@@ -111,6 +112,7 @@ class TabularReportData:
     importance: pd.DataFrame | None = None
     agreement: pd.DataFrame | None = None
     cases: list = field(default_factory=list)
+    caution: str | None = None
     created: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
     @property
@@ -172,6 +174,7 @@ def tabular_report_data(source, data: pd.DataFrame | None = None, *, data_label:
     metrics = evaluate_rows(source, rows).metrics
     outputs = _outputs(source, rows.X)
     meta = source.metadata if bundle else {}
+    data_name = meta.get("data", {}).get("name") if bundle else source.data_name
     estimator = source.estimator
     return TabularReportData(
         title=title or f"{source.model_name.upper()} {source.task} model of {source.preprocessing.encoder.name_}",
@@ -181,7 +184,7 @@ def tabular_report_data(source, data: pd.DataFrame | None = None, *, data_label:
         classes=source.preprocessing.classes,
         source="bundle" if bundle else "training",
         scored=scored,
-        data_name=meta.get("data", {}).get("name") if bundle else source.data_name,
+        data_name=data_name,
         parts=meta.get("parts", {}) if bundle else source.parts,
         seed=meta.get("seed") if bundle else source.seed,
         notes=tuple(meta.get("notes", ()) if bundle else source.notes),
@@ -200,7 +203,16 @@ def tabular_report_data(source, data: pd.DataFrame | None = None, *, data_label:
         },
         versions=meta.get("versions", {}) if bundle else library_versions(),
         **_explained(explanations, source, rows.labels, outputs["predicted"], cases, top_features),
+        caution=_training_file_caution(data_label, data_name),
     )
+
+
+def _training_file_caution(data_label: str | None, data_name: str | None) -> str | None:
+    """A warning when the scored file has the training data's name: its rows include the training rows."""
+    if data_label is None or data_label != data_name:
+        return None
+    return (f"{data_label} is the file the model was trained on: these rows include the ones it learned from, so "
+            "the figures flatter it. Its test part's figures are in the bundle's metadata.json.")
 
 
 def _outputs(source, X: pd.DataFrame) -> dict:
@@ -407,6 +419,7 @@ def _context(data: TabularReportData, fmt: str) -> dict:
         "notes": list(data.notes),
         "split_rows": [(name, html.format_number(rows)) for name, rows in data.parts.items()],
         "verdict": {"state": state, "headline": headline, "text": verdict.sentence},
+        "caution": data.caution,
         "kpis": _kpis(data, verdict),
         "metric_labels": [METRIC_LABELS[m] for m in senses],
         "metrics_rows": html.metrics_rows(data.metrics, data.model_name, verdict.baseline, senses),

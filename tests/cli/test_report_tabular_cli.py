@@ -40,6 +40,7 @@ def test_report_writes_the_page_of_a_tabular_bundle(wine):
     assert f'<div class="text">{html.escape(_verdict(wine), quote=True)}</div>' in page
     assert 'id="confusion"' in page and 'id="training"' in page and 'id="residuals"' not in page
     assert "scored on wine.csv (178 rows)" in page
+    assert "wine.csv is the file the model was trained on: these rows include the ones it learned from" in page
 
 
 def test_evaluate_prints_the_same_verdict(wine):

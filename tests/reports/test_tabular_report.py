@@ -168,6 +168,9 @@ def test_a_bundle_report_scores_the_given_rows_as_its_evaluate_does(fitted, tmp_
     np.testing.assert_allclose(data.predicted, bundle.predict(frame)["prediction"].to_numpy())
     page = render_tabular_report(data)
     assert "scored on the first 120 rows (120 rows)" in page and 'id="residuals"' in page
+    assert data.caution is None and 'class="caution"' not in page
+    same_file = tabular_report_data(bundle, frame, data_label="regression.csv")
+    assert same_file.caution.startswith("regression.csv is the file the model was trained on")
 
 
 def test_the_results_own_test_part_gives_its_training_metrics(fitted):
