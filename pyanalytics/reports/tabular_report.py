@@ -32,6 +32,7 @@ from pyanalytics.reports.report_data import (
     _check_cases,
     _contributions,
     _importance,
+    _roc_points,
 )
 
 TEMPLATE = "tabular_report.html.j2"
@@ -124,11 +125,6 @@ class TabularReportData:
         return task_verdict(TASKS[self.task], self.metrics, self.model_name)
 
 
-def is_tabular(source) -> bool:
-    """Whether ``source`` is a tabular result or bundle (its preprocessing is the ``tabular`` domain)."""
-    return getattr(getattr(source, "preprocessing", None), "DOMAIN", None) == "tabular"
-
-
 def tabular_report_data(source, data: pd.DataFrame | None = None, *, data_label: str | None = None,
                         explanations: dict | None = None, title: str | None = None, cases: int = DEFAULT_CASES,
                         top_features: int = TOP_FEATURES) -> TabularReportData:
@@ -149,15 +145,16 @@ def tabular_report_data(source, data: pd.DataFrame | None = None, *, data_label:
         ParameterError: not a tabular model, no data for a bundle, or bad explanations.
     """
     from pyanalytics.bundle import library_versions
-    from pyanalytics.tabular.bundle import evaluate_rows
+    from pyanalytics.tabular import TabularResult
+    from pyanalytics.tabular.bundle import TabularBundle, evaluate_rows
     from pyanalytics.tabular.labelled import labelled_rows
 
-    if not is_tabular(source):
+    if not isinstance(source, (TabularResult, TabularBundle)):
         raise ParameterError(
             f"source: expected a TabularResult or a loaded tabular bundle, got {type(source).__name__}."
         )
     cases, top_features = _check_cases(cases, top_features)
-    bundle = hasattr(source, "metadata")
+    bundle = isinstance(source, TabularBundle)
     if data is None:
         data = getattr(source, "test_frame", None)
         if data is None:
@@ -296,8 +293,6 @@ def _confusion_matrix(data: TabularReportData) -> dict:
 
 
 def _roc(data: TabularReportData, verdict, fmt: str) -> dict:
-    from pyanalytics.reports.report_data import _roc_points
-
     negative, positive = (str(c) for c in data.classes)
     hits = (data.labels.to_numpy() == data.classes[1]).astype(np.int64)
     roc = {name: _roc_points(hits, p[:, 1]) for name, p in data.probabilities.items()}
