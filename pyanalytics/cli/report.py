@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from pyanalytics.cli.common import BundleOption, DataOption, DropInvalidOption, load_bundle_data, progress_bar, shown, stdout
+from pyanalytics.cli.common import BundleOption, DataOption, DropInvalidOption, load_bundle_data, load_rows, progress_bar, shown, stdout
 
 
 def report(
@@ -15,12 +15,20 @@ def report(
     last: Annotated[int, typer.Option("--last", min=1, help="Explain the most recent N dates.")] = 5,
     drop_invalid: DropInvalidOption = False,
 ) -> None:
-    """Write an HTML report: metrics beside baselines, ROC, costs, LIME and SHAP explanations."""
+    """Write an HTML report: metrics beside baselines, ROC, costs, LIME and SHAP explanations.
+
+    For a tabular bundle, --data is a CSV of labelled rows (with the response column): the report
+    shows the task's metrics beside the baselines, its charts and the training curves.
+    """
     from pyanalytics.bundle import load_bundle
+
+    bundle = load_bundle(model)
+    if bundle.preprocessing.DOMAIN == "tabular":
+        _report_rows(bundle, data, out)
+        return
     from pyanalytics.explain import explain, with_lime_stability
     from pyanalytics.reports import write_report
 
-    bundle = load_bundle(model)
     prices = load_bundle_data(bundle, data, drop_invalid=drop_invalid)
     explanations = {}
     for method in ("shap", "lime"):
@@ -28,4 +36,12 @@ def report(
             explanations[method] = explain(bundle, prices, method=method, last=last, on_case=update)
     explanations["lime"] = with_lime_stability(explanations["lime"], bundle, prices)
     path = write_report(out, bundle, prices=prices, explanations=explanations, cases=last)
+    stdout.print(f"Report written to {shown(path)}")
+
+
+def _report_rows(bundle, data: Path, out: Path) -> None:
+    """A tabular bundle's report on the labelled rows of a CSV."""
+    from pyanalytics.reports import write_tabular_report
+
+    path = write_tabular_report(out, bundle, load_rows(data), data_label=data.name)
     stdout.print(f"Report written to {shown(path)}")

@@ -567,6 +567,34 @@ def tabular_predict(model, data: pd.DataFrame) -> dict[str, np.ndarray]:
     return columns(preprocessing.prediction_frame(model.estimator, preprocessing.features(data)))
 
 
+def tabular_evaluate(model, data: pd.DataFrame) -> dict:
+    """The task's metrics of the model and its baselines on the labelled rows of ``data``, and the verdict.
+
+    Returns ``{"metrics": one row per model (the model first) as columns, "verdict": the verdict}``.
+    """
+    from pyanalytics.tabular.bundle import evaluate_rows
+    from pyanalytics.tabular.labelled import labelled_rows
+
+    evaluation = evaluate_rows(_tabular(model), labelled_rows(model.preprocessing, data))
+    return {"metrics": columns(evaluation.table().rename_axis("model").reset_index()),
+            "verdict": json_safe(evaluation.verdict.to_dict())}
+
+
+def tabular_report(model, data, path: str) -> str:
+    """Write the HTML report of a tabular model on the labelled rows of ``data`` (None: a result's own
+    test part); return its path."""
+    from pyanalytics.reports import write_tabular_report
+
+    model = _tabular(model)
+    if data is None and getattr(model, "test_frame", None) is None:
+        raise ParameterError(
+            "newdata: a model loaded from a bundle keeps no rows to report on; pass a data.frame of labelled "
+            f"rows (with the response column {model.preprocessing.encoder.name_!r})."
+        )
+    return str(write_tabular_report(_path("file", path), model, data,
+                                    data_label=None if data is None else "newdata"))
+
+
 def _tabular(model):
     """``model`` if it is a tabular result or bundle, else a ParameterError."""
     if not is_tabular(model):

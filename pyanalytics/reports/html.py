@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from pyanalytics.errors import ParameterError
 from pyanalytics.reports import plots
@@ -83,27 +84,44 @@ def environment():
     return env
 
 
-def _metrics_rows(data: ReportData) -> list[dict]:
-    names = [data.model_name, *data.baseline_names]
+def metrics_rows(metrics: dict, model_name: str, best_baseline: str | None, senses: dict[str, bool]) -> list[dict]:
+    """The metrics table's rows, the model first: one cell per metric of ``senses`` (metric ->
+    higher is better), the best value of each column marked, and the row count ``n``."""
+    names = [model_name, *(name for name in metrics if name != model_name)]
     best = {}
-    for metric, higher in HIGHER_IS_BETTER.items():
-        values = [data.metrics[n][metric] for n in names]
+    for metric, higher in senses.items():
+        values = [metrics[n][metric] for n in names]
         finite = [v for v in values if v is not None and not math.isnan(v)]
         if finite:
             best[metric] = max(finite) if higher else min(finite)
-    best_baseline = data.best_baseline[0]
     rows = []
     for name in names:
-        m = data.metrics[name]
+        m = metrics[name]
         rows.append({
             "name": name,
-            "kind": "model" if name == data.model_name else "best baseline" if name == best_baseline else "baseline",
-            "cells": [
-                {"text": format_number(m[k]), "best": k in best and m[k] == best[k]} for k in METRIC_LABELS
-            ],
+            "kind": "model" if name == model_name else "best baseline" if name == best_baseline else "baseline",
+            "cells": [{"text": format_number(m[k]), "best": k in best and m[k] == best[k]} for k in senses],
             "n": format_number(m["n"]),
         })
     return rows
+
+
+def _metrics_rows(data: ReportData) -> list[dict]:
+    senses = {metric: HIGHER_IS_BETTER[metric] for metric in METRIC_LABELS}
+    return metrics_rows(data.metrics, data.model_name, data.best_baseline[0], senses)
+
+
+def training_context(history: dict | None, best: int | None, fmt: str, loss: str = "loss") -> dict | None:
+    """The training curves of a network from its ``history_`` and ``best_epoch_``; None without a history."""
+    if not history or not history.get("loss"):
+        return None
+    return {
+        "uri": plots.history_chart(history, best, loss=loss, fmt=fmt),
+        "epochs": len(history["loss"]),
+        "best_epoch": best,
+        "validation": "val_loss" in history,
+        "loss": loss,
+    }
 
 
 def _confusion(metrics: dict) -> dict:
@@ -206,7 +224,16 @@ def _agreement_word(rho) -> str | None:
 def _explanations_context(data: ReportData, fmt: str) -> dict | None:
     if not data.explanations:
         return None
-    importance = data.importance
+    return {
+        **importance_context(data.explanations, data.importance, data.agreement, fmt),
+        "cases": [_case_context(c, data.config["threshold"], fmt) for c in data.cases],
+    }
+
+
+def importance_context(explanations: dict, importance: pd.DataFrame, agreement: pd.DataFrame | None,
+                       fmt: str) -> dict:
+    """The global part of the explanations section: the importance chart and table, the explainers
+    and how far LIME and SHAP agree (``agreement`` from ``rank_agreement``, or None)."""
     methods = list(importance.columns)
     table = [
         {"feature": feature, "values": [format_number(importance.at[feature, m], 4) for m in methods]}
@@ -216,14 +243,14 @@ def _explanations_context(data: ReportData, fmt: str) -> dict | None:
         {"method": m, "explainer": r.explainer, "cases": len(r.cases),
          "quality": [(k, format_number(v, 4) if isinstance(v, (int, float, np.number)) else str(v))
                      for k, v in r.quality.items()]}
-        for m, r in data.explanations.items()
+        for m, r in explanations.items()
     ]
-    agreement = None
-    if data.agreement is not None:
-        overall = data.agreement[data.agreement["case"] == "overall"]["spearman"]
+    summary = None
+    if agreement is not None:
+        overall = agreement[agreement["case"] == "overall"]["spearman"]
         rho = float(overall.iloc[0]) if len(overall) else float("nan")
-        per_case = data.agreement[data.agreement["case"] != "overall"]
-        agreement = {
+        per_case = agreement[agreement["case"] != "overall"]
+        summary = {
             "overall": format_number(rho, 2),
             "word": _agreement_word(rho),
             "median": format_number(float(per_case["spearman"].median()) if len(per_case) else float("nan"), 2),
@@ -237,9 +264,8 @@ def _explanations_context(data: ReportData, fmt: str) -> dict | None:
         "importance_top": table[:SHORT_TABLE],
         "importance_rest": table[SHORT_TABLE:],
         "about": about,
-        "agreement": agreement,
-        "cases": [_case_context(c, data.config["threshold"], fmt) for c in data.cases],
-        "n_explained": len({d for r in data.explanations.values() for d in r.cases}),
+        "agreement": summary,
+        "n_explained": len({case for r in explanations.values() for case in r.cases}),
     }
 
 
@@ -295,6 +321,7 @@ def _context(data: ReportData, fmt: str) -> dict:
         "params": [(k, repr(v)) for k, v in sorted(data.config["params"].items())],
         "versions": [(k, v if v is not None else "not installed") for k, v in data.versions.items()],
         "explain": _explanations_context(data, fmt),
+        "training": training_context(data.history, data.config["best_epoch"], fmt),
         "created": data.created,
         "version": __version__,
         "colours": {"rise": plots.RISE, "fall": plots.FALL, "model": plots.MODEL, "threshold": plots.THRESHOLD,

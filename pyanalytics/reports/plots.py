@@ -118,7 +118,9 @@ def _finite(value) -> bool:
     return value is not None and not (isinstance(value, float) and math.isnan(value))
 
 
-def roc_chart(roc: dict, aucs: dict, model: str, baseline: str | None = None, *, fmt: str = "svg") -> str:
+def roc_chart(roc: dict, aucs: dict, model: str, baseline: str | None = None, *, fmt: str = "svg",
+              xlabel: str = "false positive rate (said up, went down)",
+              ylabel: str = "true positive rate (said up, went up)") -> str:
     """ROC curves of the model and (dashed) of one baseline, with the chance diagonal."""
     with _figure(3.6, 4.4) as figure:
         ax = figure.add_subplot()
@@ -132,8 +134,7 @@ def roc_chart(roc: dict, aucs: dict, model: str, baseline: str | None = None, *,
             label = f"{name} (AUC {auc:.3f})" if _finite(auc) else name
             ax.plot(points["fpr"], points["tpr"], color=colour, ls=style, lw=width, label=label,
                     drawstyle="steps-post", zorder=3)
-        ax.set(xlim=(0, 1), ylim=(0, 1.01), xlabel="false positive rate (said up, went down)",
-               ylabel="true positive rate (said up, went up)")
+        ax.set(xlim=(0, 1), ylim=(0, 1.01), xlabel=xlabel, ylabel=ylabel)
         ax.set_aspect("equal")
         ax.legend(loc="lower right")
         return _data_uri(figure, fmt)
@@ -198,19 +199,20 @@ def _value_column(ax, values) -> None:
                 fontsize=7.5, color=RISE if value >= 0 else FALL)
 
 
-def waterfall_chart(rows: pd.DataFrame, base: float, prediction: float | None, threshold: float,
-                    *, fmt: str = "svg") -> str:
+def waterfall_chart(rows: pd.DataFrame, base: float, prediction: float | None, threshold: float | None,
+                    *, fmt: str = "svg", xlabel: str = "probability of a rise") -> str:
     """SHAP waterfall: from the base value, each contribution in turn, to the prediction.
 
     ``rows`` holds ``label`` and ``feature_weight``, largest first; the largest is drawn on top
-    and the walk starts at the bottom, as in shap's own waterfall plot.
+    and the walk starts at the bottom, as in shap's own waterfall plot. A ``threshold`` of None
+    draws no threshold line (a regression, a class of several).
     """
     ordered = rows.iloc[::-1].reset_index(drop=True)
     weights = ordered["feature_weight"].to_numpy(dtype=float)
     ends = base + np.cumsum(weights)
     starts = ends - weights
     final = prediction if _finite(prediction) else float(ends[-1]) if len(ends) else base
-    points = [base, final, threshold, *starts, *ends]
+    points = [base, final, *([] if threshold is None else [threshold]), *starts, *ends]
     low, high = min(points), max(points)
     span = max(high - low, 1e-6)
     with _figure(1.45 + 0.27 * len(ordered), CASE_WIDTH) as figure:
@@ -222,19 +224,21 @@ def waterfall_chart(rows: pd.DataFrame, base: float, prediction: float | None, t
         _value_column(ax, weights)
         ax.axvline(final, color=INK, lw=1.2, label=f"f(x) = {final:.3f}")
         ax.axvline(base, color=MUTED, lw=1, ls="--", label=f"base {base:.3f}")
-        ax.axvline(threshold, color=THRESHOLD, lw=1, ls=":", label=f"threshold {threshold:.3f}")
+        if threshold is not None:
+            ax.axvline(threshold, color=THRESHOLD, lw=1, ls=":", label=f"threshold {threshold:.3f}")
         ax.set_yticks(np.arange(len(ordered)), [_short(x) for x in ordered["label"]])
         ax.set_ylim(-0.6, len(ordered) - 0.4)
         ax.set_xlim(low - 0.05 * span, high + 0.05 * span)
         ax.grid(axis="y", visible=False)
-        ax.set_xlabel("probability of a rise")
+        ax.set_xlabel(xlabel)
         ax.legend(loc="lower left", ncols=3, bbox_to_anchor=(0.0, 1.0), borderaxespad=0.2, handlelength=1.6,
                   columnspacing=1.2)
         _case_title(figure, "SHAP: base value → contributions → prediction")
         return _data_uri(figure, fmt)
 
 
-def bar_chart(rows: pd.DataFrame, *, title: str = "LIME: local model weights", fmt: str = "svg") -> str:
+def bar_chart(rows: pd.DataFrame, *, title: str = "LIME: local model weights", fmt: str = "svg",
+              xlabel: str = "contribution to the probability of a rise") -> str:
     """Horizontal contribution bars (LIME), largest on top, green towards a rise, red a fall."""
     ordered = rows.iloc[::-1].reset_index(drop=True)
     weights = ordered["feature_weight"].to_numpy(dtype=float)
@@ -247,7 +251,7 @@ def bar_chart(rows: pd.DataFrame, *, title: str = "LIME: local model weights", f
         ax.set_yticks(np.arange(len(ordered)), [_short(x) for x in ordered["label"]])
         ax.set_xlim(-1.1 * span, 1.1 * span)
         ax.grid(axis="y", visible=False)
-        ax.set_xlabel("contribution to the probability of a rise")
+        ax.set_xlabel(xlabel)
         _case_title(figure, title)
         return _data_uri(figure, fmt)
 
@@ -373,4 +377,66 @@ def importance_heatmap(importance: pd.DataFrame, fold_labels: list[str], *, top:
         ax.tick_params(axis="x", labelsize=7.5)
         ax.grid(False)
         ax.set_title("share of the fold's total mean |SHAP|")
+        return _data_uri(figure, fmt)
+
+
+def history_chart(history: dict, best_epoch: int | None, *, loss: str = "loss", fmt: str = "svg") -> str:
+    """Training curves: the loss per epoch on the training part and (dashed) the validation part.
+
+    ``history`` is an estimator's ``history_`` (``loss``, ``val_loss`` when it had a validation
+    part); ``best_epoch`` (1-based), whose weights the model kept, is marked; ``loss`` names it.
+    """
+    training = np.asarray(history["loss"], dtype=float)
+    epochs = np.arange(1, len(training) + 1)
+    marker = "o" if len(epochs) <= 30 else None  # a dot per epoch while they can be told apart
+    with _figure(2.9, 5.6) as figure:
+        ax = figure.add_subplot()
+        ax.plot(epochs, training, color=MODEL, lw=1.8, marker=marker, ms=3, label="training part")
+        if "val_loss" in history:
+            ax.plot(epochs, np.asarray(history["val_loss"], dtype=float), color=BEST_BASELINE, lw=1.8, ls="--",
+                    marker=marker, ms=3, label="validation part")
+        if best_epoch is not None:
+            ax.axvline(best_epoch, color=THRESHOLD, lw=1.3, ls=":", label=f"best epoch {best_epoch} (kept)")
+        ax.set(xlabel="epoch", ylabel=loss)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.legend(loc="lower center", ncols=3, bbox_to_anchor=(0.5, 1.0))
+        return _data_uri(figure, fmt)
+
+
+def _span_with_margin(*arrays) -> tuple[float, float]:
+    low = min(float(np.min(a)) for a in arrays)
+    high = max(float(np.max(a)) for a in arrays)
+    pad = 0.04 * (high - low) or 0.5
+    return low - pad, high + pad
+
+
+def predicted_actual_chart(y_true, y_pred, target: str, *, fmt: str = "svg") -> str:
+    """Each row's prediction against its actual value, with the line y = x of perfect predictions."""
+    y_true, y_pred = np.asarray(y_true, dtype=float), np.asarray(y_pred, dtype=float)
+    limits = _span_with_margin(y_true, y_pred)
+    with _figure(4.2, 4.6) as figure:
+        ax = figure.add_subplot()
+        ax.plot(limits, limits, color=INK, lw=1, ls="--", zorder=2, label="y = x (a perfect prediction)")
+        ax.scatter(y_true, y_pred, s=14, color=MODEL, alpha=0.55, edgecolors="none", zorder=3, label="scored rows")
+        ax.set(xlim=limits, ylim=limits, xlabel=f"actual {_short(target)}", ylabel=f"predicted {_short(target)}")
+        ax.set_aspect("equal")
+        ax.legend(loc="upper left")
+        return _data_uri(figure, fmt)
+
+
+def residuals_chart(y_true, y_pred, target: str, *, fmt: str = "svg") -> str:
+    """Residuals (actual - predicted) against the prediction, and beside them their distribution."""
+    y_true, y_pred = np.asarray(y_true, dtype=float), np.asarray(y_pred, dtype=float)
+    residuals = y_true - y_pred
+    with _figure(4.2, 4.9) as figure:  # beside predicted_actual_chart, at the same scale
+        scatter, histogram = figure.subplots(1, 2, sharey=True, width_ratios=[3, 1])
+        scatter.axhline(0, color=INK, lw=1, ls="--", zorder=2)
+        scatter.scatter(y_pred, residuals, s=14, color=MODEL, alpha=0.55, edgecolors="none", zorder=3)
+        scatter.set(xlabel=f"predicted {_short(target)}", ylabel="residual (actual − predicted)")
+        histogram.hist(residuals, bins=min(30, max(5, len(residuals) // 5)), orientation="horizontal",
+                       color=MODEL, alpha=0.75)
+        histogram.axhline(0, color=INK, lw=1, ls="--")
+        histogram.set_xlabel("rows")
+        histogram.xaxis.get_major_locator().set_params(integer=True)
+        histogram.tick_params(axis="y", labelleft=False)
         return _data_uri(figure, fmt)

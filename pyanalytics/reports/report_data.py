@@ -85,6 +85,7 @@ class ReportData:
         importance: global importance, one column per method (index: feature), or None.
         agreement: ``rank_agreement(shap, lime)`` per case plus ``"overall"``, or None.
         cases: the most recent explained dates, newest first.
+        history: the network's loss per epoch (its ``history_``), or None.
     """
 
     title: str
@@ -105,6 +106,7 @@ class ReportData:
     agreement: pd.DataFrame | None = None
     cases: list = field(default_factory=list)
     data_sha256: str | None = None
+    history: dict | None = None
     created: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
     @property
@@ -365,6 +367,7 @@ def from_training(
         roc={name: _roc_points(y_true, p) for name, p in prob_up.items()},
         **_costs(y_true, prob_up[result.model_name], result.alpha, result.estimator.threshold_),
         data_sha256=result.data_sha256,
+        history=getattr(result.estimator, "history_", None),
         **_explained(explanations, dataset.y, result.estimator.threshold_, result.model_name, cases, top_features),
     )
 
@@ -415,5 +418,6 @@ def from_bundle(
         roc={name: _roc_points(y_true, p) for name, p in prob_up.items()},
         **_costs(y_true, prob_up[bundle.model_name], bundle.alpha, bundle.estimator.threshold_),
         data_sha256=bundle.metadata.get("data", {}).get("sha256"),
+        history=getattr(bundle.estimator, "history_", None),
         **_explained(explanations, data.y, bundle.estimator.threshold_, bundle.model_name, cases, top_features),
     )

@@ -20,10 +20,11 @@ from pyanalytics.bundle import (
     write_bundle,
 )
 from pyanalytics.bundle.files import MODEL_FILE, check_target, publish
-from pyanalytics.errors import BundleError, DataError
+from pyanalytics.errors import BundleError
 from pyanalytics.evaluation.task_metrics import compare_task_models, task_metrics_table
 from pyanalytics.evaluation.verdict import task_verdict
 from pyanalytics.models import DNNClassifier, DNNRegressor, task_baselines
+from pyanalytics.tabular.labelled import labelled_rows
 from pyanalytics.tabular.preprocessing import TabularPreprocessing
 from pyanalytics.tasks import TASKS
 
@@ -121,6 +122,14 @@ class TabularEvaluation:
         return task_metrics_table(TASKS[self.task], self.metrics)
 
 
+def evaluate_rows(model, rows) -> TabularEvaluation:
+    """The task's metrics of a tabular model (a TabularResult or a TabularBundle) and its baselines
+    on labelled rows (``labelled_rows``), and the verdict."""
+    task = TASKS[model.task]
+    metrics = compare_task_models(task, {model.model_name: model.estimator, **model.baselines}, rows.X, rows.y)
+    return TabularEvaluation(model.task, metrics, task_verdict(task, metrics, model.model_name))
+
+
 @dataclass(frozen=True, eq=False)
 class TabularBundle:
     """A loaded tabular bundle: predicts from raw rows in the response's own labels."""
@@ -160,19 +169,7 @@ class TabularBundle:
         Raises:
             DataError: ``frame`` lacks the response column, or holds a class the model never saw.
         """
-        if self.target not in frame.columns:
-            raise DataError(
-                f"target {self.target!r}: no such column in the frame; evaluation needs the response the "
-                "model was trained on."
-            )
-        labelled = frame[frame[self.target].notna()]
-        if labelled.empty:
-            raise DataError(f"target {self.target!r}: no row has a value; evaluation needs labelled rows.")
-        X = self.preprocessing.features(labelled)
-        y = self.preprocessing.encoder.encode(labelled[self.target])
-        task = TASKS[self.task]
-        metrics = compare_task_models(task, {self.model_name: self.estimator, **self.baselines}, X, y)
-        return TabularEvaluation(self.task, metrics, task_verdict(task, metrics, self.model_name))
+        return evaluate_rows(self, labelled_rows(self.preprocessing, frame))
 
     def save(self, path: str | Path) -> Path:
         """Copy the verified bytes this bundle was loaded from to ``path``, atomically."""

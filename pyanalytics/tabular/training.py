@@ -1,7 +1,7 @@
 """Training a tabular model: read, split, fit the preprocessing on the training part, fit the
 network and the task's baselines, score the test part beside them."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +34,8 @@ class TabularResult(FittedModel):
         gap: rows purged between chronological parts (0 for a stratified split).
         date_column: the column that ordered a chronological split, or None.
         notes: what reading and preprocessing changed (dropped rows and columns).
+        test_frame: the test part's rows as read (feature columns and the response), which the
+            report of the result scores.
     """
 
     task: str
@@ -41,6 +43,7 @@ class TabularResult(FittedModel):
     gap: int
     date_column: str | None
     notes: tuple[str, ...]
+    test_frame: pd.DataFrame | None = field(default=None, repr=False)
 
     def _own_summary(self) -> dict:
         """The response, its classes and the split: with the common keys, ``pyanalytics fit --json``."""
@@ -147,4 +150,5 @@ def train_tabular(
         notes=table.notes + tuple(preprocessor.notes_),
         seed=seed,
         data_name=data_name,
+        test_frame=table.features.iloc[parts["test"]].assign(**{target: table.target.iloc[parts["test"]]}),
     )

@@ -109,12 +109,18 @@ as.data.frame.pa_explanation <- function(x, ...) {
 #' A self-contained page: the model's metrics next to its baselines, calibration, the global
 #' importance of the features, and the most recent predictions explained with SHAP and LIME.
 #'
-#' @param model A `pa_model`.
-#' @param newdata Prices to score and explain (the model's test part of them is reported).
+#' For a tabular model the page shows the verdict, the task's metrics beside its baselines, the
+#' ROC curve and confusion matrix (two classes), the confusion matrix (more classes) or predicted
+#' against actual values and the residuals (regression), and the training curves.
+#'
+#' @param model A `pa_model` or a `pa_tabular_model`.
+#' @param newdata Prices to score and explain (the model's test part of them is reported). For a
+#'   tabular model, a data.frame of labelled rows (with the response column), or `NULL` for the
+#'   test part of a model fitted in this session (a model from [pa_load()] keeps no rows).
 #' @param file The `.html` file to write (written atomically).
-#' @param methods Explainers to include: any of `"shap"`, `"lime"`.
+#' @param methods Explainers to include: any of `"shap"`, `"lime"` (price models).
 #' @param drop_invalid `TRUE` to drop rows of `newdata` holding an invalid cell, with a warning,
-#'   as [pa_fit()] does.
+#'   as [pa_fit()] does (price models only).
 #' @return `file`, invisibly.
 #' @export
 #' @examples
@@ -123,8 +129,9 @@ as.data.frame.pa_explanation <- function(x, ...) {
 #' model <- pa_fit(prices, epochs = 3, seed = 1)
 #' pa_report(model, prices, file.path(tempdir(), "report.html"))
 #' }
-pa_report <- function(model, newdata, file, methods = c("shap", "lime"), drop_invalid = FALSE) {
+pa_report <- function(model, newdata = NULL, file, methods = c("shap", "lime"), drop_invalid = FALSE) {
   check_argument_names()
+  if (inherits(model, "pa_tabular_model")) return(tabular_report(model, newdata, file, drop_invalid))
   check_price_model(model, "pa_report")
   methods <- vapply(methods, as_py_string, "", name = "methods", choices = c("shap", "lime"), USE.NAMES = FALSE)
   invisible(call_python("report", model$py, as_py_prices(newdata, "newdata"), as_py_path(file, "file"), as.list(methods),

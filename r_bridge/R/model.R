@@ -184,14 +184,21 @@ predict.pa_model <- function(object, newdata, type = c("prob", "class"), last = 
 #' 'AAPL.csv')", or that it cannot be told (no dates in common, or a bundle saved without a
 #' fingerprint). Its metrics are then not the model's out-of-sample results on its own data.
 #'
-#' @param model A `pa_model`.
-#' @param newdata Prices (data.frame, xts or CSV path).
-#' @param since The first date to score, or `NULL`.
+#' A tabular model (from `pa_fit(formula, data)` or [pa_load()]) is scored on every labelled row
+#' of `newdata` (a data.frame with the response column), beside its task's baselines; the
+#' result carries the verdict, printed under the table.
+#'
+#' @param model A `pa_model` or a `pa_tabular_model`.
+#' @param newdata Prices (data.frame, xts or CSV path); for a tabular model, a data.frame of
+#'   labelled rows.
+#' @param since The first date to score, or `NULL` (always `NULL` for a tabular model).
 #' @param drop_invalid `TRUE` to drop rows of `newdata` holding an invalid cell, with a warning,
-#'   as [pa_fit()] does.
+#'   as [pa_fit()] does (price models only).
 #' @return A `pa_metrics` data.frame: one row per model (the model's first), one column per
 #'   metric (`accuracy`, `precision`, `recall`, `f1`, `roc_auc`, `brier`, `expected_cost`) and
-#'   the confusion counts.
+#'   the confusion counts. For a tabular model a `pa_tabular_metrics` data.frame: a `model`
+#'   column and the task's metrics, with the verdict (a list: `judgement`, `sentence`, ...) in
+#'   its `"verdict"` attribute.
 #' @export
 #' @examples
 #' \donttest{
@@ -201,6 +208,7 @@ predict.pa_model <- function(object, newdata, type = c("prob", "class"), last = 
 #' }
 pa_evaluate <- function(model, newdata, since = NULL, drop_invalid = FALSE) {
   check_argument_names()
+  if (inherits(model, "pa_tabular_model")) return(tabular_evaluate(model, newdata, since, drop_invalid))
   check_price_model(model, "pa_evaluate")
   result <- call_python("evaluate", model$py, as_py_prices(newdata, "newdata"), as_py_date(since, "since"),
                         drop_invalid = as_py_flag(drop_invalid, "drop_invalid"))

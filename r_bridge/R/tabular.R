@@ -191,8 +191,46 @@ check_price_model <- function(model, fun) {
   check_model(model)
   if (inherits(model, "pa_tabular_model")) {
     stop(pa_error(sprintf(
-      "model: %s() takes a price model from pa_fit(prices); a tabular model predicts with predict() and shows its test metrics with print() and summary() (pa_explain(), pa_report() and pa_evaluate() for tabular models arrive later).",
+      "model: %s() takes a price model from pa_fit(prices); a tabular model predicts with predict() and shows its test metrics with print() and summary() (pa_explain() for tabular models arrives later).",
       fun
     )))
   }
+}
+
+# pa_evaluate() of a tabular model: the metrics of the model and its baselines on the labelled
+# rows of newdata, with the verdict.
+tabular_evaluate <- function(model, newdata, since, drop_invalid) {
+  check_tabular_only(since, drop_invalid)
+  result <- call_python("tabular_evaluate", model$py, tabular_rows(model, newdata))
+  structure(metrics_frame(result$metrics), verdict = result$verdict,
+            class = c("pa_tabular_metrics", "pa_metrics", "data.frame"))
+}
+
+# pa_report() of a tabular model: on the labelled rows of newdata, or (NULL) on the test part of
+# a model fitted in this session.
+tabular_report <- function(model, newdata, file, drop_invalid) {
+  check_tabular_only(NULL, drop_invalid)
+  rows <- if (is.null(newdata)) NULL else tabular_rows(model, newdata)
+  invisible(call_python("tabular_report", model$py, rows, as_py_path(file, "file")))
+}
+
+# The columns of newdata a tabular model reads, and its response, for Python.
+tabular_rows <- function(model, newdata) {
+  if (missing(newdata) || !is.data.frame(newdata)) {
+    stop_argument("newdata", "a data.frame of labelled rows", if (!missing(newdata)) class(newdata)[[1]])
+  }
+  as_py_table(newdata[intersect(c(model$info$columns, model$info$target), names(newdata))], "newdata")
+}
+
+# Arguments of the price functions that a tabular model has no use for.
+check_tabular_only <- function(since, drop_invalid) {
+  if (!is.null(since)) stop_argument("since", "NULL for a tabular model (its rows have no dates to start from)", since)
+  if (!isFALSE(drop_invalid)) stop_argument("drop_invalid", "FALSE for a tabular model (it imputes missing values)", drop_invalid)
+}
+
+#' @export
+print.pa_tabular_metrics <- function(x, digits = 3, ...) {
+  print.data.frame(x, digits = digits, row.names = FALSE, ...)
+  cat(attr(x, "verdict")$sentence, "\n", sep = "")
+  invisible(x)
 }

@@ -208,3 +208,42 @@ def test_no_roc_curve_runs_through_a_label(drawn):
             path = line.get_transform().transform_path(line.get_path())
             assert not path.intersects_bbox(box, filled=False), f"{line.get_label()!r} runs through {text.get_text()!r}"
     assert "chance (AUC 0.5)" in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_the_training_curves_draw_each_part_per_epoch_and_mark_the_kept_epoch(drawn):
+    history = {"loss": [0.9, 0.7, 0.6, 0.55, 0.52], "val_loss": [0.95, 0.8, 0.74, 0.76, 0.79]}
+    plots.history_chart(history, 3, loss="binary cross-entropy")
+    [figure] = drawn
+    ax = figure.axes[0]
+    lines = {line.get_label(): line for line in ax.lines}
+    for label, key in (("training part", "loss"), ("validation part", "val_loss")):
+        np.testing.assert_array_equal(lines[label].get_xdata(), [1, 2, 3, 4, 5])
+        np.testing.assert_array_equal(lines[label].get_ydata(), history[key])
+    assert list(lines["best epoch 3 (kept)"].get_xdata()) == [3, 3]
+    assert ax.get_ylabel() == "binary cross-entropy"
+    renderer = figure.canvas.get_renderer()
+    assert not _overlap(ax.get_legend().get_window_extent(renderer), ax.get_window_extent(renderer))
+
+
+def test_predicted_against_actual_puts_y_equals_x_across_equal_axes(drawn):
+    actual, predicted = np.array([1.0, 4.0, 9.0]), np.array([2.0, 3.5, 12.0])
+    plots.predicted_actual_chart(actual, predicted, "wage_per_hour")
+    [figure] = drawn
+    ax = figure.axes[0]
+    [diagonal] = [line for line in ax.lines if line.get_label().startswith("y = x")]
+    assert list(diagonal.get_xdata()) == list(diagonal.get_ydata()) == list(ax.get_xlim()) == list(ax.get_ylim())
+    assert ax.get_xlim()[0] < 1.0 and ax.get_xlim()[1] > 12.0
+    np.testing.assert_array_equal(ax.collections[0].get_offsets(), np.column_stack([actual, predicted]))
+    assert ax.get_xlabel() == "actual wage_per_hour" and ax.get_ylabel() == "predicted wage_per_hour"
+
+
+def test_residuals_are_actual_minus_predicted_beside_their_distribution(drawn):
+    rng = np.random.default_rng(0)
+    actual = rng.normal(10, 3, 200)
+    predicted = actual + rng.normal(0, 1, 200)
+    plots.residuals_chart(actual, predicted, "y")
+    [figure] = drawn
+    scatter, histogram = figure.axes
+    np.testing.assert_allclose(scatter.collections[0].get_offsets(), np.column_stack([predicted, actual - predicted]))
+    assert sum(patch.get_width() for patch in histogram.patches) == 200  # every row counted once, bars horizontal
+    assert scatter.get_shared_y_axes().joined(scatter, histogram)
