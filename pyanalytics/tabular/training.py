@@ -40,6 +40,8 @@ class TabularResult:
         date_column: the column that ordered a chronological split, or None.
         notes: what reading and preprocessing changed (dropped rows and columns).
         seed, data_name: the seed and the data's name.
+        frames: the raw feature rows of each part, index labels kept (explanations read the
+            test rows and the training rows as their background).
     """
 
     task: str
@@ -55,6 +57,7 @@ class TabularResult:
     seed: int | None
     data_name: str | None = None
     trained_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    frames: dict = field(default_factory=dict, repr=False)
 
     @property
     def history(self) -> dict:
@@ -190,4 +193,5 @@ def train_tabular(
         notes=table.notes + tuple(preprocessor.notes_),
         seed=seed,
         data_name=data_name,
+        frames={name: features.iloc[rows] for name, rows in parts.items()},
     )
