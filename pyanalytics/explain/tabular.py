@@ -240,53 +240,64 @@ def _explain_shap(cases: _Cases, explainer: str, n_samples, seed: int, on_case) 
 
 
 def _lime_space(cases: _Cases):
-    """LIME's columns: each original column, then a ``<column> (missing)`` column per indicator.
+    """LIME's columns: each original column, then ``<column> (missing)`` per numeric column with
+    a missing indicator.
 
-    Returns the names, the categorical columns with their code names, and ``encode(frame)`` /
-    ``decode(samples)`` between raw rows and LIME's numbers (categories as codes, missing cells
-    as the training fill with the indicator at 1).
+    Categorical and boolean columns are LIME categorical columns of codes: the training
+    categories, ``(unknown)`` (categorical) and ``(missing)`` when the training part had missing
+    cells, so a rarely missing column is drawn missing only as rarely. Numeric columns stay in
+    original units (missing cells at the training fill), their indicator drawn present/missing.
+
+    Returns the names, ``{column: code names}`` of the categorical columns, the numeric columns
+    with an indicator, and ``encode(frame)`` / ``decode(samples)`` between raw rows and LIME's numbers.
     """
     specs = cases.specs
     names = [spec["name"] for spec in specs]
-    categorical = {}
+    categorical, values_of = {}, {}
     for i, spec in enumerate(specs):
         if spec["kind"] == CATEGORICAL:
             categorical[i] = [str(c) for c in spec["categories"]] + [UNKNOWN]
+            values_of[i] = list(spec["categories"]) + [UNKNOWN]
         elif spec["kind"] == BOOLEAN:
             categorical[i] = ["False", "True"]
-    indicators = [i for i, spec in enumerate(specs) if spec["indicator"]]
+            values_of[i] = [0.0, 1.0]
+        if i in categorical and spec["indicator"]:
+            categorical[i].append(MISSING)
+            values_of[i].append(None)
+    indicators = [i for i, spec in enumerate(specs) if spec["indicator"] and i not in categorical]
     for i in indicators:
         categorical[len(names)] = ["present", "missing"]
         names.append(f"{specs[i]['name']} {MISSING}")
-    codes = [{c: k for k, c in enumerate(spec.get("categories", ()))} for spec in specs]
 
     def encode(frame: pd.DataFrame) -> np.ndarray:
         columns, flags = [], []
-        for spec, lookup in zip(specs, codes):
+        for i, spec in enumerate(specs):
             column = frame[spec["name"]]
             values, missing = _raw_values(spec, column)
-            if spec["kind"] == CATEGORICAL:
-                keys = category_keys(column)
-                values = np.array([lookup.get(k, len(lookup)) for k in keys], dtype=np.float64)
-                fill = lookup[spec["fill"]]
+            if i in categorical:
+                known = {value: code for code, value in enumerate(values_of[i][: len(categorical[i]) - spec["indicator"]])}
+                keys = category_keys(column) if spec["kind"] == CATEGORICAL else values
+                fill = known[spec["fill"]]
+                codes = [known.get(key, len(spec.get("categories", ()))) for key in keys]  # unseen: (unknown)
+                values = np.asarray(codes, dtype=np.float64)
+                missing_code = len(categorical[i]) - 1 if spec["indicator"] else fill
+                columns.append(np.where(missing, missing_code, values))
             else:
-                fill = spec["fill"]
-            columns.append(np.where(missing, fill, values))
-            if spec["indicator"]:
-                flags.append(missing.astype(np.float64))
+                columns.append(np.where(missing, spec["fill"], values))
+                if spec["indicator"]:
+                    flags.append(missing.astype(np.float64))
         return np.column_stack(columns + flags)
 
     def decode(samples: np.ndarray) -> pd.DataFrame:
         frame = {}
         for i, spec in enumerate(specs):
             values = samples[:, i]
-            if spec["kind"] == CATEGORICAL:
-                labels = np.array(list(spec["categories"]) + [UNKNOWN], dtype=object)
-                values = labels[np.clip(np.rint(values).astype(np.int64), 0, len(labels) - 1)]
+            if i in categorical:
+                values = np.array(values_of[i], dtype=object)[np.rint(values).astype(np.int64)]
             frame[spec["name"]] = values
         decoded = pd.DataFrame(frame)
         for j, i in enumerate(indicators):
-            decoded.loc[samples[:, len(specs) + j] > 0.5, specs[i]["name"]] = None
+            decoded.loc[samples[:, len(specs) + j] > 0.5, specs[i]["name"]] = np.nan
         return decoded
 
     return names, categorical, indicators, encode, decode

@@ -181,3 +181,18 @@ def test_titanic_survival_rests_on_sex(shared_data):
     sex = explained.to_frame().query("feature == 'Sex'")
     assert set(sex["feature_desc"]) == {"Sex = female", "Sex = male"}
     assert explained.explains("1") == "P(Survived = 1)"
+
+
+def test_lime_samples_go_back_through_the_model_preprocessing_unchanged(fitted, mixed):
+    from pyanalytics.explain.tabular import _cases, _lime_space
+
+    rows = responses_but(mixed, "label").copy()
+    rows.loc[rows.index[1], "colour"] = "purple"
+    rows["flag"] = rows["flag"].astype(object)
+    rows.loc[rows.index[2], "flag"] = None
+    with pytest.warns(UnseenCategoryWarning):
+        cases = _cases(fitted("label"), rows, None, len(rows), None, None)
+        names, categorical, _, encode, decode = _lime_space(cases)
+        np.testing.assert_array_equal(cases.inputs(decode(encode(rows))), cases.inputs(rows))
+    assert names == ["x", "colour", "flag", "x (missing)"]
+    assert categorical[1] == ["blue", "green", "red", "(unknown)", "(missing)"]  # colour had missing cells
