@@ -125,7 +125,7 @@ autoplot.pa_explanation <- function(object, case = max(object$case), top = 10, .
     ggplot2::scale_fill_manual(values = effect_colours, labels = effect_labels, name = NULL, drop = FALSE) +
     ggplot2::scale_y_continuous(breaks = seq_along(levels(bars$key)), labels = bars$label[match(levels(bars$key), bars$key)],
                                 name = NULL, expand = ggplot2::expansion(add = if (shap) 1 else 0.3)) +
-    ggplot2::labs(x = explanation_axis_label(bars$method[[1]]), title = titles$title, subtitle = titles$subtitle,
+    ggplot2::labs(x = explanation_axis_label(bars$method[[1]], bars$quantity[[1]]), title = titles$title, subtitle = titles$subtitle,
                   caption = titles$caption) +
     pa_theme() +
     ggplot2::theme(panel.grid.major.y = ggplot2::element_blank())
@@ -144,15 +144,16 @@ autoplot.pa_explanation <- function(object, case = max(object$case), top = 10, .
     plot <- plot + ggplot2::geom_vline(xintercept = 0, colour = "grey30")
   }
   if (!several) return(plot)
-  panels <- unique(bars[c("case", "method", "label_prob", "model_r2", "base_value")])
+  panels <- unique(bars[c("case", "case_name", "quantity", "method", "label_prob", "model_r2", "base_value")])
   names <- stats::setNames(
-    if (shap) sprintf("%s: P(up) = %.3f, base value %.3f", format(panels$case), panels$label_prob, panels$base_value)
-    else sprintf("%s: P(up) = %.3f, R\u00b2 = %.2f", format(panels$case), panels$label_prob, panels$model_r2),
+    if (shap) sprintf("%s: %s = %.3f, base value %.3f", panels$case_name, panels$quantity, panels$label_prob, panels$base_value)
+    else sprintf("%s: %s = %.3f, R\u00b2 = %.2f", panels$case_name, panels$quantity, panels$label_prob, panels$model_r2),
     format(panels$case)
   )
   plot + ggplot2::facet_wrap(ggplot2::vars(format(.data$case)), scales = "free", ncol = 1L,
                              labeller = ggplot2::as_labeller(names)) +
-    ggplot2::labs(title = sprintf("%s explanations of %d dates", toupper(bars$method[[1]]), nrow(panels)),
+    ggplot2::labs(title = sprintf("%s explanations of %d %s", toupper(bars$method[[1]]), nrow(panels),
+                                  if (is.null(attr(object, "task"))) "dates" else "rows"),
                   subtitle = NULL, caption = NULL)
 }
 

@@ -91,8 +91,6 @@ test_that("bad input is a one-line pa_error naming it", {
 test_that("finance functions refuse a tabular model with a clear pa_error", {
   skip_without_python()
   model <- titanic_model()
-  expect_error(pa_explain(model, titanic()), "pa_explain\\(\\) takes a price model .*pa_explain\\(\\), pa_report\\(\\) and pa_evaluate\\(\\) for tabular models arrive later",
-               class = "pa_parameter_error")
   expect_error(pa_report(model, titanic(), tempfile(fileext = ".html")), "pa_report\\(\\) takes a price model",
                class = "pa_parameter_error")
   expect_error(pa_evaluate(model, titanic()), "pa_evaluate\\(\\) takes a price model", class = "pa_parameter_error")
