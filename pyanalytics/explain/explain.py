@@ -129,6 +129,11 @@ def explain(
     seed = check_seed("seed", seed)
     if seed is None:
         seed = int(np.random.SeedSequence().generate_state(1)[0])
+    if method == "lime" and explainer is not None:
+        raise ParameterError(
+            f"explainer: LIME has one explainer, chosen by the model; got {explainer!r}. "
+            "Drop explainer or use method='shap'."
+        )
     if isinstance(model, (str, Path)):
         from pyanalytics.bundle import load_bundle
 
@@ -145,11 +150,6 @@ def explain(
             raise ParameterError(f"{name}: only tabular models take {name}; a direction model explains dates (dates=) and P(up).")
     target = _target(model, data, dates, last, background)
     if method == "lime":
-        if explainer is not None:
-            raise ParameterError(
-                f"explainer: LIME has one explainer, chosen by the model; got {explainer!r}. "
-                "Drop explainer or use method='shap'."
-            )
         return _explain_lime(target, n_samples or LIME_SAMPLES, seed, on_case)
     return _explain_shap(target, _shap_explainer(target.estimator, explainer), n_samples, seed, on_case)
 

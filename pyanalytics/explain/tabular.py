@@ -17,6 +17,7 @@ probability of a chosen class (default the predicted one, per row); regression, 
 value (``label_prob`` then holds the prediction, not a probability).
 """
 
+import warnings
 import zlib
 from dataclasses import dataclass
 
@@ -24,12 +25,11 @@ import numpy as np
 import pandas as pd
 
 from pyanalytics.data.columns import BOOLEAN, CATEGORICAL, boolean_values, category_keys, numeric_values
-from pyanalytics.data.preprocess import UNKNOWN
+from pyanalytics.data.preprocess import UNKNOWN, UnseenCategoryWarning
 from pyanalytics.errors import DataError, ParameterError
+from pyanalytics.explain.explain import LIME_BACKGROUND, LIME_SAMPLES, _frame, _shap_explainer
 from pyanalytics.explain.result import ExplanationResult
 
-LIME_BACKGROUND = 5000  # rows for LIME's quartiles and category frequencies
-LIME_SAMPLES = 5000  # LIME's perturbed samples per row unless told
 MISSING = "(missing)"
 
 
@@ -69,17 +69,11 @@ def is_tabular(model) -> bool:
 def explain_tabular(model, data, *, method, rows, last, background, label, n_samples, seed, explainer,
                     on_case) -> ExplanationResult:
     """``explain()`` for a TabularResult or TabularBundle (see ``pyanalytics.explain.explain``)."""
-    from pyanalytics.explain.explain import _shap_explainer
     from pyanalytics.models.validation import check_fitted
 
     check_fitted(model.estimator, getattr(model.estimator, "_fitted_attribute", "threshold_"))
     cases = _cases(model, data, rows, last, background, label)
     if method == "lime":
-        if explainer is not None:
-            raise ParameterError(
-                f"explainer: LIME has one explainer, chosen by the model; got {explainer!r}. "
-                "Drop explainer or use method='shap'."
-            )
         return _explain_lime(cases, n_samples or LIME_SAMPLES, seed, on_case)
     return _explain_shap(cases, _shap_explainer(model.estimator, explainer), n_samples, seed, on_case)
 
@@ -111,6 +105,9 @@ def _chosen(data: pd.DataFrame, rows, last: int) -> list:
     """The index labels of the rows to explain: ``rows`` (labels of ``data``), else the last ``last``."""
     if len(data) == 0:
         raise DataError("data: no rows to explain; pass a frame with at least one row.")
+    if data.index.has_duplicates:
+        repeated = data.index[data.index.duplicated()][0]
+        raise DataError(f"data: the row label {repeated!r} appears more than once; give each row its own label (reset_index()).")
     if rows is None:
         return list(data.index[-last:])
     if isinstance(rows, (str, int, np.integer)) or not hasattr(rows, "__iter__"):
@@ -153,7 +150,7 @@ def _outputs(estimator, preprocessing, X: np.ndarray, label) -> tuple[np.ndarray
     return codes.astype(np.int64), [classes[c] for c in codes]
 
 
-def _case_seeds(seed: int, labels) -> list[int]:
+def _row_seeds(seed: int, labels) -> list[int]:
     """One seed per row from its index label, so a row's explanation ignores which rows come with it."""
     return [int(np.random.SeedSequence([seed, zlib.crc32(repr(label).encode())]).generate_state(1)[0]) for label in labels]
 
@@ -202,8 +199,6 @@ def _fold(origins: list[str], columns: list[str], weights: np.ndarray) -> np.nda
 
 
 def _result(cases: _Cases, weights, descriptions, per_case, method, explainer, quality) -> ExplanationResult:
-    from pyanalytics.explain.explain import _frame
-
     names = [spec["name"] for spec in cases.specs]
     values, missing, _ = _cells(cases)
     values = np.where(missing, np.nan, values)
@@ -222,7 +217,7 @@ def _explain_shap(cases: _Cases, explainer: str, n_samples, seed: int, on_case) 
 
     out = explain_shap(
         cases.estimator, cases.X, cases.inputs(cases.background), explainer=explainer,
-        case_seeds=_case_seeds(seed, cases.rows.index), n_samples=n_samples, seed=seed, on_case=on_case,
+        case_seeds=_row_seeds(seed, cases.rows.index), n_samples=n_samples, seed=seed, on_case=on_case,
         units=cases.units,
     )
     origins = cases.preprocessing.preprocessor.feature_origins()["column"].tolist()
@@ -304,9 +299,6 @@ def _lime_space(cases: _Cases):
 
 
 def _explain_lime(cases: _Cases, n_samples: int, seed: int, on_case) -> ExplanationResult:
-    import warnings
-
-    from pyanalytics.data.preprocess import UnseenCategoryWarning
     from pyanalytics.explain.lime_adapter import explain_lime
 
     names, categorical, indicators, encode, decode = _lime_space(cases)
@@ -325,7 +317,7 @@ def _explain_lime(cases: _Cases, n_samples: int, seed: int, on_case) -> Explanat
     labels = None if regression else (np.ones(len(cases.rows), dtype=np.int64) if cases.units is None else cases.units)
     explainer, results, _ = explain_lime(
         cases.estimator, encode(cases.rows), encode(background), names,
-        case_seeds=_case_seeds(seed, cases.rows.index), n_samples=n_samples, seed=seed, on_case=on_case,
+        case_seeds=_row_seeds(seed, cases.rows.index), n_samples=n_samples, seed=seed, on_case=on_case,
         predict=predict, labels=labels, categorical=categorical,
     )
     n_columns = len(cases.specs)

@@ -267,7 +267,7 @@ plot.pa_walk_forward_list <- function(x, ...) {
 #' @return `x`, invisibly.
 #' @export
 plot.pa_explanation <- function(x, case = max(x$case), top = 10, ...) {
-  if (length(case) != 1L) stop_argument("case", "one case", paste(format(case), collapse = ", "))
+  if (length(case) != 1L) stop_argument("case", if (is.null(attr(x, "task"))) "one date" else "one row", paste(format(case), collapse = ", "))
   bars <- explanation_bars(x, case, top)
   titles <- explanation_titles(bars)
   shap <- bars$method[[1]] == "shap"
