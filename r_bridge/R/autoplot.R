@@ -122,7 +122,7 @@ autoplot.pa_explanation <- function(object, case = max(object$case), top = 10, .
     ggplot2::geom_rect(ggplot2::aes(xmin = pmin(.data$start, .data$end), xmax = pmax(.data$start, .data$end),
                                     ymin = as.integer(.data$key) - 0.4, ymax = as.integer(.data$key) + 0.4,
                                     fill = .data$effect)) +
-    ggplot2::scale_fill_manual(values = effect_colours, labels = effect_labels, name = NULL, drop = FALSE) +
+    ggplot2::scale_fill_manual(values = effect_colours, labels = effect_names(bars$quantity[[1]]), name = NULL, drop = FALSE) +
     ggplot2::scale_y_continuous(breaks = seq_along(levels(bars$key)), labels = bars$label[match(levels(bars$key), bars$key)],
                                 name = NULL, expand = ggplot2::expansion(add = if (shap) 1 else 0.3)) +
     ggplot2::labs(x = explanation_axis_label(bars$method[[1]], bars$quantity[[1]]), title = titles$title, subtitle = titles$subtitle,

@@ -140,7 +140,7 @@ print.pa_explanation <- function(x, ...) {
     rows <- x[x$case == case, ]
     top <- utils::head(rows[order(-abs(rows$feature_weight)), ], 3L)
     cat(sprintf("  %s %s %s: %s\n", case_names(x, case), explained_quantity(x, rows$label[[1]]),
-                formatC(rows$label_prob[[1]], digits = if (tabular) 4L else 3L, format = if (tabular) "g" else "f"),
+                if (identical(attr(x, "task"), "regression")) format(signif(rows$label_prob[[1]], 4L)) else sprintf("%.3f", rows$label_prob[[1]]),
                 paste(sprintf("%s %+.3f", top$feature, top$feature_weight), collapse = ", ")))
   }
   invisible(x)

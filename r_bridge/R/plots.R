@@ -5,6 +5,11 @@ series_colours <- c(strategy = "#3b5bdb", `buy and hold` = "grey45")
 effect_colours <- c(supports = "#1f77b4", contradicts = "#d62728")
 effect_labels <- c(supports = "supports a rise", contradicts = "contradicts a rise")
 
+# The legend of an explanation's bars: a rise for price models, the explained output for tables.
+effect_names <- function(quantity) {
+  if (identical(quantity, "P(up)")) effect_labels else c(supports = "raises the prediction", contradicts = "lowers the prediction")
+}
+
 # Breaks of a date axis on 1 January of round years, when the dates span at least two years.
 year_breaks <- function(limits) {
   years <- as.integer(format(as.Date(limits, origin = "1970-01-01"), "%Y"))
@@ -290,7 +295,7 @@ plot.pa_explanation <- function(x, case = max(x$case), top = 10, ...) {
   graphics::mtext(explanation_axis_label(bars$method[[1]], bars$quantity[[1]]), side = 1, line = 2.2)
   if (!is.null(titles$caption)) graphics::mtext(titles$caption, side = 1, line = 5.5, cex = 0.7, adj = 1)
   lines_below <- 4.7 * graphics::par("csi") / graphics::par("pin")[2] # the legend's bottom, 4.7 lines down
-  graphics::legend("bottom", legend = effect_labels, fill = effect_colours, border = NA, horiz = TRUE, bty = "n",
+  graphics::legend("bottom", legend = effect_names(bars$quantity[[1]]), fill = effect_colours, border = NA, horiz = TRUE, bty = "n",
                    inset = c(0, -lines_below), xpd = TRUE, cex = 0.85)
   invisible(x)
 }

@@ -86,3 +86,12 @@ test_that("tabular explanations plot with base graphics and ggplot2", {
   expect_identical(both$labels$title, "SHAP explanations of 2 rows")
   print(both)
 })
+
+test_that("the legend of a tabular explanation speaks of the prediction, not of a rise", {
+  skip_without_python()
+  skip_if_not_installed("ggplot2")
+  shap <- pa_explain(titanic_model(), titanic(), method = "shap", rows = 1)
+  built <- ggplot2::ggplot_build(ggplot2::autoplot(shap))
+  legend <- built$plot$scales$get_scales("fill")$get_labels()
+  expect_setequal(legend, c("raises the prediction", "lowers the prediction"))
+})
