@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import FAST, responses_but
+from tabular_frames import FAST, responses_but
 
 from pyanalytics.bundle import load_bundle
 from pyanalytics.data.preprocess import UnseenCategoryWarning

@@ -95,3 +95,14 @@ test_that("the legend of a tabular explanation speaks of the prediction, not of 
   legend <- built$plot$scales$get_scales("fill")$get_labels()
   expect_setequal(legend, c("raises the prediction", "lowers the prediction"))
 })
+
+test_that("each panel of several explained rows labels its own bars only", {
+  skip_without_python()
+  skip_if_not_installed("ggplot2")
+  shap <- pa_explain(titanic_model(), titanic(), method = "shap", rows = c(1, 2))
+  built <- ggplot2::ggplot_build(ggplot2::autoplot(shap, case = c(1, 2), top = 3))
+  for (panel in seq_along(built$layout$panel_params)) {
+    shown <- built$layout$panel_params[[panel]]$y$get_breaks()
+    expect_length(shown[!is.na(shown)], 4L) # three features and "2 other features", none of the other row
+  }
+})
