@@ -112,17 +112,15 @@ def _chosen(data: pd.DataFrame, rows, last: int) -> list:
         return list(data.index[-last:])
     if isinstance(rows, (str, int, np.integer)) or not hasattr(rows, "__iter__"):
         rows = [rows]
-    chosen = []
-    for value in rows:
-        if value not in data.index:
-            raise DataError(
-                f"rows: {value!r} is not a row label of the data (its labels run from {data.index[0]!r} to "
-                f"{data.index[-1]!r}); pass labels of data.index."
-            )
-        if value not in chosen:
-            chosen.append(value)
+    chosen = list(dict.fromkeys(rows))  # each once, in the order given
     if not chosen:
         raise ParameterError("rows: no rows given; pass at least one row label or rows=None.")
+    absent = next((value for value in chosen if value not in data.index), None)
+    if absent is not None:
+        raise DataError(
+            f"rows: {absent!r} is not a row label of the data (its labels run from {data.index[0]!r} to "
+            f"{data.index[-1]!r}); pass labels of data.index."
+        )
     return chosen
 
 
