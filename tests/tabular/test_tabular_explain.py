@@ -196,3 +196,14 @@ def test_lime_samples_go_back_through_the_model_preprocessing_unchanged(fitted, 
         np.testing.assert_array_equal(cases.inputs(decode(encode(rows))), cases.inputs(rows))
     assert names == ["x", "colour", "flag", "x (missing)"]
     assert categorical[1] == ["blue", "green", "red", "(unknown)", "(missing)"]  # colour had missing cells
+
+
+@pytest.mark.parametrize("argument", [{"rows": [3]}, {"label": "up"}])
+def test_a_direction_model_takes_dates_not_rows_or_a_label(argument):
+    from pyanalytics.finance import synthetic_market
+    from pyanalytics.finance.training import train_direction_model
+
+    result = train_direction_model(synthetic_market(400), model_params={"epochs": 1}, seed=0)
+    name = next(iter(argument))
+    with pytest.raises(ParameterError, match=f"{name}: only tabular models take {name}; a direction model explains dates"):
+        explain(result, **argument)
