@@ -56,17 +56,27 @@ def explain(
     seed: int | None = 0,
     explainer: str | None = None,
     on_case=None,
+    rows=None,
+    label=None,
 ) -> ExplanationResult:
-    """Explain the model's probability of a rise on some dates, with SHAP or LIME.
+    """Explain the model's probability of a rise on some dates (or a tabular model's output for
+    some rows), with SHAP or LIME.
 
     Contributions are to the probability of a rise (label ``"up"``) and feature values are in
     original units: the estimators scale their inputs themselves. For a sequence model every
     feature of every day in the window is explained as ``<feature>_t-<lag>`` (lag 0 is the
     explained date); ``result.per_feature()`` sums the lags.
 
+    Tabular models (a ``TabularResult`` or ``TabularBundle``) explain raw rows, one tidy row per
+    original column (``Sex = female``), see ``pyanalytics.explain.tabular``: binary models the
+    probability of the positive class, multiclass models a chosen class's probability, regressors
+    the predicted value (which ``label_prob`` then holds).
+
     Args:
-        model: a ``TrainingResult``, a ``Bundle`` (or the path of one), or a fitted estimator.
-        data: prices in the prices contract. Required for a Bundle; for a TrainingResult None
+        model: a ``TrainingResult``, a ``Bundle`` (or the path of one), a fitted estimator, or a
+            ``TabularResult`` / ``TabularBundle``.
+        data: prices in the prices contract; for a tabular model a frame of raw rows (the
+            response may be present), None for a TabularResult meaning its test rows. Required for a Bundle; for a TrainingResult None
             means the data it was trained on. For a bare fitted estimator, a frame of its
             features indexed by date.
         method: ``"shap"`` or ``"lime"``.
@@ -86,6 +96,11 @@ def explain(
             ``"kernel"`` (any model; the default for models without a network) or ``"deep"``
             (DeepLIFT, feed-forward networks only).
         on_case: progress callback ``on_case(done, total)`` called after each date.
+        rows: tabular models only: index labels of ``data`` to explain instead of the last
+            ``last`` rows. Their background is the training rows of a TabularResult, else the
+            rows of ``data`` (or ``background``, a frame of raw rows).
+        label: multiclass models only: the class to explain for every row (default: each
+            row's predicted class); a binary model explains its positive class.
 
     Returns:
         An ``ExplanationResult``. Its ``quality`` holds, for SHAP, ``additivity_max_error`` (the
@@ -114,13 +129,27 @@ def explain(
     seed = check_seed("seed", seed)
     if seed is None:
         seed = int(np.random.SeedSequence().generate_state(1)[0])
+    if method == "lime" and explainer is not None:
+        raise ParameterError(
+            f"explainer: LIME has one explainer, chosen by the model; got {explainer!r}. "
+            "Drop explainer or use method='shap'."
+        )
+    if isinstance(model, (str, Path)):
+        from pyanalytics.bundle import load_bundle
+
+        model = load_bundle(model)
+    from pyanalytics.explain.tabular import explain_tabular, is_tabular
+
+    if is_tabular(model):
+        if dates is not None:
+            raise ParameterError("dates: a tabular model explains rows, not dates; pass rows=[index labels].")
+        return explain_tabular(model, data, method=method, rows=rows, last=last, background=background, label=label,
+                               n_samples=n_samples, seed=seed, explainer=explainer, on_case=on_case)
+    for name, value in (("rows", rows), ("label", label)):
+        if value is not None:
+            raise ParameterError(f"{name}: only tabular models take {name}; a direction model explains dates (dates=) and P(up).")
     target = _target(model, data, dates, last, background)
     if method == "lime":
-        if explainer is not None:
-            raise ParameterError(
-                f"explainer: LIME has one explainer, chosen by the model; got {explainer!r}. "
-                "Drop explainer or use method='shap'."
-            )
         return _explain_lime(target, n_samples or LIME_SAMPLES, seed, on_case)
     return _explain_shap(target, _shap_explainer(target.estimator, explainer), n_samples, seed, on_case)
 
@@ -129,11 +158,9 @@ def explain(
 
 
 def _target(model, data, dates, last, background) -> _Target:
-    from pyanalytics.bundle import Bundle, load_bundle
+    from pyanalytics.bundle import Bundle
     from pyanalytics.training import TrainingResult
 
-    if isinstance(model, (str, Path)):
-        model = load_bundle(model)
     if isinstance(model, TrainingResult):
         return _from_training(model, data, dates, last, background)
     if isinstance(model, Bundle):
@@ -141,8 +168,8 @@ def _target(model, data, dates, last, background) -> _Target:
     if hasattr(model, "predict_proba") and hasattr(model, "fit"):
         return _from_estimator(model, data, dates, last, background)
     raise ParameterError(
-        f"model: expected a TrainingResult, a Bundle (or its path) or a fitted pyanalytics "
-        f"estimator, got {type(model).__name__}."
+        f"model: expected a TrainingResult, a Bundle (or its path), a TabularResult or a fitted "
+        f"pyanalytics estimator, got {type(model).__name__}."
     )
 
 
@@ -362,9 +389,9 @@ def _explain_shap(target: _Target, explainer: str, n_samples: int | None, seed: 
     )
     names, values, weights = _tidy_cells(target, cases, out.values)
     prediction = out.base_value + weights.sum(axis=1)
-    error = np.abs(prediction - out.prob_up)
+    error = np.abs(prediction - out.explained)
     per_case = {
-        "label_prob": out.prob_up,
+        "label_prob": out.explained,
         "model_prediction": prediction,
         "model_intercept": np.nan,
         "base_value": out.base_value,
@@ -470,22 +497,25 @@ def _tidy_cells(target: _Target, cases: np.ndarray, contributions: np.ndarray):
     return names, cells(cases), cells(contributions)
 
 
-def _frame(dates, names, values, weights, descriptions, method, per_case) -> pd.DataFrame:
+def _frame(cases, names, values, weights, descriptions, method, per_case) -> pd.DataFrame:
+    """The tidy frame; ``per_case`` values are one per case or one for all (``label``: ``LABEL``)."""
     n_cases, n_cells = values.shape
     columns = {
-        "case": np.repeat(np.asarray(dates), n_cells),
-        "label": LABEL,
+        "case": np.repeat(np.asarray(cases, dtype=object), n_cells),
         "feature": np.tile(np.asarray(names, dtype=object), n_cases),
         "feature_value": values.reshape(-1),
         "feature_weight": weights.reshape(-1),
         "feature_desc": np.asarray(descriptions, dtype=object).reshape(-1),
         "method": method,
     }
-    for key in ("label_prob", "model_prediction", "model_intercept", "base_value", "model_r2"):
-        value = per_case[key]
-        columns[key] = np.repeat(value, n_cells) if np.ndim(value) else np.full(n_cases * n_cells, float(value))
+    for key in ("label", "label_prob", "model_prediction", "model_intercept", "base_value", "model_r2"):
+        value = per_case.get(key, LABEL)
+        columns[key] = np.repeat(value, n_cells) if np.ndim(value) else np.full(n_cases * n_cells, value)
     frame = pd.DataFrame(columns, columns=list(COLUMNS))
-    frame["case"] = pd.to_datetime(frame["case"])
+    if isinstance(cases, pd.DatetimeIndex):
+        frame["case"] = pd.to_datetime(frame["case"])
+    else:
+        frame["case"] = frame["case"].infer_objects()
     return frame
 
 

@@ -2,14 +2,20 @@
 
 Columns follow R's ``lime`` package so R users' habits carry over:
 
-    case             the date explained (Timestamp)
-    label            "up" (contributions are to the probability of a rise)
-    label_prob       the model's probability of a rise on that date
+    case             the date explained (Timestamp); for tabular models the row's index label
+    label            "up" (contributions are to the probability of a rise); for tabular models
+                     the explained class as text (binary: the positive class; multiclass: the
+                     chosen or predicted class), for regression the response's name
+    label_prob       the model's probability of a rise on that date; for tabular models the
+                     probability of ``label``, for regression the predicted value
     feature          feature name; for sequence models ``<feature>_t-<lag>`` (``rsi_14_t-3``;
-                     ``_t-0`` is the date itself)
-    feature_value    the feature's value in original units (not scaled)
-    feature_weight   its contribution to the probability of a rise
-    feature_desc     a readable description (``rsi_14 <= 30.2`` for LIME, ``rsi_14 = 28.7`` for SHAP)
+                     ``_t-0`` is the date itself); for tabular models the original column
+                     (one-hot columns and missing indicators folded into it)
+    feature_value    the feature's value in original units (not scaled); NaN for a category or
+                     a missing cell (``feature_desc`` says which)
+    feature_weight   its contribution to the explained output (``label_prob``)
+    feature_desc     a readable description (``rsi_14 <= 30.2`` for LIME, ``rsi_14 = 28.7`` for
+                     SHAP; ``Sex = female``, ``Age = missing`` for tabular models)
     method           "lime" or "shap"
     model_prediction the explainer's own prediction (LIME's local model, SHAP's base + sum)
     model_intercept  LIME's local intercept (NaN for SHAP)
@@ -55,6 +61,9 @@ class ExplanationResult:
         explainer: the library class used (e.g. ``"GradientExplainer"``).
         quality: figures computed while explaining, e.g. ``additivity_max_error`` (SHAP) or
             ``r2_median`` (LIME).
+        task: ``binary``, ``multiclass`` or ``regression`` for tabular models; None for
+            direction models (which explain P(up)).
+        target: the response's name for tabular models, else None.
     """
 
     frame: pd.DataFrame
@@ -62,11 +71,19 @@ class ExplanationResult:
     model_name: str
     explainer: str
     quality: dict = field(default_factory=dict)
+    task: str | None = None
+    target: str | None = None
 
     @property
-    def cases(self) -> list[pd.Timestamp]:
-        """The explained dates, in order."""
+    def cases(self) -> list:
+        """The explained dates (row labels for tabular models), in order."""
         return list(pd.unique(self.frame["case"]))
+
+    def explains(self, label: str) -> str:
+        """What a case's weights add up to, in words: ``P(up)``, ``P(Survived = 1)``, ``predicted wage``."""
+        if self.task is None:
+            return "P(up)"
+        return f"predicted {self.target}" if self.task == "regression" else f"P({self.target} = {label})"
 
     def per_feature(self) -> pd.DataFrame:
         """Contributions summed over the lags of each feature (a no-op for single-day models).

@@ -1,4 +1,8 @@
-"""SHAP behind an adapter: additive contributions to the probability of a rise.
+"""SHAP behind an adapter: additive contributions to one model output per case.
+
+The explained output is one of the model's *units*: a direction model's probability of a rise
+(its only unit, the default), a multi-class model's probability of a chosen class (one unit per
+class) or a regressor's predicted value. ``model_units`` gives them for any estimator.
 
 Three shap explainers are available:
 
@@ -17,7 +21,7 @@ Three shap explainers are available:
     leave shap's gradient recorder installed and break every later gradient computation in the
     process; ``_restored_gradients`` puts it back whatever happens.
 ``"kernel"`` (any model)
-    ``shap.KernelExplainer`` on ``predict_proba[:, 1]`` of raw inputs (windows flattened), with a
+    ``shap.KernelExplainer`` on the model's units of raw inputs (windows flattened), with a
     k-means summary of the background. Its regression enforces additivity exactly.
 
 Importing this module does not import shap or TensorFlow.
@@ -44,8 +48,8 @@ class ShapOutput:
 
     explainer: str
     values: np.ndarray  # (n, features) or (n, timesteps, features)
-    base_value: float
-    prob_up: np.ndarray  # (n,), the model's probability of a rise
+    base_value: float | np.ndarray  # one value, or one per case when the cases explain different units
+    explained: np.ndarray  # (n,), the explained output per case (the probability of a rise by default)
     background_rows: int
 
 
@@ -139,9 +143,28 @@ def _quiet():
         yield
 
 
-def _single_output(values, n_cases: int, input_shape: tuple) -> np.ndarray:
+def model_units(estimator, X: np.ndarray) -> np.ndarray:
+    """The outputs SHAP can explain, one column per network unit, shape (n, units).
+
+    Two classes: the probability of ``classes_[1]`` (one sigmoid unit); more: each class's
+    probability (softmax units); a regressor (no ``predict_proba``): the predicted value.
+    """
+    if not hasattr(estimator, "predict_proba"):
+        return np.asarray(estimator.predict(X), dtype=np.float64).reshape(-1, 1)
+    probabilities = estimator.predict_proba(X)
+    return probabilities[:, 1:] if probabilities.shape[1] == 2 else probabilities
+
+
+def _unit_values(values, input_shape: tuple, unit: int) -> np.ndarray:
+    """One case's contributions to ``unit`` from shap's output (trailing axis: the units)."""
     array = np.asarray(values, dtype=np.float64)
-    return array.reshape(n_cases, *input_shape)  # drops shap's trailing output axis of size 1
+    return array.reshape(*input_shape, -1)[..., unit]
+
+
+def _per_case(base: np.ndarray, units: np.ndarray | None) -> float | np.ndarray:
+    """The base value of each case's unit; one float when every case explains the first unit."""
+    base = np.ravel(np.asarray(base, dtype=np.float64))
+    return float(base[0]) if units is None else base[units]
 
 
 def explain_shap(
@@ -154,8 +177,9 @@ def explain_shap(
     n_samples: int | None,
     seed: int,
     on_case=None,
+    units: np.ndarray | None = None,
 ) -> ShapOutput:
-    """SHAP contributions of each case's raw inputs to the probability of a rise.
+    """SHAP contributions of each case's raw inputs to one model output (``model_units``).
 
     Args:
         estimator: a fitted direction model.
@@ -168,14 +192,17 @@ def explain_shap(
             ``KERNEL_SAMPLES``); ``"deep"`` is exact and draws none.
         seed: seeds the background sample.
         on_case: ``on_case(done, total)`` after each case.
+        units: the explained unit of ``model_units`` per case; None explains the first (a
+            direction model's probability of a rise) for every case.
     """
     shap = _import_shap()
     rng = np.random.default_rng(seed)
     cases = np.asarray(cases, dtype=np.float64)
     background = np.asarray(background, dtype=np.float64)
     input_shape = cases.shape[1:]
-    prob_up = estimator.predict_proba(cases)[:, 1]
     n = len(cases)
+    case_units = np.zeros(n, dtype=np.int64) if units is None else np.asarray(units, dtype=np.int64)
+    explained = model_units(estimator, cases)[np.arange(n), case_units]
     values = np.empty(cases.shape)
 
     def progress(i):
@@ -186,7 +213,8 @@ def explain_shap(
         flat_background = _sample(background, GRADIENT_BACKGROUND, rng).reshape(-1, int(np.prod(input_shape)))
 
         def prob_of_flat(flat: np.ndarray) -> np.ndarray:
-            return estimator.predict_proba(flat.reshape(-1, *input_shape))[:, 1]
+            outputs = model_units(estimator, flat.reshape(-1, *input_shape))
+            return outputs[:, 0] if outputs.shape[1] == 1 else outputs
 
         if len(flat_background) > KERNEL_BACKGROUND:
             summary = shap.kmeans(flat_background, KERNEL_BACKGROUND)
@@ -199,10 +227,10 @@ def explain_shap(
             for i in range(n):
                 np.random.seed(case_seeds[i] % 2**32)  # KernelExplainer samples with numpy's global RNG
                 phi = kernel.shap_values(cases[i].reshape(1, -1), nsamples=samples, silent=True, l1_reg=False)
-                values[i] = _single_output(phi, 1, input_shape)[0]
+                values[i] = _unit_values(phi, input_shape, case_units[i])
                 progress(i + 1)
-        base_value = float(np.ravel(kernel.expected_value)[0])
-        return ShapOutput(CLASS_NAMES[explainer], values, base_value, prob_up, n_reference)
+        base_value = _per_case(kernel.expected_value, units)
+        return ShapOutput(CLASS_NAMES[explainer], values, base_value, explained, n_reference)
 
     network = keras_network(estimator)
     scaled_cases = estimator._scaled(cases)
@@ -211,23 +239,23 @@ def explain_shap(
         samples = n_samples or GRADIENT_SAMPLES
         gradient = shap.GradientExplainer(network, estimator._scaled(reference), batch_size=samples)
         _compile_forward(gradient, network)
-        base_value = float(np.mean(estimator.predict_proba(reference)[:, 1]))
+        base_value = _per_case(np.mean(model_units(estimator, reference), axis=0), units)
         with _quiet(), _numpy_global_seed_kept():
             for i in range(n):
                 phi = gradient.shap_values(
                     scaled_cases[i : i + 1], nsamples=samples, rseed=case_seeds[i] % 2**31
                 )
-                values[i] = _single_output(phi, 1, input_shape)[0]
+                values[i] = _unit_values(phi, input_shape, case_units[i])
                 progress(i + 1)
-        return ShapOutput(CLASS_NAMES[explainer], values, base_value, prob_up, len(reference))
+        return ShapOutput(CLASS_NAMES[explainer], values, base_value, explained, len(reference))
 
     # explainer == "deep": feed-forward networks only (the caller refuses recurrent ones)
     reference = _sample(background, DEEP_BACKGROUND, rng)
     with _quiet(), _restored_gradients():
         deep = shap.DeepExplainer(network, estimator._scaled(reference))
-        base_value = float(np.ravel(np.asarray(deep.expected_value))[0])
+        base_value = _per_case(deep.expected_value, units)
         for i in range(n):
             phi = deep.shap_values(scaled_cases[i : i + 1], check_additivity=False)
-            values[i] = _single_output(phi, 1, input_shape)[0]
+            values[i] = _unit_values(phi, input_shape, case_units[i])
             progress(i + 1)
-    return ShapOutput(CLASS_NAMES[explainer], values, base_value, prob_up, len(reference))
+    return ShapOutput(CLASS_NAMES[explainer], values, base_value, explained, len(reference))

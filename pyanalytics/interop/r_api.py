@@ -287,6 +287,23 @@ def explain(model, prices, method: str = "lime", n=10, dates=None, seed=0, n_sam
             "quality": json_safe(result.quality)}
 
 
+def explain_tabular(model, data=None, method: str = "lime", n=10, rows=None, label=None, seed=0, n_samples=None) -> dict:
+    """Explain the last ``n`` rows of ``data`` (a frame from ``tabular_frame``; None: the model's
+    test rows) or the rows labelled ``rows``, for a tabular result or bundle.
+
+    Returns what ``explain`` returns, plus ``task`` and ``target`` (the response's name).
+    """
+    from pyanalytics.explain import explain as run_explain
+
+    samples = DEFAULT_EXPLAIN_SAMPLES.get(method, 1000) if n_samples is None else n_samples
+    if rows is not None:  # R's numbers arrive as floats: 3.0 is the row labelled 3
+        rows = [int(r) if isinstance(r, float) and r.is_integer() else r for r in np.atleast_1d(rows).tolist()]
+    result = run_explain(_tabular(model), data, method=method, last=n, rows=rows, label=label, n_samples=samples,
+                         seed=seed)
+    return {"frame": columns(result.to_frame()), "explainer": result.explainer, "n_samples": samples,
+            "quality": json_safe(result.quality), "task": result.task, "target": result.target}
+
+
 def report(model, prices, path: str, methods=("shap", "lime"), seed=0, drop_invalid=False) -> str:
     """Write the HTML report of the model on ``prices`` (explained with ``methods``); return its path."""
     from pyanalytics.explain import explain as run_explain

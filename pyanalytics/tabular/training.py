@@ -34,8 +34,8 @@ class TabularResult(FittedModel):
         gap: rows purged between chronological parts (0 for a stratified split).
         date_column: the column that ordered a chronological split, or None.
         notes: what reading and preprocessing changed (dropped rows and columns).
-        test_frame: the test part's rows as read (feature columns and the response), which the
-            report of the result scores.
+        frames: each part's rows as read (feature columns and the response), index labels kept:
+            the report scores the test rows, explanations explain them against the training rows.
     """
 
     task: str
@@ -43,7 +43,12 @@ class TabularResult(FittedModel):
     gap: int
     date_column: str | None
     notes: tuple[str, ...]
-    test_frame: pd.DataFrame | None = field(default=None, repr=False)
+    frames: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def test_frame(self) -> pd.DataFrame | None:
+        """The test part's rows as read, with the response (None without a test part)."""
+        return self.frames.get("test")
 
     def _own_summary(self) -> dict:
         """The response, its classes and the split: with the common keys, ``pyanalytics fit --json``."""
@@ -150,5 +155,6 @@ def train_tabular(
         notes=table.notes + tuple(preprocessor.notes_),
         seed=seed,
         data_name=data_name,
-        test_frame=table.features.iloc[parts["test"]].assign(**{target: table.target.iloc[parts["test"]]}),
+        frames={name: table.features.iloc[rows].assign(**{target: table.target.iloc[rows]})
+                for name, rows in parts.items()},
     )

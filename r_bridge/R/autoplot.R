@@ -115,17 +115,21 @@ metrics_plot <- function(model, metric) {
 autoplot.pa_explanation <- function(object, case = max(object$case), top = 10, ...) {
   bars <- explanation_bars(object, case, top)
   bars$key <- factor(bars$key, sort(unique(bars$key)))
+  # A gap of three positions between cases, so that no panel's padding reaches (and labels)
+  # the next case's bars: the panels share one y scale.
+  in_key_order <- unique(bars$case[order(bars$key)])
+  bars$y <- as.integer(bars$key) + 3L * (match(bars$case, in_key_order) - 1L)
   several <- length(unique(bars$case)) > 1L
   titles <- explanation_titles(bars)
   shap <- bars$method[[1]] == "shap"
   plot <- ggplot2::ggplot(bars) +
     ggplot2::geom_rect(ggplot2::aes(xmin = pmin(.data$start, .data$end), xmax = pmax(.data$start, .data$end),
-                                    ymin = as.integer(.data$key) - 0.4, ymax = as.integer(.data$key) + 0.4,
+                                    ymin = .data$y - 0.4, ymax = .data$y + 0.4,
                                     fill = .data$effect)) +
-    ggplot2::scale_fill_manual(values = effect_colours, labels = effect_labels, name = NULL, drop = FALSE) +
-    ggplot2::scale_y_continuous(breaks = seq_along(levels(bars$key)), labels = bars$label[match(levels(bars$key), bars$key)],
+    ggplot2::scale_fill_manual(values = effect_colours, labels = effect_names(bars$quantity[[1]]), name = NULL, drop = FALSE) +
+    ggplot2::scale_y_continuous(breaks = sort(bars$y), labels = bars$label[order(bars$y)],
                                 name = NULL, expand = ggplot2::expansion(add = if (shap) 1 else 0.3)) +
-    ggplot2::labs(x = explanation_axis_label(bars$method[[1]]), title = titles$title, subtitle = titles$subtitle,
+    ggplot2::labs(x = explanation_axis_label(bars$method[[1]], bars$quantity[[1]]), title = titles$title, subtitle = titles$subtitle,
                   caption = titles$caption) +
     pa_theme() +
     ggplot2::theme(panel.grid.major.y = ggplot2::element_blank())
@@ -144,15 +148,16 @@ autoplot.pa_explanation <- function(object, case = max(object$case), top = 10, .
     plot <- plot + ggplot2::geom_vline(xintercept = 0, colour = "grey30")
   }
   if (!several) return(plot)
-  panels <- unique(bars[c("case", "method", "label_prob", "model_r2", "base_value")])
+  panels <- unique(bars[c("case", "case_name", "quantity", "method", "label_prob", "model_r2", "base_value")])
   names <- stats::setNames(
-    if (shap) sprintf("%s: P(up) = %.3f, base value %.3f", format(panels$case), panels$label_prob, panels$base_value)
-    else sprintf("%s: P(up) = %.3f, R\u00b2 = %.2f", format(panels$case), panels$label_prob, panels$model_r2),
+    if (shap) sprintf("%s: %s = %.3f, base value %.3f", panels$case_name, panels$quantity, panels$label_prob, panels$base_value)
+    else sprintf("%s: %s = %.3f, R\u00b2 = %.2f", panels$case_name, panels$quantity, panels$label_prob, panels$model_r2),
     format(panels$case)
   )
   plot + ggplot2::facet_wrap(ggplot2::vars(format(.data$case)), scales = "free", ncol = 1L,
                              labeller = ggplot2::as_labeller(names)) +
-    ggplot2::labs(title = sprintf("%s explanations of %d dates", toupper(bars$method[[1]]), nrow(panels)),
+    ggplot2::labs(title = sprintf("%s explanations of %d %s", toupper(bars$method[[1]]), nrow(panels),
+                                  if (is.null(attr(object, "task"))) "dates" else "rows"),
                   subtitle = NULL, caption = NULL)
 }
 

@@ -4,12 +4,24 @@
 #' as one tidy data.frame with the columns of R's `lime` package. For LSTM/GRU models every
 #' feature of every day of the window is explained, named `<feature>_t-<lag>`.
 #'
+#' A tabular model from `pa_fit(formula, data)` explains rows instead, one row of the frame per
+#' column of `data` it reads, its category or missing value in words (`Sex = female`,
+#' `Age = missing`; `feature_value` is the number in original units, `NA` for a category or a
+#' missing value). What the weights add up to depends on the task: the probability of the
+#' second level (binary), of `label` or else of each row's predicted class (multiclass,
+#' `label` names the class), or the predicted value (regression: `label` is the response's
+#' name and `label_prob` the prediction). `case` is the row's name in `newdata`.
+#'
 #' @param model A `pa_model`.
 #' @param newdata Prices (data.frame, xts or CSV path) holding the dates to explain and enough
-#'   history before them.
+#'   history before them. For a tabular model a data.frame with its columns (the response may
+#'   be there or not); left out, the model's test rows (for a model from `pa_fit()`).
 #' @param method `"lime"` or `"shap"`.
-#' @param n Explain the `n` most recent dates with complete inputs.
-#' @param rows Instead of `n`: row numbers of `newdata` (1-based) whose dates to explain.
+#' @param n Explain the `n` most recent dates with complete inputs (the last `n` rows).
+#' @param rows Instead of `n`: row numbers of `newdata` (1-based) whose dates to explain; for a
+#'   tabular model the row names of `newdata` (its row numbers unless it has names).
+#' @param label A multi-class tabular model only: the class to explain for every row (default:
+#'   each row's predicted class).
 #' @param seed An integer seed; a date's explanation depends only on it, the model and the date.
 #' @param n_samples Samples drawn per date: LIME's perturbed samples (default 2000) or SHAP's
 #'   expected-gradient samples (default 200). More samples cost time and make SHAP's
@@ -35,11 +47,14 @@
 #' explanation <- pa_explain(model, prices, method = "lime", n = 2)
 #' plot(explanation)
 #' }
-pa_explain <- function(model, newdata, method = c("lime", "shap"), n = 10, rows = NULL, seed = 0,
-                       n_samples = NULL, drop_invalid = FALSE) {
+pa_explain <- function(model, newdata = NULL, method = c("lime", "shap"), n = 10, rows = NULL, seed = 0,
+                       n_samples = NULL, drop_invalid = FALSE, label = NULL) {
   check_argument_names()
-  check_price_model(model, "pa_explain")
+  check_model(model)
   method <- as_py_choice(method, "method", c("lime", "shap"))
+  if (inherits(model, "pa_tabular_model")) return(explain_rows(model, newdata, method, n, rows, seed, n_samples, label))
+  if (!is.null(label)) stop_argument("label", "NULL for a price model (it explains P(up))", label)
+  if (is.null(newdata)) stop_argument("newdata", "prices holding the dates to explain", newdata)
   dates <- NULL
   if (!is.null(rows)) {
     prices <- suppressWarnings(pa_load_prices(newdata, drop_invalid), classes = "pa_data_warning") # warned below
@@ -51,9 +66,38 @@ pa_explain <- function(model, newdata, method = c("lime", "shap"), n = 10, rows 
     n_samples = as_py_integer(n_samples, "n_samples", 10L, null_ok = TRUE),
     drop_invalid = as_py_flag(drop_invalid, "drop_invalid")
   )
-  structure(frame_from_columns(result$frame), class = c("pa_explanation", "data.frame"),
-            explainer = result$explainer, n_samples = result$n_samples, quality = result$quality)
+  new_explanation(result)
 }
+
+# pa_explain() for a tabular model: rows of newdata (or its test rows), by row name.
+explain_rows <- function(model, newdata, method, n, rows, seed, n_samples, label) {
+  if (!is.null(newdata) && !is.data.frame(newdata)) stop_argument("newdata", "a data.frame", class(newdata)[[1]])
+  if (!is.null(rows) && (!(is.numeric(rows) || is.character(rows)) || !length(rows) || anyNA(rows))) {
+    stop_argument("rows", "row names of newdata", rows)
+  }
+  data <- if (!is.null(newdata)) as_py_table(newdata[intersect(model$info$columns, names(newdata))], "newdata")
+  new_explanation(call_python(
+    "explain_tabular", model$py, data, method, n = as_py_integer(n, "n", 1L), rows = if (!is.null(rows)) array(rows),
+    label = if (!is.null(label)) as.character(as_py_string(as.character(label), "label")),
+    seed = as_py_integer(seed, "seed", 0L), n_samples = as_py_integer(n_samples, "n_samples", 10L, null_ok = TRUE)
+  ))
+}
+
+new_explanation <- function(result) {
+  structure(frame_from_columns(result$frame), class = c("pa_explanation", "data.frame"),
+            explainer = result$explainer, n_samples = result$n_samples, quality = result$quality,
+            task = result$task, target = result$target)
+}
+
+# What a case's weights add up to: "P(up)", "P(Survived = survived)", "predicted wage".
+explained_quantity <- function(x, label) {
+  task <- attr(x, "task")
+  if (is.null(task)) return("P(up)")
+  if (task == "regression") sprintf("predicted %s", attr(x, "target")) else sprintf("P(%s = %s)", attr(x, "target"), label)
+}
+
+# The cases as people read them: dates, or "row 12" for a tabular model's rows.
+case_names <- function(x, case) if (is.null(attr(x, "task"))) format(case) else paste("row", case)
 
 # Rows (and columns, while every column stays) of an explanation are an explanation from the
 # same run; any other piece is a plain data.frame.
@@ -68,23 +112,26 @@ pa_explain <- function(model, newdata, method = c("lime", "shap"), n = 10, rows 
   piece
 }
 
-explanation_attributes <- c("explainer", "n_samples", "quality")
+explanation_attributes <- c("explainer", "n_samples", "quality", "task", "target")
 
 #' @export
 print.pa_explanation <- function(x, ...) {
   cases <- unique(x$case)
+  tabular <- !is.null(attr(x, "task"))
+  unit <- if (tabular) "row" else "date"
   if (!length(cases)) {
-    cat("<pa_explanation> no dates\n")
+    cat(sprintf("<pa_explanation> no %ss\n", unit))
     return(invisible(x))
   }
-  run <- if (is.null(attr(x, "explainer"))) "" else sprintf(" (%s, %d samples per date)", attr(x, "explainer"), attr(x, "n_samples"))
-  cat(sprintf("<pa_explanation> %s%s, %d date(s) from %s to %s, %d features\n", x$method[[1]], run, length(cases),
-              min(cases), max(cases), length(unique(x$feature))))
+  run <- if (is.null(attr(x, "explainer"))) "" else sprintf(" (%s, %d samples per %s)", attr(x, "explainer"), attr(x, "n_samples"), unit)
+  span <- if (tabular) sprintf("%d row(s) of a %s model of %s", length(cases), attr(x, "task"), attr(x, "target"))
+          else sprintf("%d date(s) from %s to %s", length(cases), min(cases), max(cases))
+  cat(sprintf("<pa_explanation> %s%s, %s, %d features\n", x$method[[1]], run, span, length(unique(x$feature))))
   quality <- attr(x, "quality")
   if (!is.null(quality$additivity_max_error)) {
-    cat(sprintf(paste0("  contributions add up to P(up) only approximately: base_value + sum(feature_weight) ",
+    cat(sprintf(paste0("  contributions add up to %s only approximately: base_value + sum(feature_weight) ",
                        "differs by up to %.4f (additivity_max_error; mean %.4f); more n_samples, smaller gap\n"),
-                quality$additivity_max_error, quality$additivity_mean_error))
+                if (tabular) "the explained output" else "P(up)", quality$additivity_max_error, quality$additivity_mean_error))
   }
   if (!is.null(quality$r2_median)) {
     cat(sprintf("  LIME's local fits to the model: R-squared median %.3f, min %.3f\n", quality$r2_median, quality$r2_min))
@@ -92,7 +139,8 @@ print.pa_explanation <- function(x, ...) {
   for (case in as.list(utils::tail(cases, 3L))) {
     rows <- x[x$case == case, ]
     top <- utils::head(rows[order(-abs(rows$feature_weight)), ], 3L)
-    cat(sprintf("  %s P(up) %.3f: %s\n", format(case), rows$label_prob[[1]],
+    cat(sprintf("  %s %s %s: %s\n", case_names(x, case), explained_quantity(x, rows$label[[1]]),
+                if (identical(attr(x, "task"), "regression")) format(signif(rows$label_prob[[1]], 4L)) else sprintf("%.3f", rows$label_prob[[1]]),
                 paste(sprintf("%s %+.3f", top$feature, top$feature_weight), collapse = ", ")))
   }
   invisible(x)

@@ -5,6 +5,11 @@ series_colours <- c(strategy = "#3b5bdb", `buy and hold` = "grey45")
 effect_colours <- c(supports = "#1f77b4", contradicts = "#d62728")
 effect_labels <- c(supports = "supports a rise", contradicts = "contradicts a rise")
 
+# The legend of an explanation's bars: a rise for price models, the explained output for tables.
+effect_names <- function(quantity) {
+  if (identical(quantity, "P(up)")) effect_labels else c(supports = "raises the prediction", contradicts = "lowers the prediction")
+}
+
 # Breaks of a date axis on 1 January of round years, when the dates span at least two years.
 year_breaks <- function(limits) {
   years <- as.integer(format(as.Date(limits, origin = "1970-01-01"), "%Y"))
@@ -79,11 +84,13 @@ backtest_subtitle <- function(x, sep = "; ") {
 # SHAP rows also chain from the base value (`start` to `end`, a waterfall); features beyond
 # `top` are summed into one "other features" bar so that the chain ends at base + sum.
 explanation_bars <- function(x, case, top) {
+  explanation <- x
+  tabular <- !is.null(attr(x, "task"))
   x <- as.data.frame(x)
   top <- as_py_integer(top, "top", 1L)
-  cases <- as.Date(case)
+  cases <- if (tabular) case else as.Date(case)
   unknown <- cases[!cases %in% x$case]
-  if (length(unknown)) stop_argument("case", "one of the explained dates", format(unknown[[1]]))
+  if (length(unknown)) stop_argument("case", sprintf("one of the explained %s", if (tabular) "rows" else "dates"), format(unknown[[1]]))
   do.call(rbind, lapply(as.list(cases), function(day) {
     rows <- x[x$case == day, ]
     rows <- rows[order(-abs(rows$feature_weight)), ]
@@ -102,14 +109,15 @@ explanation_bars <- function(x, case, top) {
                key = sprintf("%s %04d", format(day), rev(seq_len(n))), label = label, weight = weight,
                effect = effect, start = end - weight, end = end, label_prob = rows$label_prob[[1]],
                base_value = rows$base_value[[1]], model_prediction = rows$model_prediction[[1]],
-               model_r2 = rows$model_r2[[1]])
+               model_r2 = rows$model_r2[[1]], case_name = case_names(explanation, day),
+               quantity = explained_quantity(explanation, rows$label[[1]]))
   }))
 }
 
 # Title, subtitle and (for SHAP, when the contributions miss f(x)) caption of one case's bars.
 explanation_titles <- function(bars) {
   first <- bars[1L, ]
-  title <- sprintf("%s on %s: P(up) = %.3f", toupper(first$method), format(first$case), first$label_prob)
+  title <- sprintf("%s on %s: %s = %.3f", toupper(first$method), first$case_name, first$quantity, first$label_prob)
   if (first$method == "lime") {
     return(list(title = title, caption = NULL,
                 subtitle = sprintf("fit of LIME's local model to the network: R\u00b2 = %.2f", first$model_r2)))
@@ -131,8 +139,8 @@ reference_marks <- function(case, limits) {
              hjust = ifelse(at > mean(limits), 1, 0), linetype = c("dashed", "solid"))
 }
 
-explanation_axis_label <- function(method) {
-  if (method == "shap") "P(up), built up from the base value" else "weight in LIME's local model of P(up)"
+explanation_axis_label <- function(method, quantity = "P(up)") {
+  if (method == "shap") sprintf("%s, built up from the base value", quantity) else sprintf("weight in LIME's local model of %s", quantity)
 }
 
 # Equity of a strategy and buy-and-hold (log scale) on base graphics, with a walk-forward's
@@ -257,13 +265,14 @@ plot.pa_walk_forward_list <- function(x, ...) {
 #' prediction f(x) = P(up), the features beyond `top` summed into one bar.
 #'
 #' @param x A `pa_explanation`.
-#' @param case The date to show (default: the most recent explained date).
+#' @param case The date to show (default: the most recent explained date); for a tabular model's
+#'   explanation the row (default: the largest row name).
 #' @param top How many features to show.
 #' @param ... Unused.
 #' @return `x`, invisibly.
 #' @export
 plot.pa_explanation <- function(x, case = max(x$case), top = 10, ...) {
-  if (length(case) != 1L) stop_argument("case", "one date", paste(format(as.Date(case)), collapse = ", "))
+  if (length(case) != 1L) stop_argument("case", if (is.null(attr(x, "task"))) "one date" else "one row", paste(format(case), collapse = ", "))
   bars <- explanation_bars(x, case, top)
   titles <- explanation_titles(bars)
   shap <- bars$method[[1]] == "shap"
@@ -283,10 +292,10 @@ plot.pa_explanation <- function(x, case = max(x$case), top = 10, ...) {
   graphics::axis(2, at = bars$position, labels = bars$label, las = 1, tick = FALSE)
   graphics::title(main = titles$title, line = 2.4)
   graphics::mtext(titles$subtitle, side = 3, line = 1.2, cex = 0.85)
-  graphics::mtext(explanation_axis_label(bars$method[[1]]), side = 1, line = 2.2)
+  graphics::mtext(explanation_axis_label(bars$method[[1]], bars$quantity[[1]]), side = 1, line = 2.2)
   if (!is.null(titles$caption)) graphics::mtext(titles$caption, side = 1, line = 5.5, cex = 0.7, adj = 1)
   lines_below <- 4.7 * graphics::par("csi") / graphics::par("pin")[2] # the legend's bottom, 4.7 lines down
-  graphics::legend("bottom", legend = effect_labels, fill = effect_colours, border = NA, horiz = TRUE, bty = "n",
+  graphics::legend("bottom", legend = effect_names(bars$quantity[[1]]), fill = effect_colours, border = NA, horiz = TRUE, bty = "n",
                    inset = c(0, -lines_below), xpd = TRUE, cex = 0.85)
   invisible(x)
 }

@@ -191,7 +191,7 @@ check_price_model <- function(model, fun) {
   check_model(model)
   if (inherits(model, "pa_tabular_model")) {
     stop(pa_error(sprintf(
-      "model: %s() takes a price model from pa_fit(prices); a tabular model predicts with predict() and shows its test metrics with print() and summary() (pa_explain() for tabular models arrives later).",
+      "model: %s() takes a price model from pa_fit(prices); a tabular model has its own methods: predict(), pa_explain(), pa_report() and pa_evaluate().",
       fun
     )))
   }

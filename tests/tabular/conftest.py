@@ -1,16 +1,9 @@
 """Small tabular frames with categorical and missing values, and one fitted model per task."""
 
-import pandas as pd
 import pytest
-from tabular_frames import mixed_frame
+from tabular_frames import FAST, mixed_frame, responses_but
 
 from pyanalytics.tabular import train_tabular
-
-FAST = {"hidden_units": (8,), "epochs": 40, "patience": 5, "learning_rate": 1e-2}
-
-
-def responses_but(frame: pd.DataFrame, target: str) -> pd.DataFrame:
-    return frame.drop(columns=[c for c in ("label", "kind", "amount") if c != target])
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,13 @@
 import numpy as np
 import pandas as pd
 
+FAST = {"hidden_units": (8,), "epochs": 40, "patience": 5, "learning_rate": 1e-2}
+
+
+def responses_but(frame: pd.DataFrame, target: str) -> pd.DataFrame:
+    """``frame`` with ``target`` as its only response column."""
+    return frame.drop(columns=[c for c in ("label", "kind", "amount") if c != target])
+
 
 def mixed_frame(n: int = 240, seed: int = 0) -> pd.DataFrame:
     """Numeric, categorical and boolean columns with missing values, an id column and three responses."""

@@ -91,8 +91,8 @@ test_that("bad input is a one-line pa_error naming it", {
 test_that("finance functions refuse a tabular model with a clear pa_error", {
   skip_without_python()
   model <- titanic_model()
-  expect_error(pa_explain(model, titanic()), "pa_explain\\(\\) takes a price model .*pa_explain\\(\\) for tabular models arrives later",
-               class = "pa_parameter_error")
+  one_line(expect_error(pa_backtest(model, titanic()), "pa_backtest\\(\\) takes a price model .*pa_explain\\(\\), pa_report\\(\\) and pa_evaluate\\(\\)",
+                        class = "pa_parameter_error"))
 })
 
 test_that("an unseen category is a pa_data_warning naming it, a string in a numeric column an error naming its row", {
