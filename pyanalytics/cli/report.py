@@ -12,36 +12,29 @@ def report(
     model: BundleOption,
     data: DataOption,
     out: Annotated[Path, typer.Option("--out", help="HTML file to write.")],
-    last: Annotated[int, typer.Option("--last", min=1, help="Explain the most recent N dates.")] = 5,
+    last: Annotated[int, typer.Option("--last", min=1, help="Explain the most recent N dates (a tabular bundle: the last N rows).")] = 5,
     drop_invalid: DropInvalidOption = False,
 ) -> None:
     """Write an HTML report: metrics beside baselines, ROC, costs, LIME and SHAP explanations.
 
     For a tabular bundle, --data is a CSV of labelled rows (with the response column): the report
-    shows the task's metrics beside the baselines, its charts and the training curves.
+    shows the task's metrics beside the baselines, its charts, the training curves and the last
+    rows explained.
     """
     from pyanalytics.bundle import load_bundle
+    from pyanalytics.explain import explain, with_lime_stability
+    from pyanalytics.reports import write_report, write_tabular_report
 
     bundle = load_bundle(model)
-    if bundle.preprocessing.DOMAIN == "tabular":
-        _report_rows(bundle, data, out)
-        return
-    from pyanalytics.explain import explain, with_lime_stability
-    from pyanalytics.reports import write_report
-
-    prices = load_bundle_data(bundle, data, drop_invalid=drop_invalid)
+    tabular = bundle.preprocessing.DOMAIN == "tabular"
+    rows = load_rows(data) if tabular else load_bundle_data(bundle, data, drop_invalid=drop_invalid)
     explanations = {}
     for method in ("shap", "lime"):
         with progress_bar(f"explaining with {method}") as update:
-            explanations[method] = explain(bundle, prices, method=method, last=last, on_case=update)
-    explanations["lime"] = with_lime_stability(explanations["lime"], bundle, prices)
-    path = write_report(out, bundle, prices=prices, explanations=explanations, cases=last)
-    stdout.print(f"Report written to {shown(path)}")
-
-
-def _report_rows(bundle, data: Path, out: Path) -> None:
-    """A tabular bundle's report on the labelled rows of a CSV."""
-    from pyanalytics.reports import write_tabular_report
-
-    path = write_tabular_report(out, bundle, load_rows(data), data_label=data.name)
+            explanations[method] = explain(bundle, rows, method=method, last=last, on_case=update)
+    if tabular:
+        path = write_tabular_report(out, bundle, rows, data_label=data.name, explanations=explanations, cases=last)
+    else:
+        explanations["lime"] = with_lime_stability(explanations["lime"], bundle, rows)
+        path = write_report(out, bundle, prices=rows, explanations=explanations, cases=last)
     stdout.print(f"Report written to {shown(path)}")

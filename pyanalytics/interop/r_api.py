@@ -597,9 +597,10 @@ def tabular_evaluate(model, data: pd.DataFrame) -> dict:
             "verdict": json_safe(evaluation.verdict.to_dict())}
 
 
-def tabular_report(model, data, path: str) -> str:
+def tabular_report(model, data, path: str, methods=("shap", "lime"), seed=0) -> str:
     """Write the HTML report of a tabular model on the labelled rows of ``data`` (None: a result's own
-    test part); return its path."""
+    test part), its last rows explained with ``methods``; return its path."""
+    from pyanalytics.explain import explain as run_explain
     from pyanalytics.reports import write_tabular_report
 
     model = _tabular(model)
@@ -608,7 +609,12 @@ def tabular_report(model, data, path: str) -> str:
             "newdata: a model loaded from a bundle keeps no rows to report on; pass a data.frame of labelled "
             f"rows (with the response column {model.preprocessing.encoder.name_!r})."
         )
-    return str(write_tabular_report(_path("file", path), model, data,
+    methods = [methods] if isinstance(methods, str) else list(methods)
+    explanations = {
+        m: run_explain(model, data, method=m, last=5, n_samples=DEFAULT_EXPLAIN_SAMPLES[m], seed=seed)
+        for m in methods
+    }
+    return str(write_tabular_report(_path("file", path), model, data, explanations=explanations,
                                     data_label=None if data is None else "newdata"))
 
 

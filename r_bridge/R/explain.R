@@ -159,14 +159,15 @@ as.data.frame.pa_explanation <- function(x, ...) {
 #'
 #' For a tabular model the page shows the verdict, the task's metrics beside its baselines, the
 #' ROC curve and confusion matrix (two classes), the confusion matrix (more classes) or predicted
-#' against actual values and the residuals (regression), and the training curves.
+#' against actual values and the residuals (regression), the training curves, and its last five
+#' rows explained.
 #'
 #' @param model A `pa_model` or a `pa_tabular_model`.
 #' @param newdata Prices to score and explain (the model's test part of them is reported). For a
 #'   tabular model, a data.frame of labelled rows (with the response column), or `NULL` for the
 #'   test part of a model fitted in this session (a model from [pa_load()] keeps no rows).
 #' @param file The `.html` file to write (written atomically).
-#' @param methods Explainers to include: any of `"shap"`, `"lime"` (price models).
+#' @param methods Explainers to include: any of `"shap"`, `"lime"`.
 #' @param drop_invalid `TRUE` to drop rows of `newdata` holding an invalid cell, with a warning,
 #'   as [pa_fit()] does (price models only).
 #' @return `file`, invisibly.
@@ -179,9 +180,9 @@ as.data.frame.pa_explanation <- function(x, ...) {
 #' }
 pa_report <- function(model, newdata = NULL, file, methods = c("shap", "lime"), drop_invalid = FALSE) {
   check_argument_names()
-  if (inherits(model, "pa_tabular_model")) return(tabular_report(model, newdata, file, drop_invalid))
-  check_price_model(model, "pa_report")
   methods <- vapply(methods, as_py_string, "", name = "methods", choices = c("shap", "lime"), USE.NAMES = FALSE)
+  if (inherits(model, "pa_tabular_model")) return(tabular_report(model, newdata, file, methods, drop_invalid))
+  check_price_model(model, "pa_report")
   invisible(call_python("report", model$py, as_py_prices(newdata, "newdata"), as_py_path(file, "file"), as.list(methods),
                            drop_invalid = as_py_flag(drop_invalid, "drop_invalid")))
 }

@@ -208,10 +208,10 @@ tabular_evaluate <- function(model, newdata, since, drop_invalid) {
 
 # pa_report() of a tabular model: on the labelled rows of newdata, or (NULL) on the test part of
 # a model fitted in this session.
-tabular_report <- function(model, newdata, file, drop_invalid) {
+tabular_report <- function(model, newdata, file, methods, drop_invalid) {
   check_tabular_only(NULL, drop_invalid)
   rows <- if (is.null(newdata)) NULL else tabular_rows(model, newdata)
-  invisible(call_python("tabular_report", model$py, rows, as_py_path(file, "file")))
+  invisible(call_python("tabular_report", model$py, rows, as_py_path(file, "file"), as.list(methods)))
 }
 
 # The columns of newdata a tabular model reads, and its response, for Python.

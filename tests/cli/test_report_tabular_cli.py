@@ -39,6 +39,7 @@ def test_report_writes_the_page_of_a_tabular_bundle(wine):
     page = (wine / "r.html").read_text(encoding="utf-8")
     assert f'<div class="text">{html.escape(_verdict(wine), quote=True)}</div>' in page
     assert 'id="confusion"' in page and 'id="training"' in page and 'id="residuals"' not in page
+    assert 'id="importance"' in page and page.count('<article class="card case">') == 5  # the last 5 rows explained
     assert "scored on wine.csv (178 rows)" in page
     assert "wine.csv is the file the model was trained on: these rows include the ones it learned from" in page
 

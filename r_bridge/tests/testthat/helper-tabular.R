@@ -25,3 +25,6 @@ titanic_model <- local({
     cached
   }
 })
+
+# An error's message is one line.
+one_line <- function(error) expect_false(grepl("\n", conditionMessage(error)))

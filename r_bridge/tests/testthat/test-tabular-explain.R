@@ -1,6 +1,5 @@
 python_columns <- c("case", "label", "label_prob", "feature", "feature_value", "feature_weight", "feature_desc",
                     "method", "model_prediction", "model_intercept", "base_value", "model_r2")
-one_line <- function(error) expect_false(grepl("\n", conditionMessage(error)))
 
 test_that("pa_explain explains a tabular model's rows in its own columns and categories", {
   skip_without_python()

@@ -1,6 +1,5 @@
 # Issue 11, points 8-9 (R): pa_evaluate() and pa_report() of a tabular model.
 
-one_line <- function(error) expect_false(grepl("\n", conditionMessage(error)))
 
 # The counts of the report's confusion matrix, row by row (rows: actual class; columns: predicted).
 report_confusion <- function(file) {
@@ -41,10 +40,12 @@ test_that("pa_report of a model fitted in this session reports its own test part
   page <- paste(readLines(file, warn = FALSE, encoding = "UTF-8"), collapse = "\n")
   expect_true(grepl(sprintf('<div class="text">%s</div>', model$info$verdict$sentence), page, fixed = TRUE))
   expect_true(grepl(sprintf("scored on the test part (%d rows)", model$info$parts$test), page, fixed = TRUE))
-  for (section in c("performance", "roc", "confusion", "training")) {
+  for (section in c("performance", "roc", "confusion", "training", "importance", "cases")) {
     expect_true(grepl(sprintf('id="%s"', section), page, fixed = TRUE), info = section)
   }
   expect_false(grepl('id="residuals"', page, fixed = TRUE))
+  # the last five test rows are explained; the page shows the first three of them, as for a price model
+  expect_length(gregexpr('<article class="card case">', page, fixed = TRUE)[[1]], 3)
 })
 
 test_that("pa_report's confusion matrix on newdata is R's own table of predicted against actual classes", {
