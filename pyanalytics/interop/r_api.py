@@ -547,8 +547,7 @@ def tabular_summary(model) -> dict:
 
 def tabular_predict(model, data: pd.DataFrame) -> dict[str, np.ndarray]:
     """The task's prediction columns for the rows of ``data``, in the response's own labels."""
-    preprocessing = _tabular(model).preprocessing
-    return columns(preprocessing.prediction_frame(model.estimator, preprocessing.features(data)))
+    return columns(_tabular(model).preprocessing.predict(model.estimator, data))
 
 
 def _tabular(model):
