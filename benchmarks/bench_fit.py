@@ -27,7 +27,6 @@ Peak RSS is ``ru_maxrss`` of a fresh subprocess that loads the prices and runs
 ``train_direction_model`` with default settings on the whole history.
 """
 
-import gc
 import json
 import os
 import statistics
@@ -38,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks._common import load_market
+from benchmarks._common import alternating_rounds, clean_keras, load_market, warm_up_keras
 from benchmarks._results import row, write_results
 from pyanalytics.finance.features import build_dataset
 from pyanalytics.splits import chronological_split
@@ -145,26 +144,6 @@ def time_plain_keras(train, validation) -> tuple[float, float]:
     return seconds
 
 
-def warm_up() -> None:
-    """One small fit so TensorFlow's one-off start-up costs land in neither timing."""
-
-    from pyanalytics.models.networks import dense_network
-
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(256, 8)).astype(np.float32)
-    y = (rng.random(256) > 0.5).astype(np.float32)
-    network = dense_network(8)
-    network.compile(optimizer="adam", loss="binary_crossentropy")
-    network.fit(X, y, validation_data=(X, y), epochs=2, batch_size=BATCH_SIZE, verbose=0)
-
-
-def clean() -> None:
-    import keras
-
-    keras.backend.clear_session()
-    gc.collect()
-
-
 def peak_rss() -> dict:
     """Peak RSS and wall time of a default train_direction_model in a fresh interpreter."""
     done = subprocess.run(
@@ -182,23 +161,17 @@ def main() -> None:
     prices, label = load_market()
     train, validation = parts(prices)
     plain_train, plain_validation = scaled_arrays(train, validation)
-    warm_up()
-    estimator_times, keras_times = [], []
-    for i in range(ROUNDS):
-        order = ("est", "keras") if i % 2 == 0 else ("keras", "est")
-        for which in order:
-            clean()
-            if which == "est":
-                estimator_times.append(time_estimator(train, validation))
-            else:
-                keras_times.append(time_plain_keras(plain_train, plain_validation))
+    warm_up_keras(BATCH_SIZE)
+    estimator_times, keras_times = alternating_rounds(
+        lambda: time_estimator(train, validation), lambda: time_plain_keras(plain_train, plain_validation), ROUNDS
+    )
     paired = [e / k for (e, _), (k, _) in zip(estimator_times, keras_times)]
     ratio = statistics.median(paired)
     est = statistics.median(t for t, _ in estimator_times)
     plain = statistics.median(t for t, _ in keras_times)
     est_cpu = statistics.median(c for _, c in estimator_times)
     plain_cpu = statistics.median(c for _, c in keras_times)
-    clean()
+    clean_keras()
     rss = peak_rss()
     write_results(
         "fit",

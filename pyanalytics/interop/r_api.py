@@ -12,7 +12,6 @@ model predicts identically before and after ``save``/``load``.
 """
 
 import contextlib
-import functools
 import re
 import warnings
 from pathlib import Path
@@ -96,32 +95,31 @@ def load_prices(source, drop_invalid=False, extra=()) -> dict:
     return {"prices": columns(prices), "dropped": None if dropped is None else columns(dropped)}
 
 
-def recording_data_warnings(function):
-    """``function`` returning ``[its value, [each DataWarning's line in R's notation]]``.
+def call_recording_data_warnings(function_name: str, /, *args, **kwargs) -> list:
+    """``[the value of this module's function_name(*args, **kwargs), [each DataWarning's line in
+    R's notation]]``: how R calls every function here.
 
     The DataWarnings are kept for R to signal instead of being printed; other warnings are shown
-    as Python shows them.
+    as Python shows them. One Python call per R call: a new wrapped function per call cost R
+    ~5 ms, since reticulate builds an R function for every Python function it receives.
     """
     from pyanalytics.errors import DataWarning
 
-    @functools.wraps(function)
-    def call(*args, **kwargs):
-        caught = []
-        with warnings.catch_warnings():
-            warnings.simplefilter("always", DataWarning)
-            show = warnings.showwarning
+    function = globals()[function_name]
+    caught = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", DataWarning)
+        show = warnings.showwarning
 
-            def keep(message, category, *where, **more):
-                if issubclass(category, DataWarning):
-                    caught.append(r_notation(str(message)))
-                else:
-                    show(message, category, *where, **more)
+        def keep(message, category, *where, **more):
+            if issubclass(category, DataWarning):
+                caught.append(r_notation(str(message)))
+            else:
+                show(message, category, *where, **more)
 
-            warnings.showwarning = keep
-            value = function(*args, **kwargs)
-        return [value, caught]
-
-    return call
+        warnings.showwarning = keep
+        value = function(*args, **kwargs)
+    return [value, caught]
 
 
 def synthetic_prices(n_days=2000, signal_strength=1.0, signal: str = "volume", seed=0) -> dict[str, np.ndarray]:
@@ -580,8 +578,7 @@ def tabular_summary(model) -> dict:
 
 def tabular_predict(model, data: pd.DataFrame) -> dict[str, np.ndarray]:
     """The task's prediction columns for the rows of ``data``, in the response's own labels."""
-    preprocessing = _tabular(model).preprocessing
-    return columns(preprocessing.prediction_frame(model.estimator, preprocessing.features(data)))
+    return columns(_tabular(model).preprocessing.predict(model.estimator, data))
 
 
 def tabular_evaluate(model, data: pd.DataFrame) -> dict:

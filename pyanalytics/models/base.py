@@ -149,7 +149,11 @@ class DirectionClassifier(EstimatorState, ClassifierMixin, BaseEstimator):
 
     def predict(self, X) -> np.ndarray:
         """Predicted class: binary at the learned ``threshold_`` on ``classes_[1]``, else the likeliest."""
-        probabilities = self.predict_proba(X)
+        return self.classes_from_proba(self.predict_proba(X))
+
+    def classes_from_proba(self, probabilities: np.ndarray) -> np.ndarray:
+        """The classes ``predict`` gives for these rows of ``predict_proba``, without a second pass
+        through the model."""
         if len(self.classes_) > 2:
             return self.classes_[np.argmax(probabilities, axis=1)]
         return self.classes_[(probabilities[:, 1] >= self.threshold_).astype(np.int64)]

@@ -161,7 +161,7 @@ class TabularBundle:
         Raises:
             DataError: a training column is missing, or a value cannot be read (row named).
         """
-        return self.preprocessing.prediction_frame(self.estimator, self.preprocessing.features(frame))
+        return self.preprocessing.predict(self.estimator, frame)
 
     def evaluate(self, frame: pd.DataFrame) -> TabularEvaluation:
         """The task's metrics of the model and every saved baseline on ``frame``'s labelled rows.

@@ -86,18 +86,34 @@ class TabularPreprocessing:
 
     def features(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The network's inputs for ``frame``; warns (UnseenCategoryWarning) about unseen categories."""
+        return pd.DataFrame(self._inputs(frame), columns=list(self.feature_names), index=frame.index)
+
+    def predict(self, estimator, frame: pd.DataFrame) -> pd.DataFrame:
+        """The task's prediction columns for the raw rows of ``frame``, in the response's own labels.
+
+        The same as ``prediction_frame(estimator, features(frame))`` without the frame of inputs
+        in between, which is most of the cost of a single row.
+        """
+        return self._prediction_columns(estimator, self._inputs(frame), frame.index)
+
+    def _inputs(self, frame: pd.DataFrame) -> np.ndarray:
+        """The network's inputs as an array, columns in ``feature_names`` order; warns about unseen
+        categories where the caller's caller called (a bundle's ``predict``, say)."""
         matrix, report = self.preprocessor.transform_with_report(frame)
         if report.unseen:
-            warnings.warn(report.message(), UnseenCategoryWarning, stacklevel=3)
-        return pd.DataFrame(matrix, columns=list(self.feature_names), index=frame.index)
+            warnings.warn(report.message(), UnseenCategoryWarning, stacklevel=4)
+        return matrix
 
     def prediction_frame(self, estimator, X: pd.DataFrame) -> pd.DataFrame:
-        """The task's prediction columns, in the response's own labels."""
+        """The task's prediction columns for the network's inputs ``X``, in the response's own labels."""
+        return self._prediction_columns(estimator, X, X.index)
+
+    def _prediction_columns(self, estimator, X, index: pd.Index) -> pd.DataFrame:
         task = TASKS[self.task]
         if self.task == "regression":
-            return pd.DataFrame({"prediction": estimator.predict(X).astype(np.float64)}, index=X.index)
+            return pd.DataFrame({"prediction": estimator.predict(X).astype(np.float64)}, index=index)
         probabilities = estimator.predict_proba(X)
-        codes = estimator.predict(X)
+        codes = estimator.classes_from_proba(probabilities)
         classes = self.classes
         columns = task.prediction_columns(classes)
         if self.task == "binary":
@@ -105,4 +121,4 @@ class TabularPreprocessing:
         else:
             values = {column: probabilities[:, i] for i, column in enumerate(columns[:-1])}
         values["class"] = self.encoder.decode(codes)
-        return pd.DataFrame(values, index=X.index)
+        return pd.DataFrame(values, index=index)

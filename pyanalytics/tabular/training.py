@@ -19,8 +19,10 @@ from pyanalytics.tasks import TASKS
 from pyanalytics.training import FittedModel
 
 MODEL_NAME = "dnn"
-# The network's defaults: two hidden layers of 16 and 8, measured on Titanic (test accuracy and
-# ROC AUC above the course's 0.80 / 0.85) and on hourly wages and wine.
+# The network's defaults (DEFAULT_NETWORK: two hidden layers of 16 and 8): on Titanic over split
+# seeds 0..9 their test ROC AUC averages 0.855 (0.819-0.911) on the default 15 % test part, beside
+# logistic regression's 0.854; benchmarks/titanic_seeds.py measures it. The course's 100-100 and
+# improved stacks did no better on the same splits.
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)

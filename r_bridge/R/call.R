@@ -10,7 +10,7 @@ call_python <- function(fun, ...) {
   check_alive(list(...))
   api <- python_api()
   returned <- tryCatch(
-    api$recording_data_warnings(api[[fun]])(...),
+    api$call_recording_data_warnings(fun, ...),
     python.builtin.Exception = function(error) {
       if (!inherits(error, "pyanalytics.errors.PyAnalyticsError")) stop(error)
       type <- sub(".*\\.", "", class(error)[[1]])

@@ -91,3 +91,21 @@ def test_walk_forward_of_several_tickers_gives_rows_and_the_portfolio():
     assert daily["equity"][-1] - 1 == pytest.approx(result["portfolio"]["strategy"]["total_return"])
     with pytest.raises(DataError, match="^B: prices: missing required column"):
         r_api.walk_forward({"A": markets["A"], "B": markets["B"][["open"]]}, folds=2, epochs=1)
+
+
+def test_r_calls_a_function_by_name_and_gets_its_data_warnings_as_r_lines(monkeypatch):
+    import warnings
+
+    from pyanalytics.errors import DataWarning
+
+    def noisy(x, *, scale):
+        warnings.warn("hidden_units[0] is nan", DataWarning)
+        warnings.warn("something else", RuntimeWarning)
+        return x * scale
+
+    monkeypatch.setattr(r_api, "noisy", noisy, raising=False)
+    with pytest.warns(RuntimeWarning, match="something else") as shown:
+        value, caught = r_api.call_recording_data_warnings("noisy", 2, scale=3)
+    assert value == 6
+    assert caught == ["hidden_units[1] is NA"]
+    assert not [w for w in shown if issubclass(w.category, DataWarning)]

@@ -53,6 +53,23 @@ def test_evaluate_gives_the_metrics_beside_the_saved_baselines_and_the_verdict(s
     assert result.verdict.sentence.startswith("dnn ")
 
 
+@pytest.mark.parametrize("target", ["label", "kind", "amount"])
+def test_raw_rows_predict_as_their_inputs_frame_does_with_the_estimators_own_classes(saved, target):
+    """Predicting raw rows skips the frame of inputs and the second pass for the classes; the
+    columns are the same, and the class is the estimator's ``predict`` at its threshold."""
+    bundle = load_bundle(saved(target))
+    if target == "label":
+        bundle.estimator.threshold_ = 0.7
+    rows = mixed_frame(40, seed=3)
+    inputs = bundle.preprocessing.features(rows)
+    table = bundle.predict(rows)
+    pd.testing.assert_frame_equal(table, bundle.preprocessing.prediction_frame(bundle.estimator, inputs))
+    if target != "amount":
+        assert list(table["class"]) == list(bundle.preprocessing.encoder.decode(bundle.estimator.predict(inputs)))
+    if target == "label":
+        assert list(table["class"] == "yes") == list(table["prob_yes"] >= 0.7)
+
+
 def test_a_bundle_with_categorical_and_missing_values_predicts_identically_in_a_new_process(saved, fitted, tmp_path):
     model = fitted("kind")
     here = model.preprocessing.prediction_frame(model.estimator, model.preprocessing.features(mixed_frame(30, seed=9)))
@@ -72,8 +89,9 @@ def test_a_bundle_with_categorical_and_missing_values_predicts_identically_in_a_
 def test_an_unseen_category_is_reported_and_predicted(saved):
     bundle = load_bundle(saved("label"))
     rows = mixed_frame(5, seed=1).assign(colour="purple")
-    with pytest.warns(UnseenCategoryWarning, match="'colour' \\('purple' x5\\)"):
+    with pytest.warns(UnseenCategoryWarning, match="'colour' \\('purple' x5\\)") as caught:
         table = bundle.predict(rows)
+    assert caught[0].filename == __file__  # the warning points at the caller's line
     assert len(table) == 5 and table["prob_yes"].notna().all()
 
 
