@@ -296,7 +296,7 @@ def explain_tabular(model, data=None, method: str = "lime", n=10, rows=None, lab
     samples = DEFAULT_EXPLAIN_SAMPLES.get(method, 1000) if n_samples is None else n_samples
     if rows is not None:  # R's numbers arrive as floats: 3.0 is the row labelled 3
         rows = [int(r) if isinstance(r, float) and r.is_integer() else r for r in np.atleast_1d(rows).tolist()]
-    result = run_explain(_tabular(model), data, method=method, last=n, rows=rows, label=label, n_samples=samples,
+    result = run_explain(_tabular_with_rows(model, data, "explain"), data, method=method, last=n, rows=rows, label=label, n_samples=samples,
                          seed=seed)
     return {"frame": columns(result.to_frame()), "explainer": result.explainer, "n_samples": samples,
             "quality": json_safe(result.quality), "task": result.task, "target": result.target}
@@ -600,12 +600,7 @@ def tabular_report(model, data, path: str, methods=("shap", "lime"), seed=0) -> 
     from pyanalytics.explain import explain as run_explain
     from pyanalytics.reports import write_tabular_report
 
-    model = _tabular(model)
-    if data is None and getattr(model, "test_frame", None) is None:
-        raise ParameterError(
-            "newdata: a model loaded from a bundle keeps no rows to report on; pass a data.frame of labelled "
-            f"rows (with the response column {model.preprocessing.encoder.name_!r})."
-        )
+    model = _tabular_with_rows(model, data, "report on", labelled=True)
     methods = [methods] if isinstance(methods, str) else list(methods)
     explanations = {
         m: run_explain(model, data, method=m, last=5, n_samples=DEFAULT_EXPLAIN_SAMPLES[m], seed=seed)
@@ -613,6 +608,15 @@ def tabular_report(model, data, path: str, methods=("shap", "lime"), seed=0) -> 
     }
     return str(write_tabular_report(_path("file", path), model, data, explanations=explanations,
                                     data_label=None if data is None else "newdata"))
+
+
+def _tabular_with_rows(model, data, what: str, labelled: bool = False):
+    """``_tabular(model)``, refused when ``data`` is None and the model keeps no test rows (a loaded bundle)."""
+    model = _tabular(model)
+    if data is None and getattr(model, "test_frame", None) is None:
+        rows = f"labelled rows (with the response column {model.preprocessing.encoder.name_!r})" if labelled else "rows"
+        raise ParameterError(f"newdata: a model loaded from a bundle keeps no rows to {what}; pass a data.frame of {rows}.")
+    return model
 
 
 def _tabular(model):

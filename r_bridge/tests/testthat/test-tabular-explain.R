@@ -66,6 +66,10 @@ test_that("bad rows are one-line pa_errors", {
   one_line(expect_error(pa_explain(model, titanic(), rows = 5000), "rows: 5000 is not a row label of the data", class = "pa_data_error"))
   one_line(expect_error(pa_explain(model, titanic()[c("Sex", "Age")]), "column 'Pclass': the model was trained with it", class = "pa_data_error"))
   one_line(expect_error(pa_explain(model, "titanic.csv"), "newdata: expected a data.frame", class = "pa_parameter_error"))
+  bundle <- file.path(tempfile(), "titanic")
+  pa_save(model, bundle)
+  one_line(expect_error(pa_explain(pa_load(bundle)), "newdata: a model loaded from a bundle keeps no rows to explain",
+                        class = "pa_parameter_error"))
 })
 
 test_that("tabular explanations plot with base graphics and ggplot2", {
