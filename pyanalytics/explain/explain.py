@@ -151,7 +151,7 @@ def explain(
     target = _target(model, data, dates, last, background)
     if method == "lime":
         return _explain_lime(target, n_samples or LIME_SAMPLES, seed, on_case)
-    return _explain_shap(target, _shap_explainer(target.estimator, explainer), n_samples, seed, on_case)
+    return _explain_shap(target, shap_explainer_for(target.estimator, explainer), n_samples, seed, on_case)
 
 
 # --- what is explained ------------------------------------------------------------------------
@@ -354,7 +354,8 @@ def _given_background(estimator, background, window: int | None) -> np.ndarray:
 # --- SHAP -------------------------------------------------------------------------------------
 
 
-def _shap_explainer(estimator, explainer: str | None) -> str:
+def shap_explainer_for(estimator, explainer: str | None) -> str:
+    """The SHAP explainer to use on ``estimator``: ``explainer`` checked, or the model's default."""
     has_network = hasattr(estimator, "network_")
     if explainer is None:
         return "gradient" if has_network else "kernel"
@@ -398,7 +399,7 @@ def _explain_shap(target: _Target, explainer: str, n_samples: int | None, seed: 
         "model_r2": np.nan,
     }
     descriptions = _shap_descriptions(names, values)
-    frame = _frame(target.dates, names, values, weights, descriptions, "shap", per_case)
+    frame = tidy_frame(target.dates, names, values, weights, descriptions, "shap", per_case)
     quality = {
         "additivity_max_error": float(error.max()),
         "additivity_mean_error": float(error.mean()),
@@ -445,7 +446,7 @@ def _explain_lime(target: _Target, n_samples: int, seed: int, on_case) -> Explan
         "base_value": np.nan,
         "model_r2": np.array([r.r2 for r in results]),
     }
-    frame = _frame(target.dates, names, values, weights, descriptions, "lime", per_case)
+    frame = tidy_frame(target.dates, names, values, weights, descriptions, "lime", per_case)
     r2 = per_case["model_r2"]
     quality = {
         "r2_median": float(np.median(r2)),
@@ -497,7 +498,7 @@ def _tidy_cells(target: _Target, cases: np.ndarray, contributions: np.ndarray):
     return names, cells(cases), cells(contributions)
 
 
-def _frame(cases, names, values, weights, descriptions, method, per_case) -> pd.DataFrame:
+def tidy_frame(cases, names, values, weights, descriptions, method, per_case) -> pd.DataFrame:
     """The tidy frame; ``per_case`` values are one per case or one for all (``label``: ``LABEL``)."""
     n_cases, n_cells = values.shape
     columns = {

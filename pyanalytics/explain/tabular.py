@@ -27,7 +27,7 @@ import pandas as pd
 from pyanalytics.data.columns import BOOLEAN, CATEGORICAL, boolean_values, category_keys, numeric_values
 from pyanalytics.data.preprocess import UNKNOWN, UnseenCategoryWarning
 from pyanalytics.errors import DataError, ParameterError
-from pyanalytics.explain.explain import LIME_BACKGROUND, LIME_SAMPLES, _frame, _shap_explainer
+from pyanalytics.explain.explain import LIME_BACKGROUND, LIME_SAMPLES, shap_explainer_for, tidy_frame
 from pyanalytics.explain.result import ExplanationResult
 
 MISSING = "(missing)"
@@ -75,7 +75,7 @@ def explain_tabular(model, data, *, method, rows, last, background, label, n_sam
     cases = _cases(model, data, rows, last, background, label)
     if method == "lime":
         return _explain_lime(cases, n_samples or LIME_SAMPLES, seed, on_case)
-    return _explain_shap(cases, _shap_explainer(model.estimator, explainer), n_samples, seed, on_case)
+    return _explain_shap(cases, shap_explainer_for(model.estimator, explainer), n_samples, seed, on_case)
 
 
 # --- which rows, what is explained -------------------------------------------------------------
@@ -200,7 +200,7 @@ def _result(cases: _Cases, weights, descriptions, per_case, method, explainer, q
     names = [spec["name"] for spec in cases.specs]
     values, missing, _ = _cells(cases)
     values = np.where(missing, np.nan, values)
-    frame = _frame(cases.rows.index, names, values, weights, descriptions, method,
+    frame = tidy_frame(cases.rows.index, names, values, weights, descriptions, method,
                    {**per_case, "label": np.asarray(cases.labels, dtype=object)})
     preprocessing = cases.preprocessing
     return ExplanationResult(frame, method, cases.model_name, explainer, quality,
