@@ -170,15 +170,87 @@ def _chronological_order(frame: pd.DataFrame, date_column: str) -> np.ndarray:
     if date_column not in frame.columns:
         raise DataError(f"date column {date_column!r}: no such column; name one of {', '.join(map(str, frame.columns))}.")
     raw = frame[date_column]
-    dates = pd.to_datetime(raw, errors="coerce", format="mixed")
-    bad = dates.isna().to_numpy()
+    numeric = pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw)
+    # a number is a time in its own units (the credit-card data's seconds since its first row)
+    times = raw.astype(np.float64) if numeric else pd.to_datetime(raw, errors="coerce", format="mixed")
+    bad = times.isna().to_numpy()
     if bad.any():
         first = int(np.flatnonzero(bad)[0])
         raise DataError(
             f"date column {date_column!r}, row {json_safe(frame.index[first])!r}: expected a date such as "
-            f"2020-01-31, found {raw.iloc[first]!r} ({int(bad.sum())} such row(s)); fix or drop those rows."
+            f"2020-01-31 or a number, found {raw.iloc[first]!r} ({int(bad.sum())} such row(s)); fix or drop those rows."
         )
-    return np.argsort(dates.to_numpy(), kind="stable")
+    return np.argsort(times.to_numpy(), kind="stable")
+
+
+@dataclass(frozen=True)
+class AnomalySplit(ChronologicalSplit):
+    """The parts of an anomaly data set: training keeps normal rows only.
+
+    Attributes:
+        dropped_anomalies: rows labelled 1 taken out of the training part (they were split into it).
+        duplicate_rows: rows that repeat an earlier row; each stays in its first copy's part.
+    """
+
+    dropped_anomalies: int = 0
+    duplicate_rows: int = 0
+
+
+def anomaly_split(
+    frame: pd.DataFrame,
+    labels=None,
+    *,
+    time_column: str | None = None,
+    validation: float = 0.15,
+    test: float = 0.15,
+    gap: int = 0,
+    seed: int = 0,
+) -> AnomalySplit:
+    """Row positions of the train, validation and test parts for an anomaly detector.
+
+    Identical rows (the credit-card data repeats some frauds) are split as one: every copy goes
+    to the part of the first, so no copy of a test row is learned in training. The distinct rows
+    are split as ``tabular_split`` splits them: by ``time_column`` (dates, or numbers such as
+    seconds) with ``gap`` rows purged between parts, else seeded and stratified on ``labels``.
+    Rows labelled 1 are then taken out of the training part: the detector learns normal rows;
+    validation and test keep both classes to choose the threshold and to score.
+
+    Args:
+        frame: the rows (features, and the time column when one is named).
+        labels: 1 for a known anomaly, 0 for a normal row, one per row; None when unknown.
+        time_column, validation, test, gap, seed: see ``tabular_split``.
+
+    Raises:
+        DataError: a label other than 0/1 (row named), or too few rows of a class to stratify.
+
+    Example:
+        >>> frame = pd.DataFrame({"x": np.r_[np.arange(90), [5, 5, 5, 7, 7, 7, 8, 8, 9, 9]]})
+        >>> split = anomaly_split(frame, [0] * 90 + [1] * 10, seed=1)
+        >>> split.dropped_anomalies, split.duplicate_rows, int(np.isin(split.train, range(90, 100)).sum())
+        (5, 6, 0)
+    """
+    labelled = labels is not None
+    labels = _anomaly_labels(labels, len(frame)) if labelled else np.zeros(len(frame), dtype=np.int64)
+    keyed = frame.assign(_label_=labels)
+    group = keyed.groupby(list(keyed.columns), dropna=False, sort=False).ngroup().to_numpy()
+    first = np.unique(group, return_index=True)[1]  # first copy of each group, in group order
+    split = tabular_split(frame.iloc[first], labels[first], "binary", date_column=time_column,
+                          validation=validation, test=test, gap=gap, seed=seed)
+    parts = {name: np.flatnonzero(np.isin(group, part)) for name, part in split.parts().items()}
+    normal_train = parts["train"][labels[parts["train"]] == 0]
+    return AnomalySplit(normal_train, parts["validation"], parts["test"], split.gap,
+                        dropped_anomalies=int(len(parts["train"]) - len(normal_train)),
+                        duplicate_rows=int(len(frame) - len(first)))
+
+
+def _anomaly_labels(labels, n_rows: int) -> np.ndarray:
+    array = np.asarray(labels)
+    if array.shape != (n_rows,):
+        raise ParameterError(f"labels: expected one label per row of the frame ({n_rows}), got shape {array.shape}.")
+    bad = np.flatnonzero(~np.isin(array, (0, 1)))
+    if len(bad):
+        raise DataError(f"labels: row {bad[0]} holds {array[bad[0]].item()!r}; expected 1 (anomaly) or 0 (normal).")
+    return array.astype(np.int64)
 
 
 @dataclass(frozen=True)

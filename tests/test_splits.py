@@ -1,10 +1,18 @@
 """Chronological and walk-forward splits: time order, purge gaps, no label reaching forward."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from pyanalytics.errors import DataError, ParameterError
-from pyanalytics.splits import MIN_ROWS_PER_PART, ChronologicalSplit, WalkForward, chronological_split, tabular_split
+from pyanalytics.splits import (
+    MIN_ROWS_PER_PART,
+    ChronologicalSplit,
+    WalkForward,
+    anomaly_split,
+    chronological_split,
+    tabular_split,
+)
 
 CASES = [
     (1000, 0.15, 0.15, 1),
@@ -290,3 +298,70 @@ def test_an_unparseable_date_is_refused_naming_the_row():
         tabular_split(frame, pd.Series([0, 1, 0, 1]), "binary", date_column="when")
     message = str(excinfo.value)
     assert "'when'" in message and "row 3" in message and "'soon'" in message and "\n" not in message
+
+
+# --- anomaly_split (issue 12, point 3) ---------------------------------------------------------
+
+
+def _planted_anomalies(seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
+    """500 distinct normal rows and 40 anomalies, 10 of them repeated three times, with a time."""
+    rng = np.random.default_rng(seed)
+    distinct = pd.DataFrame({"a": np.r_[rng.normal(size=500), rng.normal(4, 1, 40)],
+                             "b": np.r_[rng.normal(size=500), rng.normal(4, 1, 40)],
+                             "time": rng.permutation(540).astype(float)})  # a copy keeps its time
+    odd = distinct.iloc[500:]
+    frame = pd.concat([distinct, odd.iloc[:10], odd.iloc[:10]], ignore_index=True)
+    labels = np.r_[np.zeros(500, int), np.ones(60, int)]
+    return frame, labels
+
+
+def _copies_in_one_part(frame: pd.DataFrame, split) -> bool:
+    part_of = np.full(len(frame), -1)
+    for number, rows in enumerate(split.parts().values()):
+        part_of[rows] = number
+    columns = list(frame.columns)
+    for _, rows in frame.groupby(columns, sort=False).indices.items():
+        kept = part_of[rows][part_of[rows] >= 0]  # training drops anomalies: those rows are in no part
+        if len(set(kept)) > 1:
+            return False
+    return True
+
+
+@pytest.mark.parametrize("time_column", [None, "time"])
+def test_anomaly_split_trains_on_normal_rows_and_keeps_copies_in_one_part(time_column):
+    frame, labels = _planted_anomalies()
+    split = anomaly_split(frame, labels, time_column=time_column, seed=3)
+    assert labels[split.train].sum() == 0 and split.dropped_anomalies > 0
+    assert labels[split.validation].sum() > 0 and labels[split.test].sum() > 0
+    assert split.duplicate_rows == 20
+    assert _copies_in_one_part(frame, split)
+    if time_column:
+        times = frame["time"].to_numpy()
+        assert times[split.train].max() < times[split.validation].min() < times[split.test].min()
+
+
+def test_anomaly_split_without_labels_splits_every_row_once():
+    frame, _ = _planted_anomalies()
+    split = anomaly_split(frame, seed=0)
+    rows = np.concatenate(list(split.parts().values()))
+    assert len(rows) == len(np.unique(rows)) == len(frame) and split.dropped_anomalies == 0
+
+
+def test_anomaly_split_of_the_credit_card_data_never_learns_a_copy_of_a_scored_fraud(shared_data):
+    frame = pd.read_csv(shared_data("tabular/creditcard_fraud_enriched.csv"))
+    labels = frame.pop("Class").to_numpy()
+    split = anomaly_split(frame, labels, time_column="Time", seed=0)
+    assert split.duplicate_rows >= 19  # the README counts 19 repeated fraud rows
+    assert _copies_in_one_part(frame.assign(Class=labels), split)
+    assert labels[split.train].sum() == 0 and labels[split.test].sum() > 0
+    time = frame["Time"].to_numpy()
+    assert time[split.train].max() <= time[split.validation].min() <= time[split.test].min()
+
+
+@pytest.mark.parametrize("labels, error, message", [
+    ([0, 1, 2] * 10, DataError, r"labels: row 2 holds 2; expected 1 \(anomaly\) or 0 \(normal\)"),
+    ([0, 1], ParameterError, r"labels: expected one label per row of the frame \(30\)"),
+])
+def test_anomaly_split_bad_labels_are_one_line_naming_them(labels, error, message):
+    with pytest.raises(error, match=message):
+        anomaly_split(pd.DataFrame({"x": range(30)}), labels)
