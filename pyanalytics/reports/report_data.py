@@ -23,9 +23,10 @@ from pyanalytics.params import check_int
 METHODS = ("shap", "lime")
 DEFAULT_CASES = 3
 TOP_FEATURES = 8
-# Higher is better for these metrics; lower is better for the others in the metrics table.
-HIGHER_IS_BETTER = {"accuracy": True, "precision": True, "recall": True, "f1": True, "roc_auc": True,
-                    "brier": False, "expected_cost": False}
+# Whether a higher value of each metric (of every task's table) is better.
+HIGHER_IS_BETTER = {"accuracy": True, "precision": True, "recall": True, "f1": True, "roc_auc": True, "pr_auc": True,
+                    "macro_f1": True, "r2": True, "brier": False, "expected_cost": False, "log_loss": False,
+                    "mse": False, "rmse": False, "mae": False}
 
 
 @dataclass(frozen=True, eq=False)

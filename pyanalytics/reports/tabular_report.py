@@ -26,6 +26,7 @@ from pyanalytics.errors import ParameterError
 from pyanalytics.reports import html, plots
 from pyanalytics.reports.report_data import (
     DEFAULT_CASES,
+    HIGHER_IS_BETTER,
     TOP_FEATURES,
     CaseContributions,
     _check_explanations,
@@ -46,7 +47,6 @@ METRIC_LABELS = {
     "mae": "MAE",
     "r2": "R²",
 }
-LOWER_IS_BETTER = frozenset({"brier", "expected_cost", "log_loss", "mse", "rmse", "mae"})
 # The header's figures beside the task's headline metric and its best baseline's.
 KPI_METRICS = {"binary": ("accuracy", "pr_auc"), "multiclass": ("macro_f1", "log_loss"), "regression": ("mae", "r2")}
 LOSS_LABELS = {"binary_crossentropy": "binary cross-entropy", "sparse_categorical_crossentropy": "cross-entropy",
@@ -217,9 +217,9 @@ def _outputs(source, X: pd.DataFrame) -> dict:
     if source.task == "regression":
         return {"predicted": source.estimator.predict(X).astype(np.float64), "probabilities": {}}
     models = {source.model_name: source.estimator, **source.baselines}
-    decode = source.preprocessing.encoder.decode
-    return {"predicted": np.asarray(decode(source.estimator.predict(X))),
-            "probabilities": {name: model.predict_proba(X) for name, model in models.items()}}
+    probabilities = {name: model.predict_proba(X) for name, model in models.items()}
+    codes = source.estimator.classes_from_proba(probabilities[source.model_name])  # no second pass
+    return {"predicted": np.asarray(source.preprocessing.encoder.decode(codes)), "probabilities": probabilities}
 
 
 def _explained(explanations, source, labels: pd.Series, predicted: np.ndarray, n: int, top: int) -> dict:
@@ -255,7 +255,7 @@ def _explained(explanations, source, labels: pd.Series, predicted: np.ndarray, n
 # The page's context.
 
 def _senses(task) -> dict[str, bool]:
-    return {metric: metric not in LOWER_IS_BETTER for metric in task.metric_names}
+    return {metric: HIGHER_IS_BETTER[metric] for metric in task.metric_names}
 
 
 def _kpis(data: TabularReportData, verdict) -> list[dict]:
