@@ -53,12 +53,12 @@ class _Cases:
     def inputs(self, frame: pd.DataFrame) -> np.ndarray:
         return self.preprocessing.features(frame).to_numpy(dtype=np.float64)
 
-    def explained(self, X: np.ndarray) -> np.ndarray:
-        """The explained output of each row of model inputs ``X``."""
-        if self.preprocessing.task == "regression":
-            return np.asarray(self.estimator.predict(X), dtype=np.float64)
-        columns = np.ones(len(X), dtype=np.int64) if self.units is None else self.units
-        return self.estimator.predict_proba(X)[np.arange(len(X)), columns]
+    def explained(self) -> np.ndarray:
+        """The explained output of each explained row (its unit of ``model_units``)."""
+        from pyanalytics.explain.shap_adapter import model_units
+
+        outputs = model_units(self.estimator, self.X)
+        return outputs[np.arange(len(outputs)), 0 if self.units is None else self.units]
 
 
 def is_tabular(model) -> bool:
@@ -196,9 +196,10 @@ def _fold(origins: list[str], columns: list[str], weights: np.ndarray) -> np.nda
     return folded
 
 
-def _result(cases: _Cases, weights, descriptions, per_case, method, explainer, quality) -> ExplanationResult:
+def _result(cases: _Cases, cells, weights, per_case, method, explainer, quality) -> ExplanationResult:
+    """The tidy result; ``cells`` are ``_cells(cases)``, with the method's descriptions."""
     names = [spec["name"] for spec in cases.specs]
-    values, missing, _ = _cells(cases)
+    values, missing, descriptions = cells
     values = np.where(missing, np.nan, values)
     frame = tidy_frame(cases.rows.index, names, values, weights, descriptions, method,
                    {**per_case, "label": np.asarray(cases.labels, dtype=object)})
@@ -226,7 +227,7 @@ def _explain_shap(cases: _Cases, explainer: str, n_samples, seed: int, on_case) 
                 "base_value": out.base_value, "model_r2": np.nan}
     quality = {"additivity_max_error": float(error.max()), "additivity_mean_error": float(error.mean()),
                "background_rows": int(out.background_rows)}
-    return _result(cases, weights, _cells(cases)[2], per_case, "shap", out.explainer, quality)
+    return _result(cases, _cells(cases), weights, per_case, "shap", out.explainer, quality)
 
 
 # --- LIME ---------------------------------------------------------------------------------------
@@ -321,13 +322,13 @@ def _explain_lime(cases: _Cases, n_samples: int, seed: int, on_case) -> Explanat
     n_columns = len(cases.specs)
     origins = [spec["name"] for spec in cases.specs] + [cases.specs[i]["name"] for i in indicators]
     weights = _fold(origins, origins[:n_columns], np.array([r.weights for r in results]))
-    _, missing, descriptions = _cells(cases)
+    values, missing, descriptions = _cells(cases)
     for i, spec in enumerate(cases.specs):  # numeric values present: LIME's quartile bin in original units
         if spec["kind"] not in (CATEGORICAL, BOOLEAN):
             bins = np.array([r.descriptions[i] for r in results], dtype=object)
             descriptions[:, i] = np.where(missing[:, i], descriptions[:, i], bins)
     per_case = {
-        "label_prob": cases.explained(cases.X),
+        "label_prob": cases.explained(),
         "model_prediction": np.array([r.local_prediction for r in results]),
         "model_intercept": np.array([r.intercept for r in results]),
         "base_value": np.nan,
@@ -336,4 +337,4 @@ def _explain_lime(cases: _Cases, n_samples: int, seed: int, on_case) -> Explanat
     r2 = per_case["model_r2"]
     quality = {"r2_median": float(np.median(r2)), "r2_min": float(np.min(r2)), "n_samples": n_samples,
                "background_rows": len(background)}
-    return _result(cases, weights, descriptions, per_case, "lime", explainer, quality)
+    return _result(cases, (values, missing, descriptions), weights, per_case, "lime", explainer, quality)

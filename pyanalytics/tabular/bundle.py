@@ -23,9 +23,10 @@ from pyanalytics.bundle.files import MODEL_FILE, check_target, publish
 from pyanalytics.errors import BundleError
 from pyanalytics.evaluation.task_metrics import compare_task_models, task_metrics_table
 from pyanalytics.evaluation.verdict import task_verdict
-from pyanalytics.models import DNNClassifier, DNNRegressor, task_baselines
+from pyanalytics.models import task_baselines
 from pyanalytics.tabular.labelled import labelled_rows
 from pyanalytics.tabular.preprocessing import TabularPreprocessing
+from pyanalytics.tabular.training import network_class
 from pyanalytics.tasks import TASKS
 
 DOMAIN = TabularPreprocessing.DOMAIN
@@ -54,10 +55,6 @@ SCHEMA = {
 def _one_of(value, key, allowed):
     if value not in allowed:
         raise schema.FieldError(key, f"one of {', '.join(map(repr, allowed))}", value)
-
-
-def _estimator_class(task: str):
-    return DNNRegressor if task == "regression" else DNNClassifier
 
 
 def _contents(result) -> dict[str, dict]:
@@ -105,7 +102,7 @@ def load_tabular_bundle(folder: Path, files: dict[str, bytes]) -> "TabularBundle
             f"(keys 'preprocessor', 'target') needs shape (1, {units}). Refusing to load it; save the model again."
         )
     with _fields_of(folder, "preprocessing.json"):
-        estimator = _from_state(_estimator_class(task.name), pre["estimator"], "estimator", network=network)
+        estimator = _from_state(network_class(task.name), pre["estimator"], "estimator", network=network)
     return TabularBundle(folder, pre["model"], estimator, baselines, preprocessing, documents["metadata.json"], files)
 
 

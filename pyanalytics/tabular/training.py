@@ -62,6 +62,11 @@ class TabularResult(FittedModel):
         }
 
 
+def network_class(task: str):
+    """The tabular network of a task: ``DNNRegressor`` for regression, else ``DNNClassifier``."""
+    return DNNRegressor if task == "regression" else DNNClassifier
+
+
 def train_tabular(
     data,
     target: str,
@@ -135,7 +140,7 @@ def train_tabular(
     network = {"hidden_units": hidden_units, "activation": activation, "dropout": dropout, "batch_norm": batch_norm,
                "learning_rate": learning_rate, "batch_size": batch_size, "epochs": epochs, "patience": patience,
                "seed": seed, "validation_fraction": 0.0}
-    estimator_class = DNNRegressor if table.task == "regression" else DNNClassifier
+    estimator_class = network_class(table.task)
     validation_data = (X["validation"], y["validation"]) if "validation" in X else None
     estimator = estimator_class(**network).fit(X["train"], y["train"], validation_data=validation_data,
                                                on_epoch=on_epoch)
