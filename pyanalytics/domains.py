@@ -45,3 +45,13 @@ def bundle_writer(name: str):
 def _imported(target: str):
     module, _, attribute = target.partition(":")
     return getattr(import_module(module), attribute)
+
+
+def domain_of(model) -> str | None:
+    """The domain of a result or loaded bundle (its preprocessing's ``DOMAIN``), None if it has none."""
+    return getattr(getattr(model, "preprocessing", None), "DOMAIN", None)
+
+
+def is_tabular(model) -> bool:
+    """Whether ``model`` (a result or a loaded bundle) is a tabular model."""
+    return domain_of(model) == "tabular"

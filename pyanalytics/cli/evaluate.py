@@ -37,10 +37,11 @@ def evaluate(
 ) -> None:
     """Evaluate a bundle on labelled dates from --since on, next to its saved baselines."""
     from pyanalytics.bundle import load_bundle
+    from pyanalytics.domains import is_tabular
     from pyanalytics.evaluation.verdict import verdict
 
     bundle = load_bundle(model)
-    if bundle.preprocessing.DOMAIN == "tabular":
+    if is_tabular(bundle):
         _evaluate_rows(bundle, model, data, as_json)
         return
     prices = load_bundle_data(bundle, data, drop_invalid=drop_invalid)

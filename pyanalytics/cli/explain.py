@@ -83,10 +83,11 @@ def explain(
     if as_json and as_csv:
         raise typer.BadParameter("choose one of --json and --csv, not both.", param_hint="--json/--csv")
     from pyanalytics.bundle import load_bundle
+    from pyanalytics.domains import is_tabular
     from pyanalytics.explain import explain as run_explain
 
     bundle = load_bundle(model)
-    tabular = bundle.preprocessing.DOMAIN == "tabular"
+    tabular = is_tabular(bundle)
     options = {"dates": parse_dates(dates), "rows": parse_rows(rows), "label": label}
     table = load_rows(data) if tabular else load_bundle_data(bundle, data, drop_invalid=drop_invalid)
     with progress_bar(f"explaining with {method}", not (as_json or as_csv)) as update:

@@ -20,9 +20,10 @@ def predict(
     if as_json and as_csv:
         raise typer.BadParameter("choose one of --json and --csv, not both.", param_hint="--json/--csv")
     from pyanalytics.bundle import load_bundle
+    from pyanalytics.domains import is_tabular
 
     bundle = load_bundle(model)
-    if bundle.preprocessing.DOMAIN == "tabular":
+    if is_tabular(bundle):
         table = bundle.predict(load_rows(data))
         if last is not None:
             table = table.tail(last)

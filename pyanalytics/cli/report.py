@@ -22,11 +22,12 @@ def report(
     rows explained.
     """
     from pyanalytics.bundle import load_bundle
+    from pyanalytics.domains import is_tabular
     from pyanalytics.explain import explain, with_lime_stability
     from pyanalytics.reports import write_report, write_tabular_report
 
     bundle = load_bundle(model)
-    tabular = bundle.preprocessing.DOMAIN == "tabular"
+    tabular = is_tabular(bundle)
     rows = load_rows(data) if tabular else load_bundle_data(bundle, data, drop_invalid=drop_invalid)
     explanations = {}
     for method in ("shap", "lime"):

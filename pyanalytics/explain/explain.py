@@ -138,7 +138,8 @@ def explain(
         from pyanalytics.bundle import load_bundle
 
         model = load_bundle(model)
-    from pyanalytics.explain.tabular import explain_tabular, is_tabular
+    from pyanalytics.domains import is_tabular
+    from pyanalytics.explain.tabular import explain_tabular
 
     if is_tabular(model):
         if dates is not None:

@@ -61,11 +61,6 @@ class _Cases:
         return outputs[np.arange(len(outputs)), 0 if self.units is None else self.units]
 
 
-def is_tabular(model) -> bool:
-    """Whether ``model`` is a TabularResult or a TabularBundle."""
-    return getattr(getattr(model, "preprocessing", None), "DOMAIN", None) == "tabular"
-
-
 def explain_tabular(model, data, *, method, rows, last, background, label, n_samples, seed, explainer,
                     on_case) -> ExplanationResult:
     """``explain()`` for a TabularResult or TabularBundle (see ``pyanalytics.explain.explain``)."""

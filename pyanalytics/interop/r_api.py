@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pyanalytics.domains import is_tabular
 from pyanalytics.errors import DataError, ParameterError, PyAnalyticsError
 from pyanalytics.jsonio import json_safe
 from pyanalytics.params import check_choice, check_int, check_seed
@@ -204,13 +205,12 @@ def save(model, path: str) -> str:
 
 def summary(model) -> dict:
     """What the model is, the periods it saw and its test metrics next to its baselines."""
-    from pyanalytics.evaluation import best_baseline
     from pyanalytics.evaluation.verdict import verdict
 
     bundle = _bundle(model)
     metadata = bundle.metadata
     test_metrics = metadata["metrics"]["test"]
-    rival, rival_auc = best_baseline(test_metrics, bundle.model_name)
+    judged = verdict(test_metrics, bundle.model_name)
     return {
         "model": bundle.model_name,
         "horizon": bundle.preprocessing.horizon,
@@ -223,8 +223,8 @@ def summary(model) -> dict:
         "best_epoch": getattr(bundle.estimator, "best_epoch_", None),
         "path": None if bundle.path is None else str(bundle.path),
         "metrics": metrics_columns(test_metrics),
-        "best_baseline": {"name": rival, "roc_auc": json_safe(rival_auc)},
-        "verdict": json_safe(verdict(test_metrics, bundle.model_name).to_dict()),
+        "best_baseline": {"name": judged.baseline, "roc_auc": json_safe(judged.baseline_value)},
+        "verdict": json_safe(judged.to_dict()),
     }
 
 
@@ -537,16 +537,12 @@ def fit_tabular(data: pd.DataFrame, target: str, task: str = "auto", date_column
     from pyanalytics.tabular import train_tabular
     from pyanalytics.defaults import DEFAULT_NETWORK
 
-    unknown = sorted(set(settings or {}) - set(tabular_settings()))
+    known = tabular_settings()
+    unknown = sorted(set(settings or {}) - set(known))
     if unknown:
-        raise ParameterError(f"{unknown[0]}: not a setting of a tabular model; settings: {', '.join(tabular_settings())}.")
+        raise ParameterError(f"{unknown[0]}: not a setting of a tabular model; settings: {', '.join(known)}.")
     return train_tabular(data, target, task=task, date_column=date_column, epochs=DEFAULT_NETWORK["epochs"] if epochs is None else check_int("epochs", epochs, minimum=1),
                          seed=check_seed("seed", seed), data_name=data_name, **(settings or {}))
-
-
-def is_tabular(model) -> bool:
-    """Whether ``model`` (a result or a loaded bundle) is a tabular model."""
-    return getattr(getattr(model, "preprocessing", None), "DOMAIN", None) == "tabular"
 
 
 def tabular_summary(model) -> dict:
