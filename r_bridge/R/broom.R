@@ -159,7 +159,7 @@ augment.pa_tabular_model <- function(x, newdata, ...) {
     newdata$.pred <- stats::predict(x, newdata)
     return(newdata)
   }
-  newdata$.pred_class <- stats::predict(x, newdata)
-  probabilities <- stats::predict(x, newdata, type = "prob")
-  cbind(newdata, stats::setNames(probabilities, paste0(".pred_", names(probabilities))))
+  predictions <- tabular_predictions(x, newdata)
+  newdata$.pred_class <- predictions$class
+  cbind(newdata, stats::setNames(predictions$prob, paste0(".pred_", names(predictions$prob))))
 }

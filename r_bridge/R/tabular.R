@@ -139,19 +139,27 @@ predict.pa_tabular_model <- function(object, newdata, type = NULL, ...) {
   if (regression != (type == "response")) {
     stop_argument("type", if (regression) '"response" for a regression' else '"prob" or "class" for classes', type)
   }
+  predictions <- tabular_predictions(object, newdata)
+  if (regression) predictions else predictions[[type]]
+}
+
+# One pass of the model over newdata: a regression's numbers, else list(class = a factor in the
+# response's levels, prob = a data.frame of class probabilities). The class is Python's (a binary
+# model says its positive class at its learned threshold, not at 0.5).
+tabular_predictions <- function(object, newdata) {
   if (missing(newdata) || !is.data.frame(newdata)) stop_argument("newdata", "a data.frame", if (!missing(newdata)) class(newdata)[[1]])
   known <- intersect(object$info$columns, names(newdata))
   predictions <- call_python("tabular_predict", object$py, as_py_table(newdata[known], "newdata"))
-  if (regression) return(as.vector(predictions$prediction))
+  if (object$info$task == "regression") return(as.vector(predictions$prediction))
   levels <- as.character(object$info$classes)
-  if (type == "class") return(factor(as.character(predictions$class), levels))
   probabilities <- if (length(levels) == 2L) {
     positive <- as.vector(predictions[[paste0("prob_", levels[[2L]])]])
     list(1 - positive, positive)
   } else {
     lapply(paste0("prob_", levels), function(column) as.vector(predictions[[column]]))
   }
-  as.data.frame(stats::setNames(probabilities, levels), check.names = FALSE)
+  list(class = factor(as.character(predictions$class), levels),
+       prob = as.data.frame(stats::setNames(probabilities, levels), check.names = FALSE))
 }
 
 #' @export
