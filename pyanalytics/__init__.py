@@ -29,7 +29,7 @@ __version__ = "0.1.0"
 # that domain's preprocessing; saving a result imports only its domain's bundle writer.
 domains.register("finance", "pyanalytics.finance.preprocessing:PricePreprocessing", "pyanalytics.bundle:save_result")
 domains.register("tabular", "pyanalytics.tabular.preprocessing:TabularPreprocessing",
-                 "pyanalytics.tabular.bundle:save_tabular_bundle")
+                 "pyanalytics.tabular.bundle:save_tabular_bundle", "pyanalytics.tabular.bundle:load_tabular_bundle")
 
 _PUBLIC = {
     "load_prices": "pyanalytics.finance",

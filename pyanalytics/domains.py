@@ -2,8 +2,8 @@
 how a result of theirs is saved as a bundle.
 
 A bundle's ``preprocessing.json`` names its domain; loading it asks this registry for that
-domain's preprocessing class, imported on first use; saving a result asks it for the writer of
-its preprocessing's domain. The core never imports a domain: the package root registers each one
+domain's preprocessing class (and a domain with its own bundle class for its loader), imported on
+first use; saving a result asks it for the writer of its preprocessing's domain. The core never imports a domain: the package root registers each one
 by its import paths. A preprocessing class declares:
 
 - ``DOMAIN``: its name, saved as ``preprocessing.json``'s ``domain`` key;
@@ -18,13 +18,18 @@ from importlib import import_module
 LEGACY_DOMAIN = "finance"  # bundles saved before the "domain" key hold price preprocessing
 _REGISTRY: dict[str, str] = {}
 _WRITERS: dict[str, str] = {}
+_LOADERS: dict[str, str] = {}
 
 
-def register(name: str, target: str, writer: str) -> None:
-    """Register domain ``name``: its preprocessing class at ``target`` (``"module:Class"``) and the
-    function at ``writer`` (``"module:function"``) that saves its results as ``writer(result, path)``."""
+def register(name: str, target: str, writer: str, loader: str | None = None) -> None:
+    """Register domain ``name``: its preprocessing class at ``target`` (``"module:Class"``), the
+    function at ``writer`` (``"module:function"``) that saves its results as ``writer(result, path)``
+    and, for a domain with its own bundle class, the function at ``loader`` that builds one as
+    ``loader(folder, verified_files)`` (without one, a bundle loads as ``pyanalytics.bundle.Bundle``)."""
     _REGISTRY[name] = target
     _WRITERS[name] = writer
+    if loader is not None:
+        _LOADERS[name] = loader
 
 
 def names() -> tuple[str, ...]:
@@ -40,6 +45,11 @@ def preprocessing_class(name: str):
 def bundle_writer(name: str):
     """The function that saves a result of domain ``name`` as a bundle (imported now)."""
     return _imported(_WRITERS[name])
+
+
+def bundle_loader(name: str | None):
+    """The function that builds domain ``name``'s own bundle class (imported now), or None."""
+    return _imported(_LOADERS[name]) if name in _LOADERS else None
 
 
 def _imported(target: str):

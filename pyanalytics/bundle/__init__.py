@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pyanalytics import domains
 from pyanalytics.bundle import provenance, schema
 from pyanalytics.bundle.files import (
     FORMAT,
@@ -120,13 +121,18 @@ def save_bundle(source, path: str | Path) -> Path:
     """
     if not isinstance(source, Bundle):  # a result (through its domain's writer) or another domain's bundle
         return source.save(path)
+    return copy_bundle(source, path)
+
+
+def copy_bundle(bundle, path: str | Path) -> Path:
+    """Copy the verified bytes a loaded bundle (of any domain) was read from to ``path``, atomically."""
     target = Path(path)
-    if source.path is not None and target.resolve() == source.path.resolve():
+    if bundle.path is not None and target.resolve() == bundle.path.resolve():
         return target  # saving a loaded bundle onto itself: it is already there
     check_target(target)
-    if source.files is None:
+    if bundle.files is None:
         raise BundleError("bundle: made in memory, so there are no files to copy; save its TrainingResult instead.")
-    return publish(target, source.files)  # the verified bytes it was loaded from, manifest included
+    return publish(target, bundle.files)  # the verified bytes it was loaded from, manifest included
 
 
 def save_result(result, path: str | Path) -> Path:
@@ -351,10 +357,9 @@ def load_bundle(path: str | Path):
     """
     folder = Path(path)
     files = read_bundle(folder)
-    if _domain(folder, files) == "tabular":
-        from pyanalytics.tabular.bundle import load_tabular_bundle
-
-        return load_tabular_bundle(folder, files)
+    own_loader = domains.bundle_loader(_domain(folder, files))
+    if own_loader is not None:
+        return own_loader(folder, files)
     documents = _documents(folder, files)
     pre = documents["preprocessing.json"]
     network = _load_network(folder, files[MODEL_FILE])

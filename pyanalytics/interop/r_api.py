@@ -198,9 +198,7 @@ def save(model, path: str) -> str:
     """Write a fitted model (or copy a loaded bundle) to ``path`` atomically; return the path."""
     from pyanalytics.bundle import save_bundle
 
-    if is_tabular(model):
-        return str(model.save(_path("path", path)))
-    return str(save_bundle(_checked(model), _path("path", path)))
+    return str(save_bundle(model if is_tabular(model) else _checked(model), _path("path", path)))
 
 
 def summary(model) -> dict:

@@ -15,11 +15,12 @@ from pyanalytics.bundle import (
     _keras_reason,
     _load_network,
     checked_documents,
+    copy_bundle,
     result_documents,
     schema,
     write_bundle,
 )
-from pyanalytics.bundle.files import MODEL_FILE, check_target, publish
+from pyanalytics.bundle.files import MODEL_FILE
 from pyanalytics.errors import BundleError
 from pyanalytics.evaluation.task_metrics import compare_task_models, task_metrics_table
 from pyanalytics.evaluation.verdict import task_verdict
@@ -170,8 +171,4 @@ class TabularBundle:
 
     def save(self, path: str | Path) -> Path:
         """Copy the verified bytes this bundle was loaded from to ``path``, atomically."""
-        target = Path(path)
-        if self.path is not None and target.resolve() == self.path.resolve():
-            return target
-        check_target(target)
-        return publish(target, self.files)
+        return copy_bundle(self, path)
