@@ -3,8 +3,8 @@ how a result of theirs is saved as a bundle.
 
 A bundle's ``preprocessing.json`` names its domain; loading it asks this registry for that
 domain's preprocessing class (and a domain with its own bundle class for its loader), imported on
-first use; saving a result asks it for the writer of its preprocessing's domain. The core never imports a domain: the package root registers each one
-by its import paths. A preprocessing class declares:
+first use; saving a result asks it for the writer of its preprocessing's domain. The core never
+imports a domain: the package root registers each one by its import paths. A preprocessing class declares:
 
 - ``DOMAIN``: its name, saved as ``preprocessing.json``'s ``domain`` key;
 - ``FIELDS``: the schema checks of the keys it saves (``pyanalytics.bundle.schema`` helpers);
