@@ -34,7 +34,7 @@ def anomaly_labels(y, n_rows: int, owner: str) -> np.ndarray:
     else:
         bad = [i for i, v in enumerate(values.tolist()) if isinstance(v, (str, bytes)) or v not in (0, 1)]
     if len(bad):
-        raise DataError(f"{owner}: y holds {values[bad[0]]!r} at row {bad[0]}; expected 1 (anomaly) or 0 (normal).")
+        raise DataError(f"{owner}: y holds {values.tolist()[bad[0]]!r} at row {bad[0]}; expected 1 (anomaly) or 0 (normal).")
     return values.astype(np.int64)
 
 
