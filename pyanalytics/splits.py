@@ -10,7 +10,7 @@ stratified on the response; ``tabular_split`` chooses between the two by whether
 is named.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterator
 
 import numpy as np
@@ -188,12 +188,18 @@ class AnomalySplit(ChronologicalSplit):
     """The parts of an anomaly data set: training keeps normal rows only.
 
     Attributes:
-        dropped_anomalies: rows labelled 1 taken out of the training part (they were split into it).
+        train_anomalies: positions of the rows labelled 1 taken out of the training part (they
+            were split into it): a supervised detector, which learns both classes, takes them back.
         duplicate_rows: rows that repeat an earlier row; each stays in its first copy's part.
     """
 
-    dropped_anomalies: int = 0
+    train_anomalies: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))
     duplicate_rows: int = 0
+
+    @property
+    def dropped_anomalies(self) -> int:
+        """How many rows labelled 1 were taken out of the training part."""
+        return int(len(self.train_anomalies))
 
 
 def anomaly_split(
@@ -237,9 +243,9 @@ def anomaly_split(
     split = tabular_split(frame.iloc[first], labels[first], "binary", date_column=time_column,
                           validation=validation, test=test, gap=gap, seed=seed)
     parts = {name: np.flatnonzero(np.isin(group, part)) for name, part in split.parts().items()}
-    normal_train = parts["train"][labels[parts["train"]] == 0]
-    return AnomalySplit(normal_train, parts["validation"], parts["test"], split.gap,
-                        dropped_anomalies=int(len(parts["train"]) - len(normal_train)),
+    anomalous = labels[parts["train"]] == 1
+    return AnomalySplit(parts["train"][~anomalous], parts["validation"], parts["test"], split.gap,
+                        train_anomalies=parts["train"][anomalous],
                         duplicate_rows=int(len(frame) - len(first)))
 
 

@@ -169,14 +169,17 @@ def estimator(kind: str):
     }, {"classes": array(anything)})
 
 
-def model_name(value, key):
-    if not (isinstance(value, str) and value in MODELS):
-        raise FieldError(key, f"one of {', '.join(map(repr, MODELS))}", value)
+def one_of(allowed):
+    """A check that the value is one of the strings ``allowed`` (read when checking, so it may grow)."""
+    def check(value, key):
+        choices = tuple(allowed() if callable(allowed) else allowed)
+        if not (isinstance(value, str) and value in choices):
+            raise FieldError(key, f"one of {', '.join(map(repr, choices))}", value)
+    return check
 
 
-def domain_name(value, key):
-    if not (isinstance(value, str) and value in domains.names()):
-        raise FieldError(key, f"one of {', '.join(map(repr, domains.names()))}", value)
+model_name = one_of(MODELS)
+domain_name = one_of(domains.names)
 
 
 def domain_class(document: dict):

@@ -12,6 +12,8 @@ labels, the frauds caught and missed. Choose on validation rows, report on test 
   alert costs a review fee; "flag nothing" and "flag everything" are candidates, so the choice
   never costs more than either on the rows it was chosen on;
 - ``for_quantile``: without labels, a high quantile of the normal training scores.
+
+``choose_threshold`` applies a rule named by a string, the form the command line and R pass.
 """
 
 from dataclasses import dataclass
@@ -136,6 +138,50 @@ def for_quantile(normal_scores, quantile: float) -> ThresholdChoice:
     scores = _scores(normal_scores, "normal_scores")
     threshold = float(np.quantile(scores, quantile, method="higher"))
     return ThresholdChoice(threshold, "quantile", quantile, alert_curve(scores))
+
+
+RULES = ("precision", "recall", "top_k", "fraction", "cost", "quantile")
+LABELLED_RULES = ("precision", "recall", "cost")
+DEFAULT_TARGETS = {"precision": 0.5, "recall": 0.8, "top_k": 100, "fraction": 0.01, "cost": 5.0, "quantile": 0.99}
+
+
+def default_rule(labelled: bool) -> str:
+    """The rule used when none is named: a recall target with labels, a quantile without."""
+    return "recall" if labelled else "quantile"
+
+
+def choose_threshold(rule: str, target, *, scores, y=None, amounts=None, normal_scores=None) -> ThresholdChoice:
+    """The threshold ``rule`` chooses for ``target`` (None: the rule's ``DEFAULT_TARGETS`` entry).
+
+    Args:
+        rule: ``precision``, ``recall``, ``cost`` (target: the review fee per alert; needs ``y``),
+            ``top_k`` (target: alerts), ``fraction`` (target: share of rows flagged) or
+            ``quantile`` (target: quantile of ``normal_scores``).
+        target: the rule's target.
+        scores, y, amounts: the rows the choice is made on (validation), their 0/1 labels and
+            what missing each fraud costs.
+        normal_scores: scores of the normal training rows, for ``quantile``.
+
+    Raises:
+        ParameterError: an unknown rule, or a rule that needs labels without them.
+    """
+    if rule not in RULES:
+        raise ParameterError(f"rule: expected one of {', '.join(map(repr, RULES))}, got {rule!r}.")
+    if rule in LABELLED_RULES and y is None:
+        raise ParameterError(f"rule: {rule!r} needs labelled rows; name the label column, or use 'top_k', "
+                             "'fraction' or 'quantile'.")
+    target = DEFAULT_TARGETS[rule] if target is None else target
+    if rule == "precision":
+        return for_precision(scores, y, target)
+    if rule == "recall":
+        return for_recall(scores, y, target)
+    if rule == "cost":
+        return for_cost(scores, y, review_fee=target, amounts=amounts)
+    if rule == "top_k":
+        return for_budget(scores, top_k=target)
+    if rule == "fraction":
+        return for_budget(scores, fraction=target)
+    return for_quantile(normal_scores, target)
 
 
 def _labelled_curve(scores, y, **costs) -> pd.DataFrame:

@@ -38,7 +38,7 @@ _STATE = schema.fields(
 )
 SCHEMA = {
     "preprocessing.json": schema.fields(
-        {"model": lambda value, key: _one_of(value, key, ("dnn",)), "domain": lambda value, key: _one_of(value, key, (DOMAIN,)),
+        {"model": schema.one_of(("dnn",)), "domain": schema.one_of((DOMAIN,)),
          **TabularPreprocessing.FIELDS, "estimator": _STATE}
     ),
     "baselines.json": schema.mapping(_STATE),
@@ -51,11 +51,6 @@ SCHEMA = {
         open_keys=True,
     ),
 }
-
-
-def _one_of(value, key, allowed):
-    if value not in allowed:
-        raise schema.FieldError(key, f"one of {', '.join(map(repr, allowed))}", value)
 
 
 def _contents(result) -> dict[str, dict]:
