@@ -30,6 +30,8 @@ __version__ = "0.1.0"
 domains.register("finance", "pyanalytics.finance.preprocessing:PricePreprocessing", "pyanalytics.bundle:save_result")
 domains.register("tabular", "pyanalytics.tabular.preprocessing:TabularPreprocessing",
                  "pyanalytics.tabular.bundle:save_tabular_bundle", "pyanalytics.tabular.bundle:load_tabular_bundle")
+domains.register("anomaly", "pyanalytics.anomaly.preprocessing:AnomalyPreprocessing",
+                 "pyanalytics.anomaly.bundle:save_anomaly_bundle", "pyanalytics.anomaly.bundle:load_anomaly_bundle")
 
 _PUBLIC = {
     "load_prices": "pyanalytics.finance",
@@ -43,6 +45,7 @@ _PUBLIC = {
     "DNNClassifier": "pyanalytics.models",
     "train_direction_model": "pyanalytics.finance.training",
     "train_tabular": "pyanalytics.tabular",
+    "train_anomaly": "pyanalytics.anomaly",
     "load_bundle": "pyanalytics.bundle",
     "explain": "pyanalytics.explain",
     "rank_agreement": "pyanalytics.explain",

@@ -138,7 +138,8 @@ class AnomalyDetector(EstimatorState, OutlierMixin, BaseEstimator):
         return {"threshold": self.threshold_}
 
     def _restore_extra(self, state: dict) -> None:
-        self.threshold_ = float(state["threshold"])
+        # JSON has no infinity: a threshold that flags nothing is saved as null
+        self.threshold_ = np.inf if state["threshold"] is None else float(state["threshold"])
 
     def _fit(self, X: np.ndarray, y: np.ndarray | None, validation: np.ndarray | None, on_epoch) -> None:
         raise NotImplementedError

@@ -1,0 +1,11 @@
+"""The anomaly domain: detectors that learn normal rows (fraud detection with autoencoders).
+
+``train_anomaly`` fits an autoencoder on the normal rows of a labelled or unlabelled table beside
+IsolationForest, PCA and (with labels) a supervised ceiling, each flagging at a threshold chosen
+on validation rows; a bundle saves it, and a loaded ``AnomalyBundle`` scores and flags raw rows.
+"""
+
+from pyanalytics.anomaly.preprocessing import AnomalyPreprocessing
+from pyanalytics.anomaly.training import AnomalyResult, train_anomaly
+
+__all__ = ["AnomalyPreprocessing", "AnomalyResult", "train_anomaly"]
