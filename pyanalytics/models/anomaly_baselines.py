@@ -88,13 +88,15 @@ class PCABaseline(AnomalyDetector):
     the autoencoders' are.
 
     Args:
-        n_components: components kept; None keeps the fewest that explain ``variance``.
+        n_components: components kept; None keeps the fewest that explain ``variance``. At
+            least one component is left out (all of them would reconstruct every row exactly),
+            so with one feature the score is its squared z-score.
         variance: share of the training variance the kept components explain (when
             ``n_components`` is None).
         threshold_quantile: quantile of the training scores that ``threshold_`` starts at.
 
     Raises:
-        ParameterError: at fit, ``n_components`` above the features (or rows) of ``X``.
+        ParameterError: at fit, ``n_components`` not below the features of ``X`` (or above its rows).
     """
 
     _parameter_rules = {
@@ -111,15 +113,17 @@ class PCABaseline(AnomalyDetector):
     def _fit(self, X, y, validation, on_epoch) -> None:
         scaler = StandardScaler().fit(X)
         pca = PCA(svd_solver="full").fit(scaler.transform(X))
-        available = len(pca.components_)
+        # every component would reconstruct every row exactly: at least one is always left out
+        most = min(len(pca.components_), X.shape[1] - 1)
         kept = self._params["n_components"]
         if kept is None:
             explained = np.cumsum(pca.explained_variance_ratio_)
-            kept = min(int(np.searchsorted(explained, self._params["variance"] - 1e-12)) + 1, available)
-        elif kept > available:
+            kept = min(int(np.searchsorted(explained, self._params["variance"] - 1e-12)) + 1, most)
+        elif kept > most:
             raise ParameterError(
-                f"n_components: expected at most {available} (the features or rows of X), got {kept}; "
-                "lower it or leave it None to keep the components explaining `variance`."
+                f"n_components: expected at most {most} (fewer than the {X.shape[1]} features, at most the "
+                f"{len(X)} rows of X), got {kept}; lower it, or leave it None to keep the components "
+                "explaining `variance`."
             )
         self.mean_, self.scale_ = scaler.mean_, scaler.scale_
         self.center_, self.components_ = pca.mean_, pca.components_[:kept]

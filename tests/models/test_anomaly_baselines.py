@@ -121,9 +121,17 @@ def test_pca_keeps_the_components_for_its_variance_and_scores_the_reconstruction
 
 def test_pca_n_components_overrides_the_variance(train):
     assert PCABaseline(n_components=4).fit(*train).components_.shape == (4, 6)
-    assert PCABaseline(variance=0.999).fit(*train).components_.shape[0] > 2
-    with pytest.raises(ParameterError, match="n_components: expected at most 6 .* got 7"):
-        PCABaseline(n_components=7).fit(*train)
+    assert PCABaseline(variance=0.999).fit(*train).components_.shape[0] == 5  # never all six
+    with pytest.raises(ParameterError, match=r"n_components: expected at most 5 \(fewer than the 6 features.* got 6"):
+        PCABaseline(n_components=6).fit(*train)
+
+
+def test_pca_of_one_feature_scores_the_squared_z_score():
+    x = np.array([[1.0], [2.0], [3.0], [6.0]])
+    model = PCABaseline().fit(x)
+    z = (x[:, 0] - x.mean()) / x.std()
+    np.testing.assert_allclose(model.anomaly_score(x), z**2, rtol=1e-12)
+    assert model.components_.shape == (0, 1)
 
 
 def test_the_ceiling_is_a_class_weighted_logistic_regression(fitted, train, test):
