@@ -27,9 +27,10 @@ class Task:
 
     Attributes:
         name: the task's key in ``TASKS``.
-        output_units: number of output units given the number of classes (None for regression).
+        output_units: number of output units given the number of classes (None for regression);
+            None for the anomaly task, whose autoencoders output one unit per input feature.
         output_activation: Keras activation of the output layer.
-        loss: Keras loss the network trains with.
+        loss: Keras loss the network trains with (the anomaly task's: the reconstruction MSE).
         tracked: extra Keras metrics recorded in the training history.
         metric_names: the metrics ``pyanalytics.evaluation.task_metrics`` reports, in order.
         headline: the metric the verdict compares with the baselines.
@@ -38,12 +39,15 @@ class Task:
             says whether it is a share of the baseline's value or an absolute difference).
         relative_margin: see ``margin``.
         baselines: names of the naive baselines every model of the task stands beside.
+        ceilings: those of ``baselines`` that saw what the model never sees (the anomaly task's
+            supervised ceiling learns from the fraud labels): the verdict leaves them out of the
+            best baseline and reports how far above the model they reach.
         prediction_columns: the prediction frame's columns given the sorted classes (or None).
         explains: what the explainers attribute, in words, for labels and reports.
     """
 
     name: str
-    output_units: Callable[[int | None], int]
+    output_units: Callable[[int | None], int | None]
     output_activation: str
     loss: str
     tracked: tuple[str, ...]
@@ -55,6 +59,7 @@ class Task:
     baselines: tuple[str, ...]
     prediction_columns: Callable[[list | None], list[str]]
     explains: str
+    ceilings: tuple[str, ...] = ()
 
 
 def _class_columns(classes) -> list[str]:
@@ -107,6 +112,23 @@ TASKS = {
         baselines=("mean", "ridge"),
         prediction_columns=lambda classes: ["prediction"],
         explains="the predicted value",
+    ),
+    "anomaly": Task(
+        name="anomaly",
+        output_units=lambda n_classes: None,  # an autoencoder reconstructs its input: one unit per feature
+        output_activation="linear",  # standardised features, unbounded
+        loss="mse",
+        tracked=(),
+        metric_names=("roc_auc", "pr_auc", "precision", "recall", "f1", "precision_at_k", "recall_at_precision",
+                      "alerts", "tp", "fp", "fn", "tn"),
+        headline="pr_auc",  # frauds are rare: average precision, not ROC AUC, says how clean the alerts are
+        higher_is_better=True,
+        margin=AUC_EDGE,
+        relative_margin=False,
+        baselines=("isolation_forest", "pca", "supervised_ceiling"),
+        prediction_columns=lambda classes: ["score", "flag"],
+        explains="the anomaly score (mean squared reconstruction error)",
+        ceilings=("supervised_ceiling",),
     ),
 }
 

@@ -5,7 +5,8 @@ and the margin an edge needs; this module computes the metrics:
 
 - regression: MSE, RMSE, MAE, R²;
 - binary: ``classification_metrics`` plus PR AUC (average precision);
-- multiclass: accuracy, macro-F1, log-loss and the confusion matrix.
+- multiclass: accuracy, macro-F1, log-loss and the confusion matrix;
+- anomaly: ``anomaly_metrics`` of each detector's ``anomaly_score`` at its ``threshold_``.
 """
 
 import math
@@ -15,6 +16,7 @@ import numpy as np
 import pandas as pd
 from sklearn import metrics
 
+from pyanalytics.evaluation.anomaly_metrics import anomaly_metrics
 from pyanalytics.evaluation.metrics import classification_metrics
 
 
@@ -81,9 +83,11 @@ def multiclass_metrics(y_true, probabilities, classes) -> dict:
 
 
 def model_metrics(task, model, X, y, alpha: float = 1.0) -> dict:
-    """The task's metrics of one fitted model on rows ``X`` with targets ``y``."""
+    """The task's metrics of one fitted model on rows ``X`` with targets ``y`` (anomaly: 0/1 labels)."""
     if task.name == "regression":
         return regression_metrics(y, model.predict(X))
+    if task.name == "anomaly":
+        return anomaly_metrics(y, model.anomaly_score(X), model.threshold_)
     probabilities = model.predict_proba(X)
     if task.name == "binary":
         return binary_metrics(y, probabilities[:, 1], model.threshold_, alpha, positive=model.classes_[1])

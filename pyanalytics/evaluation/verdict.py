@@ -52,6 +52,8 @@ class Verdict:
         model, value: the model and its headline metric.
         baseline, baseline_value: its strongest baseline (None, NaN without one) and its value.
         edge: the model's advantage (relative for relative margins; NaN when undefined).
+        ceiling, ceiling_value: the task's ceiling (a baseline that saw what the model never
+            sees, ``Task.ceilings``) and its headline metric; None and NaN without one.
     """
 
     judgement: str
@@ -62,6 +64,8 @@ class Verdict:
     baseline: str | None
     baseline_value: float
     edge: float
+    ceiling: str | None = None
+    ceiling_value: float = math.nan
 
     @property
     def badge(self) -> tuple[str, str]:
@@ -100,7 +104,7 @@ def verdict(metrics: Mapping[str, dict], model_name: str) -> Verdict:
     return Verdict(judgement, sentence, "roc_auc", model_name, model_auc, baseline, baseline_auc, edge)
 
 
-_METRIC_LABELS = {"roc_auc": "ROC AUC", "accuracy": "accuracy", "rmse": "RMSE"}
+_METRIC_LABELS = {"roc_auc": "ROC AUC", "accuracy": "accuracy", "rmse": "RMSE", "pr_auc": "PR AUC"}
 
 
 def task_verdict(task, results: Mapping[str, dict], model_name: str) -> Verdict:
@@ -108,6 +112,8 @@ def task_verdict(task, results: Mapping[str, dict], model_name: str) -> Verdict:
 
     Binary models are judged by ``verdict`` (ROC AUC), so a direction model and any other binary
     model get the same sentence; other tasks compare their headline metric in its own sense.
+    The task's ceilings (the anomaly task's supervised ceiling, which learns from the labels) are
+    never the best baseline: the sentence says how far above (or below) the model they reach.
 
     Args:
         task: a ``pyanalytics.tasks.Task``.
@@ -124,12 +130,15 @@ def task_verdict(task, results: Mapping[str, dict], model_name: str) -> Verdict:
         return verdict(results, model_name)
     metric, label, margin = task.headline, _METRIC_LABELS[task.headline], task.margin
     value = results[model_name].get(metric, math.nan)
-    baselines = {
+    defined = {
         name: m[metric] for name, m in results.items() if name != model_name and not math.isnan(m.get(metric, math.nan))
     }
+    baselines = {name: v for name, v in defined.items() if name not in task.ceilings}
+    ceiling = next((name for name in task.ceilings if name in defined), None)
+    ceiling_value = defined[ceiling] if ceiling else math.nan
     if math.isnan(value) or not baselines:
         sentence = f"{model_name}: {label} is undefined here, so there is no verdict."
-        return Verdict("undefined", sentence, metric, model_name, value, None, math.nan, math.nan)
+        return Verdict("undefined", sentence, metric, model_name, value, None, math.nan, math.nan, ceiling, ceiling_value)
     pick = max if task.higher_is_better else min
     baseline = pick(baselines, key=baselines.get)
     reference = baselines[baseline]
@@ -140,9 +149,20 @@ def task_verdict(task, results: Mapping[str, dict], model_name: str) -> Verdict:
     shown = f"{edge:+.1%}" if task.relative_margin else f"{edge:+.3f}"
     sentence = (
         f"{model_name} {label} {value:.3f} vs best baseline {baseline} {reference:.3f} (edge {shown}): "
-        f"{JUDGEMENTS[judgement]} (an edge under {needed} is none)."
+        f"{JUDGEMENTS[judgement]} (an edge under {needed} is none){_ceiling_clause(ceiling, ceiling_value, value)}."
     )
-    return Verdict(judgement, sentence, metric, model_name, value, baseline, reference, edge)
+    return Verdict(judgement, sentence, metric, model_name, value, baseline, reference, edge, ceiling, ceiling_value)
+
+
+def _ceiling_clause(ceiling: str | None, ceiling_value: float, value: float) -> str:
+    """"; the supervised ceiling, which saw the anomaly labels, reaches 0.810 (0.120 above)", or ""."""
+    if ceiling is None:
+        return ""
+    gap = ceiling_value - value
+    return (
+        f"; the {ceiling.replace('_', ' ')}, which saw the anomaly labels, reaches {ceiling_value:.3f} "
+        f"({abs(gap):.3f} {'above' if gap >= 0 else 'below'})"
+    )
 
 
 def fold_edge(fold_auc: pd.DataFrame, model_name: str) -> dict:

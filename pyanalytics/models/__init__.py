@@ -4,6 +4,12 @@ Importing this package does not import TensorFlow; a network is built only in ``
 """
 
 from pyanalytics.defaults import MODEL_NAMES, SEQUENCE_MODEL_NAMES
+from pyanalytics.models.anomaly_baselines import (
+    ANOMALY_BASELINES,
+    IsolationForestBaseline,
+    PCABaseline,
+    SupervisedCeiling,
+)
 from pyanalytics.models.baselines import (
     BASELINES,
     AlwaysUpBaseline,
@@ -23,12 +29,13 @@ def task_baselines(task) -> dict:
     """The naive baselines a task's models stand beside: name -> unfitted estimator class.
 
     Args:
-        task: a ``pyanalytics.tasks.Task`` (its ``baselines`` names them).
+        task: a ``pyanalytics.tasks.Task`` (its ``baselines`` names them, ceilings included).
     """
-    known = {**BASELINES, **REGRESSION_BASELINES}
+    known = {**BASELINES, **REGRESSION_BASELINES, **ANOMALY_BASELINES}
     return {name: known[name] for name in task.baselines}
 
 __all__ = [
+    "ANOMALY_BASELINES",
     "BASELINES",
     "COURSE_STACKS",
     "MODELS",
@@ -39,10 +46,13 @@ __all__ = [
     "MeanBaseline",
     "RidgeBaseline",
     "GRUClassifier",
+    "IsolationForestBaseline",
     "LSTMClassifier",
     "SEQUENCE_MODELS",
+    "SupervisedCeiling",
     "LogisticRegressionBaseline",
     "MajorityClassBaseline",
+    "PCABaseline",
     "PreviousDirectionBaseline",
     "task_baselines",
 ]

@@ -51,6 +51,7 @@ class AnomalyDetector(EstimatorState, OutlierMixin, BaseEstimator):
     _parameter_rules: dict = THRESHOLD_RULES
     _fitted_attribute = "threshold_"
     _supervised = False  # learns from both classes (needs y): the supervised ceiling
+    saveable = True  # False: no JSON state, to_state raises a BundleError and bundles leave it out
 
     def fit(self, X, y=None, *, validation_data=None, on_epoch=None):
         """Learn normal rows from ``X``; ``y`` (0/1) leaves its anomalies out of what is learned.

@@ -108,3 +108,65 @@ def test_the_table_leaves_out_a_metric_no_model_reports():
     assert list(task_metrics_table(TASKS["binary"], without).columns) == [
         k for k in TASKS["binary"].metric_names if k != "pr_auc"
     ]
+
+
+# --- the anomaly task (issue 12) --------------------------------------------------------------
+
+ANOMALY_BASELINE_RESULTS = {"isolation_forest": {"pr_auc": 0.61}, "pca": {"pr_auc": 0.55}}
+
+
+def test_the_anomaly_task_declares_its_columns_baselines_and_ceiling():
+    anomaly = TASKS["anomaly"]
+    assert (anomaly.headline, anomaly.higher_is_better, anomaly.margin, anomaly.relative_margin) == (
+        "pr_auc", True, 0.02, False)
+    assert anomaly.prediction_columns(None) == ["score", "flag"]
+    assert anomaly.baselines == ("isolation_forest", "pca", "supervised_ceiling")
+    assert anomaly.ceilings == ("supervised_ceiling",) and set(anomaly.ceilings) <= set(anomaly.baselines)
+    assert all(TASKS[name].ceilings == () for name in ("binary", "multiclass", "regression"))
+
+
+@pytest.mark.parametrize("model, judgement", [(0.69, "better"), (0.62, "no_edge"), (0.50, "worse")])
+def test_the_anomaly_verdict_leaves_the_ceiling_out_of_the_best_baseline(model, judgement):
+    results = {"autoencoder": {"pr_auc": model}, **ANOMALY_BASELINE_RESULTS, "supervised_ceiling": {"pr_auc": 0.81}}
+    judged = task_verdict(TASKS["anomaly"], results, "autoencoder")
+    assert judged.judgement == judgement
+    assert (judged.baseline, judged.baseline_value, judged.edge) == ("isolation_forest", 0.61, pytest.approx(model - 0.61))
+    assert (judged.ceiling, judged.ceiling_value) == ("supervised_ceiling", 0.81)
+
+
+def test_the_anomaly_sentence_says_how_far_the_ceiling_is():
+    results = {"autoencoder": {"pr_auc": 0.69}, **ANOMALY_BASELINE_RESULTS, "supervised_ceiling": {"pr_auc": 0.81}}
+    assert task_verdict(TASKS["anomaly"], results, "autoencoder").sentence == (
+        "autoencoder PR AUC 0.690 vs best baseline isolation_forest 0.610 (edge +0.080): better than every naive "
+        "baseline (an edge under 0.02 is none); the supervised ceiling, which saw the anomaly labels, reaches "
+        "0.810 (0.120 above)."
+    )
+    results["supervised_ceiling"] = {"pr_auc": 0.64}
+    assert task_verdict(TASKS["anomaly"], results, "autoencoder").sentence.endswith("reaches 0.640 (0.050 below).")
+    del results["supervised_ceiling"]
+    judged = task_verdict(TASKS["anomaly"], results, "autoencoder")
+    assert judged.sentence.endswith("(an edge under 0.02 is none).") and judged.ceiling is None
+
+
+def test_a_ceiling_alone_gives_no_verdict():
+    results = {"autoencoder": {"pr_auc": 0.69}, "supervised_ceiling": {"pr_auc": 0.81}}
+    assert task_verdict(TASKS["anomaly"], results, "autoencoder").judgement == "undefined"
+
+
+def test_anomaly_models_are_measured_at_their_own_threshold():
+    from pyanalytics.evaluation.anomaly_metrics import anomaly_metrics
+    from pyanalytics.evaluation.task_metrics import compare_task_models
+    from pyanalytics.models import PCABaseline
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 4))
+    y = np.r_[np.zeros(280, int), np.ones(20, int)]
+    X[y == 1] *= 4
+    models = {"loose": PCABaseline(n_components=2, threshold_quantile=0.5).fit(X, y),
+              "strict": PCABaseline(n_components=2).fit(X, y)}
+    results = compare_task_models(TASKS["anomaly"], models, X, y)
+    for name, model in models.items():
+        assert results[name] == anomaly_metrics(y, model.anomaly_score(X), model.threshold_)
+    assert results["loose"]["alerts"] > results["strict"]["alerts"]
+    table = task_metrics_table(TASKS["anomaly"], results)
+    assert list(table.index) == ["loose", "strict"] and list(table.columns) == list(TASKS["anomaly"].metric_names)

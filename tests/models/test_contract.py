@@ -1,6 +1,8 @@
 """The estimator contract, run over every estimator: each model in MODELS and each baseline.
 
 A new model class is picked up automatically; give it small, fast parameters in FAST_PARAMS.
+Anomaly detectors (``anomaly_base``) share the scikit-learn part of the contract and have their
+own outputs, checked at the end over ANOMALY_DETECTORS.
 """
 
 import json
@@ -10,10 +12,20 @@ import pytest
 from sklearn.base import clone
 
 from pyanalytics.data.windows import model_inputs
-from pyanalytics.errors import NotFittedError, PyAnalyticsError
+from pyanalytics.errors import BundleError, NotFittedError, PyAnalyticsError
 from pyanalytics.finance import synthetic_market
 from pyanalytics.finance.features import build_dataset
-from pyanalytics.models import BASELINES, MODELS, DNNClassifier, GRUClassifier, LSTMClassifier
+from pyanalytics.models import (
+    ANOMALY_BASELINES,
+    BASELINES,
+    MODELS,
+    DNNClassifier,
+    GRUClassifier,
+    IsolationForestBaseline,
+    LSTMClassifier,
+    PCABaseline,
+    SupervisedCeiling,
+)
 from pyanalytics.models.keras_base import KerasDirectionClassifier
 
 WINDOW = 5
@@ -33,8 +45,12 @@ FAST_PARAMS = {
     GRUClassifier: RECURRENT_FAST,
     BASELINES["logistic_regression"]: {"C": 0.5},
     BASELINES["previous_direction"]: {"return_feature": "ret_1"},
+    IsolationForestBaseline: {"n_estimators": 20, "seed": 1, "threshold_quantile": 0.95},
+    PCABaseline: {"n_components": 3, "threshold_quantile": 0.95},
+    SupervisedCeiling: {"C": 0.5, "threshold_quantile": 0.95},
 }
 ESTIMATORS = [*MODELS.values(), *BASELINES.values()]
+ANOMALY_DETECTORS = [*ANOMALY_BASELINES.values()]
 
 
 def _params(cls) -> dict:
@@ -96,11 +112,17 @@ def fitted(cls, fit_once):
     return fit_once(cls)
 
 
+def _name(cls) -> str:
+    return cls.__name__
+
+
 def test_every_model_has_fast_test_parameters():
     assert set(MODELS.values()) <= set(FAST_PARAMS)
     assert set(BASELINES.values()) <= set(ESTIMATORS)
+    assert set(ANOMALY_DETECTORS) <= set(FAST_PARAMS)
 
 
+@pytest.mark.parametrize("cls", [*ESTIMATORS, *ANOMALY_DETECTORS], ids=_name)
 def test_init_only_stores_its_arguments(cls):
     params = _params(cls)
     model = cls(**params)
@@ -121,6 +143,7 @@ def test_methods_before_fit_raise_not_fitted_naming_the_class(cls, data):
     assert isinstance(info.value, PyAnalyticsError)
 
 
+@pytest.mark.parametrize("cls", [*ESTIMATORS, *ANOMALY_DETECTORS], ids=_name)
 def test_fit_returns_self_and_leaves_the_parameters_alone(fitted):
     model, returned, before = fitted
     assert returned is model
@@ -190,3 +213,57 @@ def test_a_higher_dnn_threshold_says_up_less_often(datasets, fit_once):
     assert ((p_up >= 0.5) & (p_up < 0.9)).any()
     assert strict.predict(data[2]).sum() < usual.predict(data[2]).sum()
     np.testing.assert_array_equal(strict.predict(data[2]), p_up >= 0.9)
+
+
+# --- anomaly detectors: anomaly_score, the scikit-learn outlier outputs and flag agree --------
+
+
+@pytest.fixture(params=ANOMALY_DETECTORS, ids=_name)
+def detector(request, fit_once):
+    """A fitted detector (labels: the direction, 1 standing in for an anomaly)."""
+    return fit_once(request.param)[0]
+
+
+@pytest.mark.parametrize("cls", ANOMALY_DETECTORS, ids=_name)
+def test_a_detector_before_fit_raises_not_fitted_naming_the_class(cls, datasets):
+    model = cls(**_params(cls))
+    for method in (model.anomaly_score, model.score_samples, model.decision_function, model.predict, model.flag):
+        with pytest.raises(NotFittedError, match=f"{cls.__name__} is not fitted yet"):
+            method(datasets[2][2])
+    with pytest.raises(NotFittedError, match=cls.__name__):
+        model.to_state()
+
+
+def test_a_detectors_learned_attributes_end_in_underscore_and_clone_unfits(detector, datasets):
+    learned = [name for name in vars(detector) if name not in detector.get_params() and not name.startswith("_")]
+    assert {"threshold_", "n_features_in_", "feature_names_in_"} <= set(learned)
+    assert all(name.endswith("_") for name in learned), learned
+    copy = clone(detector)
+    assert vars(copy) == copy.get_params() == detector.get_params()
+    with pytest.raises(NotFittedError):
+        copy.anomaly_score(datasets[2][2])
+
+
+def test_a_detectors_outputs_agree_with_its_score_and_threshold(detector, datasets):
+    X = datasets[2][2]
+    scores = detector.anomaly_score(X)
+    flags = detector.flag(X)
+    assert scores.shape == (len(X),) and scores.dtype == np.float64
+    assert flags.dtype == np.int64 and 0 < flags.sum() < len(X)
+    np.testing.assert_array_equal(flags, scores >= detector.threshold_)
+    np.testing.assert_array_equal(flags, detector.flags_from_scores(scores))
+    np.testing.assert_array_equal(detector.score_samples(X), -scores)
+    np.testing.assert_array_equal(detector.decision_function(X) < 0, flags == 1)
+    np.testing.assert_array_equal(detector.predict(X), np.where(flags == 1, -1, 1))
+
+
+def test_a_detectors_state_survives_json_or_says_it_is_not_saved(detector, datasets):
+    X = datasets[2][2]
+    if not detector.saveable:
+        with pytest.raises(BundleError, match=f"{type(detector).__name__} is not saved"):
+            detector.to_state()
+        return
+    state = json.loads(json.dumps(detector.to_state(), allow_nan=False))
+    restored = type(detector).from_state(state, **_parts(detector))
+    np.testing.assert_array_equal(restored.anomaly_score(X), detector.anomaly_score(X))
+    assert restored.threshold_ == detector.threshold_ and restored.to_state() == state
