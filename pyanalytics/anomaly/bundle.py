@@ -73,7 +73,7 @@ def save_anomaly_bundle(result, path: str | Path) -> Path:
 
 def _saved_baselines() -> dict:
     """The baselines a bundle carries: those with a JSON state."""
-    return {name: cls for name, cls in task_baselines(TASK).items() if getattr(cls, "saveable", True)}
+    return {name: cls for name, cls in task_baselines(TASK).items() if cls.saveable}
 
 
 def load_anomaly_bundle(folder: Path, files: dict[str, bytes]) -> "AnomalyBundle":

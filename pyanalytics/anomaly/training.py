@@ -165,7 +165,8 @@ def _fitted_baselines(X, y, train, train_anomalies, seed) -> dict:
             rows = np.sort(np.concatenate([train, train_anomalies]))
             fitted[name] = cls().fit(X[rows], y[rows])
         else:
-            fitted[name] = cls(**({"seed": seed} if "seed" in cls().get_params() else {})).fit(X[train])
+            seeded = {"seed": seed} if "seed" in cls._parameter_rules else {}  # a forest draws; PCA does not
+            fitted[name] = cls(**seeded).fit(X[train])
     return fitted
 
 
