@@ -5,7 +5,9 @@ busy machine (its threads wait to be scheduled); the same Dense stack in NumPy c
 microseconds. ``numpy_forward(network)`` reads the weights of a chain of Dense,
 BatchNormalization, Activation and Dropout layers and returns a function of float32 rows, or None
 for any other network (recurrent layers, an activation it does not know, a result that differs
-from Keras's on probe rows), which then runs in TensorFlow as before.
+from Keras's on probe rows), which then runs in TensorFlow as before. A network with several
+outputs, each at the end of such a chain from the one input (a variational autoencoder's
+reconstruction, code mean and code log-variance), runs as one chain per output and returns a list.
 """
 
 import numpy as np
@@ -36,6 +38,8 @@ _TOLERANCE = 1e-5
 def numpy_forward(network):
     """The network's inference pass as ``forward(rows) -> outputs`` in NumPy, or None when the
     network is not a chain of the layers above or its NumPy pass does not match Keras's."""
+    if len(getattr(network, "outputs", None) or ()) > 1:  # a subclassed model has no outputs
+        return _several_outputs(network)
     steps = []
     for layer in network.layers:
         step = _step(layer)
@@ -51,6 +55,18 @@ def numpy_forward(network):
         return x.astype(np.float32, copy=False)
 
     return forward if _matches_keras(network, forward) else None
+
+
+def _several_outputs(network):
+    """One NumPy chain per output (each a sub-network from the input), or None if any is not one."""
+    import keras
+
+    if len(network.inputs) != 1:
+        return None
+    chains = [numpy_forward(keras.Model(network.inputs[0], output)) for output in network.outputs]
+    if any(chain is None for chain in chains):
+        return None
+    return lambda rows: [chain(rows) for chain in chains]
 
 
 def _step(layer):

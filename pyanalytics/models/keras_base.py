@@ -34,6 +34,13 @@ def _inference(network, x):
     return network(x, training=False)
 
 
+def _as_numpy(outputs):
+    """A network's output as a NumPy array, or a list of them for a network with several outputs."""
+    if isinstance(outputs, (list, tuple)):
+        return [output.numpy() for output in outputs]
+    return outputs.numpy()
+
+
 def _scaler_from_dict(learned: dict) -> StandardScaler:
     scaler = StandardScaler()
     scaler.mean_ = np.asarray(learned["scaler_mean"], dtype=np.float64)
@@ -74,7 +81,7 @@ class KerasTraining:
         if validation is not None or self._params["validation_fraction"] == 0:
             return X, y, validation
         n_val = int(round(len(X) * self._params["validation_fraction"]))
-        n_train = len(X) - n_val - self._params["validation_gap"]
+        n_train = len(X) - n_val - self._params.get("validation_gap", 0)
         if n_val == 0 or n_train < 1:
             return X, y, None
         return X[:n_train], y[:n_train], (X[-n_val:], y[-n_val:])
@@ -95,7 +102,7 @@ class KerasTraining:
                 monitor="val_loss", patience=params["patience"], restore_best_weights=True
             )
             callbacks.append(stopper)
-            scaled_validation = (self._scaled(validation[0]), validation[1].astype(np.float32))
+            scaled_validation = (self._scaled(validation[0]), self._targets(validation[1]))
         if on_epoch is not None:
             epochs = params["epochs"]
             callbacks.append(
@@ -105,18 +112,27 @@ class KerasTraining:
             )
         history = model.fit(
             self._scaled(X),
-            y.astype(np.float32),
+            self._targets(y),
             validation_data=scaled_validation,
             epochs=params["epochs"],
             batch_size=params["batch_size"],
             callbacks=callbacks,
             verbose=0,
         )
-        self.network_ = model
+        self.network_ = self._inference_network(model)
         self._forward_cache = {}
         self.history_ = {k: [float(v) for v in vs] for k, vs in history.history.items()}
         self.best_epoch_ = (stopper.best_epoch if validation is not None else len(history.epoch) - 1) + 1
         return validation
+
+    def _targets(self, y: np.ndarray) -> np.ndarray:
+        """What the network learns to output for labels ``y`` (an autoencoder: its scaled input)."""
+        return y.astype(np.float32)
+
+    def _inference_network(self, model):
+        """The network kept (and saved) after training ``model``: the model itself, unless a
+        training wrapper holds a plain network inside."""
+        return model
 
     def _scaled(self, X: np.ndarray) -> np.ndarray:
         return ((X - self.scaler_.mean_) / self.scaler_.scale_).astype(np.float32)
@@ -146,17 +162,19 @@ class KerasTraining:
         # A partial has no __code__, so TensorFlow's retracing detector keys on this object
         # rather than on shared code: each model's function traces once and says nothing.
         function = tf.function(partial(_inference, self.network_), input_signature=[spec])
-        return lambda rows: function(rows).numpy()
+        return lambda rows: _as_numpy(function(rows))
 
     def _network_output(self, X: np.ndarray) -> np.ndarray:
         """The network's output for validated rows, shape (n, output units), as float64."""
+        return self._network_outputs(X)[0].reshape(len(X), -1)
+
+    def _network_outputs(self, X: np.ndarray) -> list[np.ndarray]:
+        """Each of the network's outputs for validated rows, as float64 arrays of n rows."""
         scaled = self._scaled(X)
         forward = self._forward()
-        chunks = [
-            forward(scaled[i : i + PREDICT_CHUNK])
-            for i in range(0, len(scaled), PREDICT_CHUNK)
-        ]
-        return np.concatenate(chunks).reshape(len(X), -1).astype(np.float64)
+        chunks = [forward(scaled[i : i + PREDICT_CHUNK]) for i in range(0, len(scaled), PREDICT_CHUNK)]
+        chunks = [chunk if isinstance(chunk, list) else [chunk] for chunk in chunks]
+        return [np.concatenate(parts).astype(np.float64) for parts in zip(*chunks, strict=True)]
 
     def _learned_state(self) -> dict:
         return {
