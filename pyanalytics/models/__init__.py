@@ -10,6 +10,13 @@ from pyanalytics.models.anomaly_baselines import (
     PCABaseline,
     SupervisedCeiling,
 )
+from pyanalytics.models.autoencoders import (
+    AUTOENCODERS,
+    Autoencoder,
+    DenoisingAutoencoder,
+    SparseAutoencoder,
+    VariationalAutoencoder,
+)
 from pyanalytics.models.baselines import (
     BASELINES,
     AlwaysUpBaseline,
@@ -36,6 +43,11 @@ def task_baselines(task) -> dict:
 
 __all__ = [
     "ANOMALY_BASELINES",
+    "AUTOENCODERS",
+    "Autoencoder",
+    "DenoisingAutoencoder",
+    "SparseAutoencoder",
+    "VariationalAutoencoder",
     "BASELINES",
     "COURSE_STACKS",
     "MODELS",

@@ -84,3 +84,89 @@ def recurrent_network(
         x = layer(size, dropout=dropout, return_sequences=i < len(units), name=f"{cell}_{i}")(x)
     outputs = keras.layers.Dense(1, activation="sigmoid", name="prob_up")(x)
     return keras.Model(inputs, outputs, name=f"direction_{cell}")
+
+
+def autoencoder_network(
+    n_features: int,
+    *,
+    hidden_units: tuple[int, ...] = (16,),
+    code_size: int = 4,
+    activation: str = "relu",
+    code_l1: float = 0.0,
+    name: str = "autoencoder",
+) -> keras.Model:
+    """An undercomplete autoencoder as one Dense chain: encoder, linear code, mirrored decoder.
+
+    ``features -> encoder_1..k (activation) -> code (linear, code_size) -> decoder_k..1
+    (activation, the encoder's sizes reversed) -> reconstruction (linear, n_features)``. A chain
+    of Dense layers, so ``dense_forward`` runs its inference in NumPy.
+
+    Args:
+        n_features: width of the input rows (and of the reconstruction).
+        hidden_units: sizes of the encoder's hidden layers; the decoder mirrors them.
+        code_size: units of the code (bottleneck) layer.
+        activation: activation of the hidden layers.
+        code_l1: weight of an L1 activity penalty on the code (a sparse autoencoder); 0 for none.
+        name: name of the model.
+
+    Example:
+        >>> [layer.units for layer in autoencoder_network(6, hidden_units=(8,), code_size=2).layers[1:]]
+        [8, 2, 8, 6]
+    """
+    inputs = keras.Input(shape=(n_features,), name="features")
+    x = _encoder_layers(inputs, hidden_units, activation)
+    penalty = keras.regularizers.L1(code_l1) if code_l1 else None
+    code = keras.layers.Dense(code_size, activity_regularizer=penalty, name="code")(x)
+    outputs = _decoder_layers(code, hidden_units, activation, n_features)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def variational_networks(
+    n_features: int,
+    *,
+    hidden_units: tuple[int, ...] = (16,),
+    code_size: int = 4,
+    activation: str = "relu",
+) -> tuple[keras.Model, keras.Model]:
+    """A variational autoencoder's encoder ``features -> [z_mean, z_log_var]`` and decoder
+    ``code -> reconstruction``, both Dense layers (sizes as ``autoencoder_network``).
+
+    Example:
+        >>> encoder, decoder = variational_networks(6, code_size=2)
+        >>> [tuple(t.shape) for t in encoder.outputs], tuple(decoder.output.shape)
+        ([(None, 2), (None, 2)], (None, 6))
+    """
+    inputs = keras.Input(shape=(n_features,), name="features")
+    x = _encoder_layers(inputs, hidden_units, activation)
+    z_mean = keras.layers.Dense(code_size, name="z_mean")(x)
+    z_log_var = keras.layers.Dense(code_size, name="z_log_var")(x)
+    encoder = keras.Model(inputs, [z_mean, z_log_var], name="encoder")
+    code = keras.Input(shape=(code_size,), name="code")
+    decoder = keras.Model(code, _decoder_layers(code, hidden_units, activation, n_features), name="decoder")
+    return encoder, decoder
+
+
+def variational_inference_network(encoder: keras.Model, decoder: keras.Model) -> keras.Model:
+    """The saved VAE: ``features -> [reconstruction from z_mean, z_mean, z_log_var]``, flat.
+
+    It shares the encoder's and decoder's layers (and weights) without nesting them, so each
+    output is a Dense chain from the input that ``dense_forward`` runs in NumPy, and the model
+    loads in safe mode with no custom object.
+    """
+    z_mean, z_log_var = encoder.outputs
+    x = z_mean
+    for layer in decoder.layers[1:]:  # past its InputLayer
+        x = layer(x)
+    return keras.Model(encoder.inputs, [x, z_mean, z_log_var], name="variational_autoencoder")
+
+
+def _encoder_layers(x, hidden_units, activation):
+    for i, units in enumerate(hidden_units, start=1):
+        x = keras.layers.Dense(units, activation=activation, name=f"encoder_{i}")(x)
+    return x
+
+
+def _decoder_layers(x, hidden_units, activation, n_features):
+    for i, units in reversed(list(enumerate(hidden_units, start=1))):
+        x = keras.layers.Dense(units, activation=activation, name=f"decoder_{i}")(x)
+    return keras.layers.Dense(n_features, name="reconstruction")(x)
