@@ -145,7 +145,8 @@ class SparseAutoencoder(Autoencoder):
     """An autoencoder whose code pays an L1 penalty on its activations: few code units per row.
 
     Args:
-        l1: weight of the L1 activity penalty on the code (added to the mean squared error).
+        l1: weight of the L1 activity penalty: ``l1`` times the mean over rows of the code's L1
+            norm is added to the mean squared error.
         hidden_units, code_size, activation, learning_rate, batch_size, epochs, patience,
         validation_fraction, seed, threshold_quantile: as in ``Autoencoder``.
     """

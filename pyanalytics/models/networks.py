@@ -157,7 +157,7 @@ def variational_inference_network(encoder: keras.Model, decoder: keras.Model) ->
     x = z_mean
     for layer in decoder.layers[1:]:  # past its InputLayer
         x = layer(x)
-    return keras.Model(encoder.inputs, [x, z_mean, z_log_var], name="variational_autoencoder")
+    return keras.Model(encoder.input, [x, z_mean, z_log_var], name="variational_autoencoder")
 
 
 def _encoder_layers(x, hidden_units, activation):
