@@ -66,6 +66,12 @@ class KerasTraining:
     def _task(self):
         raise NotImplementedError
 
+    def __getstate__(self):
+        # The cached inference pass is a closure, rebuilt on first use: a copy (deepcopy,
+        # scikit-learn's pickling of a fitted model) starts without it.
+        state = super().__getstate__()
+        return {**state, "_forward_cache": {}} if "_forward_cache" in state else state
+
     def _build_network(self, input_shape: tuple[int, ...]):
         raise NotImplementedError
 

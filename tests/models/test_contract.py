@@ -17,6 +17,7 @@ from pyanalytics.finance import synthetic_market
 from pyanalytics.finance.features import build_dataset
 from pyanalytics.models import (
     ANOMALY_BASELINES,
+    AUTOENCODERS,
     BASELINES,
     MODELS,
     DNNClassifier,
@@ -26,10 +27,15 @@ from pyanalytics.models import (
     PCABaseline,
     SupervisedCeiling,
 )
-from pyanalytics.models.keras_base import KerasDirectionClassifier
+from pyanalytics.models.keras_base import KerasTraining
 
 WINDOW = 5
 RECURRENT_FAST = {"units": (8,), "dropout": 0.1, "epochs": 3, "batch_size": 64, "patience": 2, "seed": 0}
+
+AUTOENCODER_FAST = {
+    "hidden_units": (8,), "code_size": 3, "epochs": 3, "batch_size": 64, "patience": 2, "seed": 0,
+    "threshold_quantile": 0.95,
+}
 
 # Non-default values where a class has parameters, so get_params proves they were stored.
 FAST_PARAMS = {
@@ -48,9 +54,10 @@ FAST_PARAMS = {
     IsolationForestBaseline: {"n_estimators": 20, "seed": 1, "threshold_quantile": 0.95},
     PCABaseline: {"n_components": 3, "threshold_quantile": 0.95},
     SupervisedCeiling: {"C": 0.5, "threshold_quantile": 0.95},
+    **{cls: AUTOENCODER_FAST for cls in AUTOENCODERS.values()},
 }
 ESTIMATORS = [*MODELS.values(), *BASELINES.values()]
-ANOMALY_DETECTORS = [*ANOMALY_BASELINES.values()]
+ANOMALY_DETECTORS = [*ANOMALY_BASELINES.values(), *AUTOENCODERS.values()]
 
 
 def _params(cls) -> dict:
@@ -58,7 +65,7 @@ def _params(cls) -> dict:
 
 
 def _parts(model) -> dict:
-    return {"network": model.network_} if isinstance(model, KerasDirectionClassifier) else {}
+    return {"network": model.network_} if isinstance(model, KerasTraining) else {}
 
 
 def _ndim(cls) -> int:
