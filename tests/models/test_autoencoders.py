@@ -1,6 +1,7 @@
 """The autoencoder detectors on planted data: normal rows lie near a 2-D plane in 8 features,
 anomalies lie off it. Each model is trained once (seeded, small, few epochs) and shared."""
 
+import copy
 import json
 import time
 import zipfile
@@ -91,6 +92,14 @@ def test_saved_network_is_plain_keras_and_the_state_rebuilds_identical_scores(fi
     np.testing.assert_array_equal(restored.feature_errors(X_test), model.feature_errors(X_test))
     assert restored.threshold_ == model.threshold_ and restored.history_ == model.history_
     assert restored.best_epoch_ == model.best_epoch_
+
+
+def test_a_copied_model_scores_the_same(fitted, data, name):
+    model, X_test = fitted[name], data[2]
+    expected = model.anomaly_score(X_test)  # its inference pass is cached now; the copy rebuilds its own
+    twin = copy.deepcopy(model)
+    assert twin._forward_cache == {}
+    np.testing.assert_array_equal(twin.anomaly_score(X_test), expected)
 
 
 def test_scoring_runs_in_numpy_as_keras_computes_it(fitted, data, name):

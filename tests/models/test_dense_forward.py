@@ -80,3 +80,21 @@ def test_a_fitted_estimator_predicts_what_its_keras_network_outputs(estimator):
     expected = keras_output(model.network_, scaled).reshape(-1)
     found = model.predict_proba(ROWS)[:, 1] if estimator is DNNClassifier else model.predict(ROWS)
     np.testing.assert_allclose(found, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_a_network_with_several_chain_outputs_runs_each_in_numpy_or_all_in_tensorflow():
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input(shape=(6,))
+    hidden = keras.layers.Dense(8, activation="relu")(inputs)
+    head = keras.layers.Dense(2)(hidden)
+    chains = keras.Model(inputs, [keras.layers.Dense(6)(head), head, keras.layers.Dense(2)(hidden)])
+    forward = numpy_forward(chains)
+    assert forward is not None
+    for found, expected in zip(forward(ROWS), keras_output_list(chains), strict=True):
+        np.testing.assert_allclose(found, expected, rtol=1e-5, atol=1e-6)
+    joined = keras.Model(inputs, [head, keras.layers.Dense(1)(hidden + keras.layers.Dense(8)(inputs))])
+    assert numpy_forward(joined) is None
+
+
+def keras_output_list(network):
+    return [np.asarray(output) for output in network(ROWS, training=False)]
