@@ -206,3 +206,20 @@ def test_a_bad_parameter_is_named(cls, param, value, data):
 def test_a_mask_that_drops_every_value_is_refused(data):
     with pytest.raises(ParameterError, match=r"^noise_level: .*\(0, 1\), got 1"):
         DenoisingAutoencoder(noise="mask", noise_level=1, epochs=1).fit(data[0][:50])
+
+
+def test_the_training_wrappers_are_registered_and_rebuild_from_their_config():
+    from pyanalytics.models.autoencoder_training import DenoisingTrainer, VariationalTrainer
+    from pyanalytics.models.networks import autoencoder_network, variational_networks
+
+    denoising = DenoisingTrainer(autoencoder_network(5, code_size=2), noise="mask", noise_level=0.3, seed=4)
+    variational = VariationalTrainer(*variational_networks(5, code_size=2), beta=0.5, seed=4)
+    rows = np.random.default_rng(0).normal(size=(3, 5)).astype(np.float32)
+    for trainer, fields in ((denoising, ("noise", "noise_level", "seed")), (variational, ("beta", "seed"))):
+        config = keras.saving.serialize_keras_object(trainer)
+        assert config["registered_name"] == f"pyanalytics>{type(trainer).__name__}"
+        rebuilt = keras.saving.deserialize_keras_object(config)
+        assert type(rebuilt) is type(trainer)
+        assert [getattr(rebuilt, f) for f in fields] == [getattr(trainer, f) for f in fields]
+        rebuilt.set_weights(trainer.get_weights())
+        np.testing.assert_allclose(np.asarray(rebuilt(rows)), np.asarray(trainer(rows)), rtol=1e-6)
