@@ -61,14 +61,12 @@ SCHEMA = {
 def save_anomaly_bundle(result, path: str | Path) -> Path:
     """Write an AnomalyResult as a bundle directory at ``path``, atomically (see ``save_bundle``)."""
     choice = result.threshold
-    documents = result_documents(result, {}, {
+    metadata = {
         "task": result.task, "data": {"name": result.data_name}, "parts": result.parts, "notes": list(result.notes),
         "threshold": {"rule": choice.rule, "target": choice.target, "value": choice.threshold,
                       "validation": choice.chosen},
-    })
-    saved = {name: baseline for name, baseline in result.baselines.items() if name in _saved_baselines()}
-    documents["baselines.json"] = {name: baseline.to_state() for name, baseline in saved.items()}
-    return write_bundle(result.estimator.network_, documents, path)
+    }
+    return write_bundle(result.estimator.network_, result_documents(result, {}, metadata), path)
 
 
 def _saved_baselines() -> dict:

@@ -69,7 +69,8 @@ def result_documents(result, preprocessing: dict, metadata: dict) -> dict[str, d
         "preprocessing.json": {"model": result.model_name, "domain": result.preprocessing.DOMAIN,
                                **result.preprocessing.to_document(), **preprocessing,
                                "estimator": result.estimator.to_state()},
-        "baselines.json": {name: baseline.to_state() for name, baseline in result.baselines.items()},
+        "baselines.json": {name: baseline.to_state() for name, baseline in result.baselines.items()
+                           if getattr(baseline, "saveable", True)},
         "metadata.json": {"created": result.trained_at, "versions": library_versions(), "seed": result.seed,
                           **metadata, "metrics": {"test": result.metrics}},
     }

@@ -9,7 +9,7 @@ narrow code; the anomaly score is a row's mean squared reconstruction error in s
 - ``DenoisingAutoencoder``: learns to rebuild clean rows from corrupted ones (``noise``,
   ``noise_level``), corrupted only while training.
 - ``VariationalAutoencoder``: a probabilistic code trained on the negative ELBO with a ``beta``
-  weighted KL term; scores by reconstruction or (``score="elbo"``) by ``negative_elbo``.
+  weighted KL term; scores by reconstruction or (``score_by="elbo"``) by ``negative_elbo``.
 
 Training, early stopping with the best weights restored, and fast scoring are
 ``KerasTraining``'s; the network kept and saved is always a plain functional Keras model whose
@@ -249,7 +249,7 @@ class VariationalAutoencoder(Autoencoder):
 
     Args:
         beta: weight of the KL term (1: the ELBO; larger: a smoother, less detailed code).
-        score: the anomaly score, ``"reconstruction"`` (mean squared error of the
+        score_by: the anomaly score, ``"reconstruction"`` (mean squared error of the
             reconstruction from the code mean, as the other autoencoders) or ``"elbo"``
             (``negative_elbo``).
         hidden_units, code_size, activation, learning_rate, batch_size, epochs, patience,
@@ -259,7 +259,7 @@ class VariationalAutoencoder(Autoencoder):
     _parameter_rules = {
         **AUTOENCODER_PARAMETER_RULES,
         "beta": partial(check_float, low=0.0, high=1000.0),
-        "score": partial(check_choice, choices=SCORES),
+        "score_by": partial(check_choice, choices=SCORES),
     }
 
     def __init__(
@@ -268,7 +268,7 @@ class VariationalAutoencoder(Autoencoder):
         code_size=4,
         activation="relu",
         beta=1.0,
-        score="reconstruction",
+        score_by="reconstruction",
         learning_rate=1e-3,
         batch_size=64,
         epochs=50,
@@ -282,7 +282,7 @@ class VariationalAutoencoder(Autoencoder):
             validation_fraction, seed, threshold_quantile,
         )
         self.beta = beta
-        self.score = score
+        self.score_by = score_by
 
     def negative_elbo(self, X) -> np.ndarray:
         """Each row's negative ELBO at its code mean, shape (n,): ``0.5 * sum of squared
@@ -298,7 +298,7 @@ class VariationalAutoencoder(Autoencoder):
         return reconstruction_term + self._params["beta"] * kl
 
     def _score(self, X: np.ndarray) -> np.ndarray:
-        return self._negative_elbo(X) if self._params["score"] == "elbo" else super()._score(X)
+        return self._negative_elbo(X) if self._params["score_by"] == "elbo" else super()._score(X)
 
     def _build_network(self, input_shape: tuple[int, ...]):
         from pyanalytics.models.networks import variational_networks

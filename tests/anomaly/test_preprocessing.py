@@ -47,8 +47,8 @@ def test_a_scoring_frame_missing_a_column_is_named(frame):
 
 def test_a_constant_training_column_is_named(frame):
     pre = AnomalyPreprocessing.for_frame(frame, label="Class")
-    X = pre.features(frame)
-    X[:, 1] = 7.0
+    X = pre.features(frame).copy()
+    X[:, -1] = 7.0
     with pytest.raises(DataError, match=r"column 'Amount': constant \(7\) on all 6 training rows"):
         pre.check_training(X, frame.index)
 

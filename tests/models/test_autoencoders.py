@@ -161,7 +161,7 @@ def test_the_vae_negative_elbo_is_reconstruction_plus_kl_and_val_loss_is_it(fitt
     assert {"reconstruction", "kl", "val_reconstruction", "val_kl"} <= set(model.history_)
     assert model.negative_elbo(X_val).mean() == pytest.approx(model.history_["val_loss"][model.best_epoch_ - 1], rel=1e-4)
     state = model.to_state()
-    state["params"]["score"] = "elbo"
+    state["params"]["score_by"] = "elbo"
     by_elbo = VariationalAutoencoder.from_state(state, network=model.network_)
     np.testing.assert_array_equal(by_elbo.anomaly_score(X_test), elbo)
 
@@ -195,7 +195,7 @@ def test_fit_with_labels_leaves_the_known_anomalies_out(data):
         (DenoisingAutoencoder, "noise", "salt"),
         (DenoisingAutoencoder, "noise_level", 0.0),
         (VariationalAutoencoder, "beta", -1.0),
-        (VariationalAutoencoder, "score", "likelihood"),
+        (VariationalAutoencoder, "score_by", "likelihood"),
     ],
 )
 def test_a_bad_parameter_is_named(cls, param, value, data):

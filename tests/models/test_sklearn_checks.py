@@ -101,13 +101,6 @@ EXPECTED_FAILURES = {
     "PreviousDirectionBaseline": PREVIOUS_DIRECTION_FAILURES,
     "IsolationForestBaseline": ANOMALY_LABEL_FAILURES,
     **{cls.__name__: ANOMALY_LABEL_FAILURES for cls in AUTOENCODERS.values()},
-    "VariationalAutoencoder": {
-        **ANOMALY_LABEL_FAILURES,
-        "check_pipeline_consistency": (
-            "the issue's parameter score ('reconstruction' or 'elbo') is an attribute named like "
-            "scikit-learn's score(X, y) method, which the check calls: a string is not callable"
-        ),
-    },
     "PCABaseline": ANOMALY_LABEL_FAILURES,
     "SupervisedCeiling": {
         **ANOMALY_LABEL_FAILURES,
