@@ -90,7 +90,7 @@ def load_anomaly_bundle(folder: Path, files: dict[str, bytes]) -> "AnomalyBundle
         known = _saved_baselines()
         unknown = sorted(set(documents["baselines.json"]) - set(known))
         if unknown:
-            raise schema.FieldError(unknown[0], f"one of the saved baselines {sorted(known)}", "an unknown baseline")
+            raise schema.FieldError(unknown[0], f"a saved baseline's name ({', '.join(known)})", unknown[0])
         for name, state in documents["baselines.json"].items():
             schema._same_features(state, names, name)
         baselines = {name: _from_state(known[name], state, name) for name, state in documents["baselines.json"].items()}

@@ -23,7 +23,8 @@ def anomaly_metrics(y, scores, threshold: float) -> dict:
     """Ranking and alert metrics of anomaly ``scores`` against labels ``y``.
 
     Args:
-        y: 1 (anomaly) or 0 (normal) per row.
+        y: 1 (anomaly) or 0 (normal) per row; None for unlabelled rows, which give only the
+            alerts and the row count (every other metric NaN).
         scores: one anomaly score per row, higher is more unusual.
         threshold: rows scoring at or above it are flagged (the model's ``threshold_``).
 
@@ -48,6 +49,9 @@ def anomaly_metrics(y, scores, threshold: float) -> dict:
     """
     curve = alert_curve(scores, y)  # validates both, naming the bad row
     threshold = check_float("threshold", threshold, low=-math.inf, high=math.inf)
+    if y is None:
+        alerts = int((np.asarray(scores) >= threshold).sum())
+        return {**dict.fromkeys(_LABELLED, math.nan), "alerts": alerts, "n": int(np.size(scores))}
     y = np.asarray(y).astype(np.int64)
     scores = np.asarray(scores, dtype=np.float64)
     flags = (scores >= threshold).astype(np.int64)
@@ -72,6 +76,10 @@ def anomaly_metrics(y, scores, threshold: float) -> dict:
         "tn": tn,
         "n": int(len(y)),
     }
+
+
+_LABELLED = ("roc_auc", "pr_auc", "precision", "recall", "f1", "precision_at_k", "recall_at_precision", "tp", "fp",
+             "fn", "tn")
 
 
 def _precision_at_k(y: np.ndarray, scores: np.ndarray, k: int) -> float:
