@@ -3,7 +3,7 @@
 Calling even a compiled ``tf.function`` costs about half a millisecond per call, and more on a
 busy machine (its threads wait to be scheduled); the same Dense stack in NumPy costs a few
 microseconds. ``numpy_forward(network)`` reads the weights of a chain of Dense,
-BatchNormalization, Activation and Dropout layers and returns a function of float32 rows, or None
+BatchNormalization, Activation and Dropout layers and returns a function of rows, or None
 for any other network (recurrent layers, an activation it does not know, a result that differs
 from Keras's on probe rows), which then runs in TensorFlow as before. A network with several
 outputs, each at the end of such a chain from the one input (a variational autoencoder's
@@ -49,10 +49,12 @@ def numpy_forward(network):
             steps.append(step)
 
     def forward(rows: np.ndarray) -> np.ndarray:
-        x = rows
+        # float64 throughout: a row's output then does not depend on the rows batched with it
+        # (float32 matrix products round differently by batch size, by about 1e-7)
+        x = np.asarray(rows, dtype=np.float64)
         for step in steps:
             x = step(x)
-        return x.astype(np.float32, copy=False)
+        return x
 
     return forward if _matches_keras(network, forward) else None
 
@@ -80,19 +82,19 @@ def _step(layer):
         activation = _ACTIVATIONS.get(layer.get_config()["activation"], False)
         if activation is False:
             return False
-        kernel = np.asarray(layer.kernel, dtype=np.float32)
-        bias = np.asarray(layer.bias, dtype=np.float32) if layer.use_bias else np.float32(0)
+        kernel = np.asarray(layer.kernel, dtype=np.float64)
+        bias = np.asarray(layer.bias, dtype=np.float64) if layer.use_bias else 0.0
         return lambda x: activation(x @ kernel + bias)
     if kind == "BatchNormalization":
         config = layer.get_config()
         if config["axis"] not in (-1, [-1]):
             return False
-        scale = 1 / np.sqrt(np.asarray(layer.moving_variance, dtype=np.float32) + np.float32(config["epsilon"]))
+        scale = 1 / np.sqrt(np.asarray(layer.moving_variance, dtype=np.float64) + config["epsilon"])
         if layer.scale:
-            scale = scale * np.asarray(layer.gamma, dtype=np.float32)
-        shift = -np.asarray(layer.moving_mean, dtype=np.float32) * scale
+            scale = scale * np.asarray(layer.gamma, dtype=np.float64)
+        shift = -np.asarray(layer.moving_mean, dtype=np.float64) * scale
         if layer.center:
-            shift = shift + np.asarray(layer.beta, dtype=np.float32)
+            shift = shift + np.asarray(layer.beta, dtype=np.float64)
         return lambda x: x * scale + shift
     return False
 

@@ -49,8 +49,9 @@ def test_trained_batch_norm_dropout_softmax_and_linear_outputs_match_keras(optio
     forward = numpy_forward(network)
     assert forward is not None
     found = forward(ROWS)
-    assert found.dtype == np.float32
+    assert found.dtype == np.float64
     np.testing.assert_allclose(found, keras_output(network), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(forward(ROWS[5:6]), found[5:6], rtol=1e-12)  # a row's output ignores its batch
 
 
 def test_a_recurrent_network_or_an_unknown_layer_is_left_to_tensorflow():
