@@ -567,7 +567,8 @@ def error_heatmap(errors: pd.DataFrame, row_labels: list[str], highlighted: list
     positive = values[values > 0]
     log = len(positive) > 0 and _log_scale_fits(positive)
     floor = float(np.quantile(positive, 0.02)) if log else 0.0
-    norm = LogNorm(vmin=floor, vmax=float(values.max())) if log else Normalize(vmin=0.0, vmax=max(float(values.max()), 1e-12))
+    top = max(float(values.max()), 1e-12)
+    norm = LogNorm(vmin=floor, vmax=top) if log else Normalize(vmin=0.0, vmax=top)
     n_rows, n_features = values.shape
     with _figure(1.3 + 0.24 * n_rows, min(11.0, 2.6 + 0.3 * n_features)) as figure:
         ax = figure.add_subplot()
