@@ -253,3 +253,17 @@ def test_the_page_escapes_names(fitted):
     page = render_anomaly_report(anomaly_report_data(fitted("cost"), title=evil))
     assert evil not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "default-src 'none'; img-src data:" in page
+
+
+def test_a_detector_read_from_a_csv_is_reported_under_the_files_name(frame, tmp_path):
+    frame.to_csv(tmp_path / "cards.csv", index=False)
+    result = train_anomaly(tmp_path / "cards.csv", label="Class", time_column="Time", seed=0, **{**SMALL, "epochs": 2})
+    assert result.data_name == "cards.csv"
+    assert "trained on cards.csv" in render_anomaly_report(anomaly_report_data(result))
+
+
+def test_a_detector_without_labels_is_refused_naming_why(frame, tmp_path):
+    result = train_anomaly(frame.drop(columns=["Class"]), time_column="Time", seed=0, **{**SMALL, "epochs": 2})
+    with pytest.raises(DataError, match="trained without a label column, so the report has no classes"):
+        write_anomaly_report(tmp_path / "r.html", result)
+    assert os.listdir(tmp_path) == []
