@@ -46,6 +46,7 @@ _PUBLIC = {
     "train_direction_model": "pyanalytics.finance.training",
     "train_tabular": "pyanalytics.tabular",
     "train_anomaly": "pyanalytics.anomaly",
+    "write_anomaly_report": "pyanalytics.anomaly.report",
     "load_bundle": "pyanalytics.bundle",
     "explain": "pyanalytics.explain",
     "rank_agreement": "pyanalytics.explain",

@@ -110,7 +110,7 @@ def train_anomaly(
         if not isinstance(fraction, (int, float)) or fraction <= 0:
             raise ParameterError(f"{part}: expected a fraction of the rows above 0 (the {part} part "
                                  f"{'chooses the threshold' if part == 'validation' else 'scores the models'}), got {fraction!r}.")
-    frame, name = read_frame(data)
+    frame, file_name = read_frame(data)
     pre = AnomalyPreprocessing.for_frame(frame, label=label, time_column=time_column, amount_column=amount_column,
                                          features=features)
     X, y = pre.features(frame), pre.labels(frame)
@@ -144,7 +144,7 @@ def train_anomaly(
         preprocessing=pre,
         metrics=metrics,
         seed=seed,
-        data_name=data_name if data_name is not None or isinstance(data, pd.DataFrame) else name,
+        data_name=data_name if data_name is not None or isinstance(data, pd.DataFrame) else file_name,
         parts={name: int(len(rows)) for name, rows in parts.items()},
         gap=int(split.gap),
         threshold=choices[model],

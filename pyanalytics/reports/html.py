@@ -84,23 +84,30 @@ def environment():
     return env
 
 
-def metrics_rows(metrics: dict, model_name: str, best_baseline: str | None, senses: dict[str, bool]) -> list[dict]:
+def metrics_rows(metrics: dict, model_name: str, best_baseline: str | None, senses: dict[str, bool | None],
+                 ceilings=()) -> list[dict]:
     """The metrics table's rows, the model first: one cell per metric of ``senses`` (metric ->
-    higher is better), the best value of each column marked, and the row count ``n``."""
-    names = [model_name, *(name for name in metrics if name != model_name)]
+    higher is better; None for a count, never marked), the best value of each column marked, and
+    the row count ``n``. ``ceilings`` (baselines that saw what the model never sees) come last,
+    tagged, and are left out of the best values."""
+    names = [model_name, *(name for name in metrics if name not in (model_name, *ceilings)),
+             *(name for name in ceilings if name in metrics)]
     best = {}
     for metric, higher in senses.items():
-        values = [metrics[n][metric] for n in names]
+        values = [metrics[n][metric] for n in names if n not in ceilings]
         finite = [v for v in values if v is not None and not math.isnan(v)]
-        if finite:
+        if finite and higher is not None:
             best[metric] = max(finite) if higher else min(finite)
     rows = []
     for name in names:
         m = metrics[name]
+        kind = ("model" if name == model_name else "ceiling" if name in ceilings
+                else "best baseline" if name == best_baseline else "baseline")
         rows.append({
             "name": name,
-            "kind": "model" if name == model_name else "best baseline" if name == best_baseline else "baseline",
-            "cells": [{"text": format_number(m[k]), "best": k in best and m[k] == best[k]} for k in senses],
+            "kind": kind,
+            "cells": [{"text": format_number(m[k]), "best": kind != "ceiling" and k in best and m[k] == best[k]}
+                      for k in senses],
             "n": format_number(m["n"]),
         })
     return rows
@@ -109,6 +116,14 @@ def metrics_rows(metrics: dict, model_name: str, best_baseline: str | None, sens
 def _metrics_rows(data: ReportData) -> list[dict]:
     senses = {metric: HIGHER_IS_BETTER[metric] for metric in METRIC_LABELS}
     return metrics_rows(data.metrics, data.model_name, data.best_baseline[0], senses)
+
+
+def training_file_caution(data_label: str | None, data_name: str | None) -> str | None:
+    """A warning when the scored file has the training data's name: its rows include the training rows."""
+    if data_label is None or data_label != data_name:
+        return None
+    return (f"{data_label} is the file the model was trained on: these rows include the ones it learned from, so "
+            "the figures flatter it. Its test part's figures are in the bundle's metadata.json.")
 
 
 def training_context(history: dict | None, best: int | None, fmt: str, loss: str = "loss") -> dict | None:

@@ -33,6 +33,7 @@ GRID = "#e9ecef"
 FORMATS = ("svg", "png")
 WIDTH = 6.4  # inches; the template scales figures to their card's width
 CASE_WIDTH = 5.4  # the two charts of a case share one card
+PAIR_WIDTH = 5.4  # two charts side by side, one card each
 MAX_LABEL = 40
 MAX_POINTS = 1200  # per plotted series: more than the figure has pixels across, whatever the history's length
 MANY_FOLDS = 8  # beyond this many folds, their marks are labelled by number only
@@ -439,4 +440,148 @@ def residuals_chart(y_true, y_pred, target: str, *, fmt: str = "svg") -> str:
         histogram.set_xlabel("rows")
         histogram.xaxis.get_major_locator().set_params(integer=True)
         histogram.tick_params(axis="y", labelleft=False)
+        return _data_uri(figure, fmt)
+
+
+def _log_scale_fits(*arrays) -> bool:
+    """Whether positive values spanning two decades or more read better on a log axis."""
+    values = np.concatenate([np.asarray(a, dtype=float).ravel() for a in arrays])
+    values = values[np.isfinite(values)]
+    return len(values) > 0 and float(values.min()) > 0 and float(values.max()) / float(values.min()) >= 100
+
+
+def score_distribution_chart(scores: np.ndarray, y_true: np.ndarray, threshold: float, *, fmt: str = "svg",
+                             classes: tuple[str, str] = ("normal", "anomaly"),
+                             xlabel: str = "anomaly score") -> str:
+    """Histograms of a score per class (y_true 0 and 1), each as the share of its class's rows, the
+    threshold marked; heavy-tailed positive scores are binned on a log axis."""
+    scores, y_true = np.asarray(scores, dtype=float), np.asarray(y_true)
+    log = _log_scale_fits(scores, [threshold])
+    low, high = min(float(scores.min()), threshold), max(float(scores.max()), threshold)
+    bins = np.geomspace(low * 0.95, high * 1.05, 40) if log else np.linspace(low, high + 1e-12, 40)
+    with _figure(4.2, PAIR_WIDTH) as figure:  # beside pr_chart, at the same scale
+        ax = figure.add_subplot()
+        for label, colour, style, name in ((0, BASELINE, "-", classes[0]), (1, FALL, (0, (4, 1.5)), classes[1])):
+            part = scores[y_true == label]
+            if len(part):
+                ax.hist(part, bins=bins, weights=np.full(len(part), 1 / len(part)), histtype="step", color=colour,
+                        lw=1.8, ls=style, label=f"{name} ({len(part):,} rows)")
+        ax.axvline(threshold, color=THRESHOLD, lw=1.5, label=f"threshold {threshold:.3g}")
+        if log:
+            ax.set_xscale("log")
+        ax.set(xlabel=xlabel + (" (log scale)" if log else ""), ylabel="share of the class's rows")
+        ax.yaxis.set_major_formatter(_percent())
+        ax.legend(loc="lower center", ncols=3, bbox_to_anchor=(0.5, 1.0))
+        return _data_uri(figure, fmt)
+
+
+def pr_chart(curves: dict, average_precision: dict, model: str, *, prevalence: float, operating=None,
+             dashed=(), fmt: str = "svg") -> str:
+    """Precision-recall curves: the model bold, baselines grey or orange, ``dashed`` ones (a ceiling
+    that saw the labels) dashed; a dot at the model's operating point ``(recall, precision)``; the
+    line of a random ranking at ``prevalence``.
+
+    ``curves`` maps a name to a frame with ``recall`` and ``precision``; ``average_precision`` to its PR AUC.
+    """
+    palette = [BEST_BASELINE, "#0c8599", BASELINE, "#e64980"]
+    with _figure(4.2, PAIR_WIDTH) as figure:
+        ax = figure.add_subplot()
+        ax.axhline(prevalence, color=MUTED, lw=0.8, ls=":", label=f"random ranking ({prevalence:.3f})")
+        others = iter(palette)
+        for name in [*(n for n in curves if n != model), model]:
+            points = curves[name]
+            is_model = name == model
+            colour = MODEL if is_model else THRESHOLD if name in dashed else next(others)
+            ap = average_precision.get(name)
+            label = (f"{name}" + (" (saw the labels)" if name in dashed else "")
+                     + (f", AP {ap:.3f}" if _finite(ap) else ""))
+            ax.plot(points["recall"], points["precision"], color=colour, lw=2.2 if is_model else 1.4,
+                    ls="--" if name in dashed else "-", drawstyle="steps-post", zorder=4 if is_model else 3,
+                    label=label)
+        if operating is not None:
+            ax.scatter([operating[0]], [operating[1]], s=36, color=MODEL, edgecolors="white", zorder=5,
+                       label=f"{model} at its threshold")
+        ax.set(xlim=(0, 1), ylim=(0, 1.02), xlabel="recall (share of the anomalies flagged)",
+               ylabel="precision (share of the alerts that are anomalies)")
+        ax.legend(loc="lower center", ncols=2, bbox_to_anchor=(0.5, 1.0), fontsize=8)
+        return _data_uri(figure, fmt)
+
+
+def threshold_chart(curve: pd.DataFrame, threshold: float, *, rule: str, target: float | None = None,
+                    fmt: str = "svg", xlabel: str = "threshold on the anomaly score",
+                    ylabel: str = "total cost") -> str:
+    """What each threshold would give on the rows it was chosen on, the chosen one marked.
+
+    ``curve`` is an ``alert_curve`` (``threshold``, ``alerts``, ``precision``, ``recall`` and, for
+    the cost rule, ``missed_cost`` and ``cost``). The cost rule draws the total cost, its two parts
+    and what flagging nothing or everything costs; any other rule precision and recall (left axis)
+    and the alerts (right axis), with a precision or recall target as a line.
+    """
+    points = curve[np.isfinite(curve["threshold"])]
+    x = points["threshold"].to_numpy(dtype=float)
+    log = _log_scale_fits(x)
+    with _figure(3.4, WIDTH) as figure:
+        ax = figure.add_subplot()
+        if rule == "cost":
+            ax.plot(x, points["cost"], color=MODEL, lw=2, drawstyle="steps-post", label="total cost")
+            ax.plot(x, points["missed_cost"], color=FALL, lw=1.2, ls="--", drawstyle="steps-post",
+                    label="missed anomalies' amounts")
+            ax.plot(x, points["cost"] - points["missed_cost"], color=BASELINE, lw=1.2, ls="-.", drawstyle="steps-post",
+                    label="review fees")
+            nothing, everything = float(curve["cost"].iloc[0]), float(curve["cost"].iloc[-1])
+            ax.axhline(nothing, color=INK, lw=0.8, ls=(0, (1, 2)), label=f"flag nothing: {nothing:,.0f}")
+            ax.axhline(everything, color=INK, lw=0.8, ls=(0, (5, 3)), label=f"flag everything: {everything:,.0f}")
+            reached = curve.loc[curve["threshold"] >= threshold, "cost"]  # the flags the threshold raises
+            ax.scatter([threshold], [float(reached.iloc[-1])], color=THRESHOLD, zorder=5, s=30)
+            ax.set_ylabel(ylabel)
+        else:
+            ax.plot(x, points["precision"], color=MODEL, lw=2, drawstyle="steps-post", label="precision")
+            ax.plot(x, points["recall"], color=RISE, lw=2, ls="--", drawstyle="steps-post", label="recall")
+            if rule in ("precision", "recall") and _finite(target):
+                ax.axhline(target, color=MUTED, lw=0.9, ls=":", label=f"target {rule} {target:.2f}")
+            ax.set(ylim=(0, 1.03), ylabel="precision, recall")
+            alerts = ax.twinx()
+            alerts.plot(x, points["alerts"], color=BEST_BASELINE, lw=1.2, ls=":", drawstyle="steps-post",
+                        label="alerts (right axis)")
+            alerts.set_ylim(0, 1.03 * max(float(points["alerts"].max()), 1.0))  # its 0 level with the left axis's
+            alerts.set_ylabel("alerts", color=BEST_BASELINE)
+            alerts.tick_params(axis="y", colors=BEST_BASELINE)
+            alerts.grid(False)
+            alerts.spines["right"].set_visible(True)
+            ax.plot([], [], color=BEST_BASELINE, lw=1.2, ls=":", label="alerts (right axis)")  # one legend
+        ax.axvline(threshold, color=THRESHOLD, lw=1.5, label=f"chosen threshold {threshold:.3g}")
+        if log:
+            ax.set_xscale("log")
+        ax.set_xlabel(xlabel + (" (log scale)" if log else ""))
+        ax.legend(loc="lower center", ncols=3, bbox_to_anchor=(0.5, 1.0))
+        return _data_uri(figure, fmt)
+
+
+def error_heatmap(errors: pd.DataFrame, row_labels: list[str], highlighted: list[bool], *, fmt: str = "svg",
+                  colour_label: str = "squared reconstruction error (scaled units)") -> str:
+    """Per-feature errors of a few rows: rows down (``row_labels``; ``highlighted`` ones in red),
+    features across, on a log colour scale when the errors span two decades or more."""
+    from matplotlib.colors import LogNorm, Normalize
+
+    values = errors.to_numpy(dtype=float)
+    positive = values[values > 0]
+    log = len(positive) > 0 and _log_scale_fits(positive)
+    floor = float(np.quantile(positive, 0.02)) if log else 0.0
+    top = max(float(values.max()), 1e-12)
+    norm = LogNorm(vmin=floor, vmax=top) if log else Normalize(vmin=0.0, vmax=top)
+    n_rows, n_features = values.shape
+    with _figure(1.3 + 0.24 * n_rows, min(11.0, 2.6 + 0.3 * n_features)) as figure:
+        ax = figure.add_subplot()
+        image = ax.imshow(np.maximum(values, floor) if log else values, cmap="magma_r", norm=norm, aspect="auto",
+                          interpolation="nearest")
+        ax.set_yticks(np.arange(n_rows), [_short(label) for label in row_labels])
+        for tick, red in zip(ax.get_yticklabels(), highlighted):
+            tick.set_color(FALL if red else INK)
+        ax.set_xticks(np.arange(n_features), [_short(str(f), 14) for f in errors.columns], rotation=60, ha="right",
+                      rotation_mode="anchor")
+        ax.tick_params(axis="both", labelsize=7.5, length=0)
+        ax.grid(False)
+        bar = figure.colorbar(image, ax=ax, fraction=0.04, pad=0.015)
+        bar.set_label(colour_label + (", log scale" if log else ""), fontsize=8)
+        bar.ax.tick_params(labelsize=7.5)
         return _data_uri(figure, fmt)

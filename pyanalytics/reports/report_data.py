@@ -25,8 +25,8 @@ DEFAULT_CASES = 3
 TOP_FEATURES = 8
 # Whether a higher value of each metric (of every task's table) is better.
 HIGHER_IS_BETTER = {"accuracy": True, "precision": True, "recall": True, "f1": True, "roc_auc": True, "pr_auc": True,
-                    "macro_f1": True, "r2": True, "brier": False, "expected_cost": False, "log_loss": False,
-                    "mse": False, "rmse": False, "mae": False}
+                    "macro_f1": True, "r2": True, "precision_at_k": True, "recall_at_precision": True, "brier": False,
+                    "expected_cost": False, "log_loss": False, "mse": False, "rmse": False, "mae": False}
 
 
 @dataclass(frozen=True, eq=False)

@@ -200,16 +200,8 @@ def tabular_report_data(source, data: pd.DataFrame | None = None, *, data_label:
         },
         versions=meta.get("versions", {}) if bundle else library_versions(),
         **_explained(explanations, source, rows.labels, outputs["predicted"], cases, top_features),
-        caution=_training_file_caution(data_label, data_name),
+        caution=html.training_file_caution(data_label, data_name),
     )
-
-
-def _training_file_caution(data_label: str | None, data_name: str | None) -> str | None:
-    """A warning when the scored file has the training data's name: its rows include the training rows."""
-    if data_label is None or data_label != data_name:
-        return None
-    return (f"{data_label} is the file the model was trained on: these rows include the ones it learned from, so "
-            "the figures flatter it. Its test part's figures are in the bundle's metadata.json.")
 
 
 def _outputs(source, X: pd.DataFrame) -> dict:
