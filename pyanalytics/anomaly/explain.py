@@ -15,9 +15,9 @@ the same in Python and R), one row per feature per explained row (``case``: its 
     summary of normal rows (``shap_adapter.KERNEL_BACKGROUND`` centres): ``base_value`` is the
     expected score over that summary and ``base_value + sum(feature_weight) = label_prob`` (the
     explainer's regression enforces it; ``quality["additivity_max_error"]`` reports it).
-    Positive weights push the row towards an alert. The score is a network's, not linear or
-    tree-shaped, so no exact shap explainer applies; the kernel one costs about 0.2 s a row for
-    30 features at its default 5,000 evaluations.
+    Positive weights push the row towards an alert. The score is a network's, neither linear nor
+    tree-shaped, so no exact shap explainer applies; the kernel one costs a fraction of a second
+    a row for 30 features at its default 5,000 evaluations (``n_samples``).
 
 For both, ``label`` is ``"anomaly"`` for a flagged row and ``"normal"`` otherwise, and
 ``label_prob`` is the row's anomaly score (what the threshold is compared with).
@@ -117,7 +117,7 @@ def explain_anomalies(model, frame=None, *, rows=None, top: int | None = None, m
         >>> from pyanalytics.anomaly import train_anomaly
         >>> result = train_anomaly("creditcard_fraud_enriched.csv", label="Class", time_column="Time")
         >>> explanation = explain_anomalies(result, top=3)
-        >>> explanation["reconstruction"].ranking(explanation.cases[0])[:3]  # the fields it could not rebuild
+        >>> unusual = explanation["reconstruction"].ranking(explanation.cases[0])[:3]  # fields it could not rebuild
     """
     model = _anomaly_model(model)
     methods = _methods(methods)

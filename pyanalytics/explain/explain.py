@@ -78,13 +78,13 @@ def explain(
     the predicted value (which ``label_prob`` then holds).
 
     Args:
-        model: a ``TrainingResult``, a ``Bundle`` (or the path of one), a fitted estimator, or a
-            ``TabularResult`` / ``TabularBundle``.
+        model: a ``TrainingResult``, a ``Bundle`` (or the path of one), a fitted estimator, a
+            ``TabularResult`` / ``TabularBundle``, or an ``AnomalyResult`` / ``AnomalyBundle``.
         data: prices in the prices contract; for a tabular model a frame of raw rows (the
             response may be present), None for a TabularResult meaning its test rows. Required for a Bundle; for a TrainingResult None
             means the data it was trained on. For a bare fitted estimator, a frame of its
             features indexed by date.
-        method: ``"shap"`` or ``"lime"``.
+        method: ``"shap"`` or ``"lime"`` (anomaly detectors: ``"shap"`` or ``"reconstruction"``).
         dates: dates to explain (strings or Timestamps); each must have complete inputs in the
             data (after the feature warm-up, and for sequence models a whole window).
         last: without ``dates``, explain the ``last`` most recent dates with complete inputs.
