@@ -10,6 +10,10 @@ the same in Python and R), one row per feature per explained row (``case``: its 
     reconstruction score ``label_prob`` (a ``VariationalAutoencoder`` with ``score_by="elbo"``
     scores by its ELBO instead, and the two differ). ``model_intercept``, ``base_value`` and
     ``model_r2`` are NaN; ``feature_desc`` says the feature's value and its share of the error.
+    The errors say where the reconstruction failed, not which field moved: a field the others
+    predict almost exactly is rebuilt from them, and pushing it alone off can leave the largest
+    error on a neighbour (in the planted tests, c = a + 0.3 b moved alone puts it on another
+    column for most rows); SHAP names the moved field there.
 ``"shap"``
     ``shap.KernelExplainer`` on the anomaly score of raw rows (original units) against a k-means
     summary of normal rows (``shap_adapter.KERNEL_BACKGROUND`` centres): ``base_value`` is the
