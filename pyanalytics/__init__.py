@@ -26,12 +26,14 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 __version__ = "0.1.0"
 
 # The domains on the core, by import path: a bundle names its domain and loading it imports only
-# that domain's preprocessing; saving a result imports only its domain's bundle writer.
+# that domain's preprocessing; saving a result imports only its domain's bundle writer; explaining
+# a model of a domain with its own explainer imports only that.
 domains.register("finance", "pyanalytics.finance.preprocessing:PricePreprocessing", "pyanalytics.bundle:save_result")
 domains.register("tabular", "pyanalytics.tabular.preprocessing:TabularPreprocessing",
                  "pyanalytics.tabular.bundle:save_tabular_bundle", "pyanalytics.tabular.bundle:load_tabular_bundle")
 domains.register("anomaly", "pyanalytics.anomaly.preprocessing:AnomalyPreprocessing",
-                 "pyanalytics.anomaly.bundle:save_anomaly_bundle", "pyanalytics.anomaly.bundle:load_anomaly_bundle")
+                 "pyanalytics.anomaly.bundle:save_anomaly_bundle", "pyanalytics.anomaly.bundle:load_anomaly_bundle",
+                 explainer="pyanalytics.anomaly.explain:explain_for_core")
 
 _PUBLIC = {
     "load_prices": "pyanalytics.finance",

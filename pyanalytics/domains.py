@@ -1,5 +1,5 @@
-"""Domains register how their raw data becomes a model's dataset, so a bundle can rebuild it, and
-how a result of theirs is saved as a bundle.
+"""Domains register how their raw data becomes a model's dataset, so a bundle can rebuild it, how
+a result of theirs is saved as a bundle and, optionally, how their models are explained.
 
 A bundle's ``preprocessing.json`` names its domain; loading it asks this registry for that
 domain's preprocessing class (and a domain with its own bundle class for its loader), imported on
@@ -19,17 +19,23 @@ LEGACY_DOMAIN = "finance"  # bundles saved before the "domain" key hold price pr
 _REGISTRY: dict[str, str] = {}
 _WRITERS: dict[str, str] = {}
 _LOADERS: dict[str, str] = {}
+_EXPLAINERS: dict[str, str] = {}
 
 
-def register(name: str, target: str, writer: str, loader: str | None = None) -> None:
+def register(name: str, target: str, writer: str, loader: str | None = None, explainer: str | None = None) -> None:
     """Register domain ``name``: its preprocessing class at ``target`` (``"module:Class"``), the
     function at ``writer`` (``"module:function"``) that saves its results as ``writer(result, path)``
     and, for a domain with its own bundle class, the function at ``loader`` that builds one as
-    ``loader(folder, verified_files)`` (without one, a bundle loads as ``pyanalytics.bundle.Bundle``)."""
+    ``loader(folder, verified_files)`` (without one, a bundle loads as ``pyanalytics.bundle.Bundle``).
+    A domain that explains its models its own way names the function at ``explainer`` that
+    ``pyanalytics.explain.explain`` hands them to, with every argument it was given
+    (``explainer(model, data, method=..., dates=..., rows=..., ...)``)."""
     _REGISTRY[name] = target
     _WRITERS[name] = writer
     if loader is not None:
         _LOADERS[name] = loader
+    if explainer is not None:
+        _EXPLAINERS[name] = explainer
 
 
 def names() -> tuple[str, ...]:
@@ -50,6 +56,11 @@ def bundle_writer(name: str):
 def bundle_loader(name: str | None):
     """The function that builds domain ``name``'s own bundle class (imported now), or None."""
     return _imported(_LOADERS[name]) if name in _LOADERS else None
+
+
+def domain_explainer(name: str | None):
+    """The function that explains domain ``name``'s models (imported now), or None: ``explain`` does it."""
+    return _imported(_EXPLAINERS[name]) if name in _EXPLAINERS else None
 
 
 def _imported(target: str):

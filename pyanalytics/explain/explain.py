@@ -67,19 +67,24 @@ def explain(
     feature of every day in the window is explained as ``<feature>_t-<lag>`` (lag 0 is the
     explained date); ``result.per_feature()`` sums the lags.
 
+    A model of a domain that registered its own explainer (``pyanalytics.domains``) is handed to
+    it with every argument: anomaly detectors (an ``AnomalyResult`` or ``AnomalyBundle``) explain
+    their anomaly score on raw rows with ``method="shap"`` or ``"reconstruction"``, by default
+    the ``last`` highest-scoring flagged rows (``pyanalytics.anomaly.explain``).
+
     Tabular models (a ``TabularResult`` or ``TabularBundle``) explain raw rows, one tidy row per
     original column (``Sex = female``), see ``pyanalytics.explain.tabular``: binary models the
     probability of the positive class, multiclass models a chosen class's probability, regressors
     the predicted value (which ``label_prob`` then holds).
 
     Args:
-        model: a ``TrainingResult``, a ``Bundle`` (or the path of one), a fitted estimator, or a
-            ``TabularResult`` / ``TabularBundle``.
+        model: a ``TrainingResult``, a ``Bundle`` (or the path of one), a fitted estimator, a
+            ``TabularResult`` / ``TabularBundle``, or an ``AnomalyResult`` / ``AnomalyBundle``.
         data: prices in the prices contract; for a tabular model a frame of raw rows (the
             response may be present), None for a TabularResult meaning its test rows. Required for a Bundle; for a TrainingResult None
             means the data it was trained on. For a bare fitted estimator, a frame of its
             features indexed by date.
-        method: ``"shap"`` or ``"lime"``.
+        method: ``"shap"`` or ``"lime"`` (anomaly detectors: ``"shap"`` or ``"reconstruction"``).
         dates: dates to explain (strings or Timestamps); each must have complete inputs in the
             data (after the feature warm-up, and for sequence models a whole window).
         last: without ``dates``, explain the ``last`` most recent dates with complete inputs.
@@ -123,22 +128,27 @@ def explain(
         >>> len(explanation.cases), explanation.explainer
         (5, 'GradientExplainer')
     """
-    method = check_choice("method", method, METHODS)
     last = check_int("last", last, minimum=1)
     n_samples = None if n_samples is None else check_int("n_samples", n_samples, minimum=10)
     seed = check_seed("seed", seed)
     if seed is None:
         seed = int(np.random.SeedSequence().generate_state(1)[0])
+    if isinstance(model, (str, Path)):
+        from pyanalytics.bundle import load_bundle
+
+        model = load_bundle(model)
+    from pyanalytics.domains import domain_explainer, domain_of, is_tabular
+
+    own = domain_explainer(domain_of(model))
+    if own is not None:
+        return own(model, data, method=method, dates=dates, last=last, background=background, n_samples=n_samples,
+                   seed=seed, explainer=explainer, on_case=on_case, rows=rows, label=label)
+    method = check_choice("method", method, METHODS)
     if method == "lime" and explainer is not None:
         raise ParameterError(
             f"explainer: LIME has one explainer, chosen by the model; got {explainer!r}. "
             "Drop explainer or use method='shap'."
         )
-    if isinstance(model, (str, Path)):
-        from pyanalytics.bundle import load_bundle
-
-        model = load_bundle(model)
-    from pyanalytics.domains import is_tabular
     from pyanalytics.explain.tabular import explain_tabular
 
     if is_tabular(model):
@@ -399,7 +409,7 @@ def _explain_shap(target: _Target, explainer: str, n_samples: int | None, seed: 
         "base_value": out.base_value,
         "model_r2": np.nan,
     }
-    descriptions = _shap_descriptions(names, values)
+    descriptions = value_descriptions(names, values)
     frame = tidy_frame(target.dates, names, values, weights, descriptions, "shap", per_case)
     quality = {
         "additivity_max_error": float(error.max()),
@@ -409,7 +419,8 @@ def _explain_shap(target: _Target, explainer: str, n_samples: int | None, seed: 
     return ExplanationResult(frame, "shap", target.model_name, out.explainer, quality)
 
 
-def _shap_descriptions(names: list[str], values: np.ndarray) -> np.ndarray:
+def value_descriptions(names: list[str], values: np.ndarray) -> np.ndarray:
+    """``name = value`` for every cell, shape (cases, cells): how SHAP describes a feature."""
     row = np.asarray(names, dtype=object)
     return np.array([[f"{name} = {value:.4g}" for name, value in zip(row, case)] for case in values], dtype=object)
 

@@ -5,19 +5,24 @@ Columns follow R's ``lime`` package so R users' habits carry over:
     case             the date explained (Timestamp); for tabular models the row's index label
     label            "up" (contributions are to the probability of a rise); for tabular models
                      the explained class as text (binary: the positive class; multiclass: the
-                     chosen or predicted class), for regression the response's name
+                     chosen or predicted class), for regression the response's name; for
+                     anomaly detectors "anomaly" (the row is flagged) or "normal"
     label_prob       the model's probability of a rise on that date; for tabular models the
-                     probability of ``label``, for regression the predicted value
+                     probability of ``label``, for regression the predicted value; for anomaly
+                     detectors the row's anomaly score
     feature          feature name; for sequence models ``<feature>_t-<lag>`` (``rsi_14_t-3``;
                      ``_t-0`` is the date itself); for tabular models the original column
                      (one-hot columns and missing indicators folded into it)
     feature_value    the feature's value in original units (not scaled); NaN for a category or
                      a missing cell (``feature_desc`` says which)
-    feature_weight   its contribution to the explained output (``label_prob``)
+    feature_weight   its contribution to the explained output (``label_prob``); for the
+                     "reconstruction" method the feature's squared reconstruction error
+                     (scaled units), whose mean over the features is the score
     feature_desc     a readable description (``rsi_14 <= 30.2`` for LIME, ``rsi_14 = 28.7`` for
                      SHAP; ``Sex = female``, ``Age = missing`` for tabular models)
-    method           "lime" or "shap"
-    model_prediction the explainer's own prediction (LIME's local model, SHAP's base + sum)
+    method           "lime", "shap" or (anomaly detectors) "reconstruction"
+    model_prediction the explainer's own prediction (LIME's local model, SHAP's base + sum,
+                     the mean of the reconstruction errors)
     model_intercept  LIME's local intercept (NaN for SHAP)
     base_value       SHAP's expected value (NaN for LIME)
     model_r2         LIME's local R² (NaN for SHAP)
@@ -56,14 +61,15 @@ class ExplanationResult:
 
     Attributes:
         frame: one row per (case, feature) with the columns in ``COLUMNS``.
-        method: ``"lime"`` or ``"shap"``.
+        method: ``"lime"``, ``"shap"`` or ``"reconstruction"``.
         model_name: the explained model (``"dnn"``, ``"lstm"``, ...).
         explainer: the library class used (e.g. ``"GradientExplainer"``).
         quality: figures computed while explaining, e.g. ``additivity_max_error`` (SHAP) or
             ``r2_median`` (LIME).
-        task: ``binary``, ``multiclass`` or ``regression`` for tabular models; None for
-            direction models (which explain P(up)).
-        target: the response's name for tabular models, else None.
+        task: ``binary``, ``multiclass`` or ``regression`` for tabular models, ``anomaly``
+            for anomaly detectors; None for direction models (which explain P(up)).
+        target: the response's name for tabular models, an anomaly detector's label column
+            (or None), else None.
     """
 
     frame: pd.DataFrame
@@ -83,6 +89,8 @@ class ExplanationResult:
         """What a case's weights add up to, in words: ``P(up)``, ``P(Survived = 1)``, ``predicted wage``."""
         if self.task is None:
             return "P(up)"
+        if self.task == "anomaly":  # reconstruction weights are squared errors whose mean is the score
+            return "the anomaly score" if self.method == "shap" else "the anomaly score, as their mean"
         return f"predicted {self.target}" if self.task == "regression" else f"P({self.target} = {label})"
 
     def per_feature(self) -> pd.DataFrame:

@@ -2,7 +2,7 @@
 
 The explained output is one of the model's *units*: a direction model's probability of a rise
 (its only unit, the default), a multi-class model's probability of a chosen class (one unit per
-class) or a regressor's predicted value. ``model_units`` gives them for any estimator.
+class), a regressor's predicted value or an anomaly detector's score. ``model_units`` gives them for any estimator.
 
 Three shap explainers are available:
 
@@ -32,6 +32,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 EXPLAINERS = ("gradient", "deep", "kernel")
 CLASS_NAMES = {"gradient": "GradientExplainer", "deep": "DeepExplainer", "kernel": "KernelExplainer"}
@@ -147,8 +148,11 @@ def model_units(estimator, X: np.ndarray) -> np.ndarray:
     """The outputs SHAP can explain, one column per network unit, shape (n, units).
 
     Two classes: the probability of ``classes_[1]`` (one sigmoid unit); more: each class's
-    probability (softmax units); a regressor (no ``predict_proba``): the predicted value.
+    probability (softmax units); a regressor (no ``predict_proba``): the predicted value; an
+    anomaly detector (``anomaly_score``): its anomaly score (its ``predict`` only flags).
     """
+    if hasattr(estimator, "anomaly_score"):
+        return np.asarray(estimator.anomaly_score(X), dtype=np.float64).reshape(-1, 1)
     if not hasattr(estimator, "predict_proba"):
         return np.asarray(estimator.predict(X), dtype=np.float64).reshape(-1, 1)
     probabilities = estimator.predict_proba(X)
@@ -210,27 +214,30 @@ def explain_shap(
             on_case(i, n)
 
     if explainer == "kernel":
-        flat_background = _sample(background, GRADIENT_BACKGROUND, rng).reshape(-1, int(np.prod(input_shape)))
+        # one thread: k-means and the explainer's small products gain nothing from more, and
+        # OpenMP/BLAS threads spinning on busy cores made them 3-20x slower (k-means: 5 s, not 0.3 s)
+        with threadpool_limits(limits=1):
+            flat_background = _sample(background, GRADIENT_BACKGROUND, rng).reshape(-1, int(np.prod(input_shape)))
 
-        def prob_of_flat(flat: np.ndarray) -> np.ndarray:
-            outputs = model_units(estimator, flat.reshape(-1, *input_shape))
-            return outputs[:, 0] if outputs.shape[1] == 1 else outputs
+            def prob_of_flat(flat: np.ndarray) -> np.ndarray:
+                outputs = model_units(estimator, flat.reshape(-1, *input_shape))
+                return outputs[:, 0] if outputs.shape[1] == 1 else outputs
 
-        if len(flat_background) > KERNEL_BACKGROUND:
-            summary = shap.kmeans(flat_background, KERNEL_BACKGROUND)
-            n_reference = KERNEL_BACKGROUND
-        else:
-            summary, n_reference = flat_background, len(flat_background)
-        kernel = shap.KernelExplainer(prob_of_flat, summary)
-        samples = n_samples or KERNEL_SAMPLES
-        with _numpy_global_seed_kept():
-            for i in range(n):
-                np.random.seed(case_seeds[i] % 2**32)  # KernelExplainer samples with numpy's global RNG
-                phi = kernel.shap_values(cases[i].reshape(1, -1), nsamples=samples, silent=True, l1_reg=False)
-                values[i] = _unit_values(phi, input_shape, case_units[i])
-                progress(i + 1)
-        base_value = _per_case(kernel.expected_value, units)
-        return ShapOutput(CLASS_NAMES[explainer], values, base_value, explained, n_reference)
+            if len(flat_background) > KERNEL_BACKGROUND:
+                summary = shap.kmeans(flat_background, KERNEL_BACKGROUND)
+                n_reference = KERNEL_BACKGROUND
+            else:
+                summary, n_reference = flat_background, len(flat_background)
+            kernel = shap.KernelExplainer(prob_of_flat, summary)
+            samples = n_samples or KERNEL_SAMPLES
+            with _numpy_global_seed_kept():
+                for i in range(n):
+                    np.random.seed(case_seeds[i] % 2**32)  # KernelExplainer samples with numpy's global RNG
+                    phi = kernel.shap_values(cases[i].reshape(1, -1), nsamples=samples, silent=True, l1_reg=False)
+                    values[i] = _unit_values(phi, input_shape, case_units[i])
+                    progress(i + 1)
+            base_value = _per_case(kernel.expected_value, units)
+            return ShapOutput(CLASS_NAMES[explainer], values, base_value, explained, n_reference)
 
     network = keras_network(estimator)
     scaled_cases = estimator._scaled(cases)

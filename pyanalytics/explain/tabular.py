@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pyanalytics.data.columns import BOOLEAN, CATEGORICAL, boolean_values, category_keys, numeric_values
+from pyanalytics.data.columns import BOOLEAN, CATEGORICAL, boolean_values, category_keys, numeric_values, row_label
 from pyanalytics.data.preprocess import UNKNOWN, UnseenCategoryWarning
 from pyanalytics.errors import DataError, ParameterError
 from pyanalytics.explain.explain import LIME_BACKGROUND, LIME_SAMPLES, shap_explainer_for, tidy_frame
@@ -86,7 +86,7 @@ def _cases(model, data, rows, last, background, label) -> _Cases:
         data = frames["test"]
     if not isinstance(data, pd.DataFrame):
         raise ParameterError(f"data: expected a DataFrame of rows with the model's columns, got {type(data).__name__}.")
-    explained = data.loc[_chosen(data, rows, last)]
+    explained = data.loc[chosen_rows(data, rows, last)]
     if background is None:
         background = frames.get("train", data)
     elif not isinstance(background, pd.DataFrame):
@@ -96,8 +96,13 @@ def _cases(model, data, rows, last, background, label) -> _Cases:
     return _Cases(model.estimator, model.model_name, preprocessing, explained, X, background, units, labels)
 
 
-def _chosen(data: pd.DataFrame, rows, last: int) -> list:
-    """The index labels of the rows to explain: ``rows`` (labels of ``data``), else the last ``last``."""
+def chosen_rows(data: pd.DataFrame, rows, last: int) -> list:
+    """The index labels of the rows to explain: ``rows`` (labels of ``data``), else the last ``last``.
+
+    Raises:
+        DataError: ``data`` has no rows or a repeated label, or labels in ``rows`` are not in it (all named).
+        ParameterError: ``rows`` is empty.
+    """
     if len(data) == 0:
         raise DataError("data: no rows to explain; pass a frame with at least one row.")
     if data.index.has_duplicates:
@@ -110,11 +115,13 @@ def _chosen(data: pd.DataFrame, rows, last: int) -> list:
     chosen = list(dict.fromkeys(rows))  # each once, in the order given
     if not chosen:
         raise ParameterError("rows: no rows given; pass at least one row label or rows=None.")
-    absent = next((value for value in chosen if value not in data.index), None)
-    if absent is not None:
+    absent = [value for value in chosen if value not in data.index]
+    if absent:
+        named = ", ".join(map(repr, absent[:5])) + (f" and {len(absent) - 5} more" if len(absent) > 5 else "")
+        verb = "is not a row label" if len(absent) == 1 else "are not row labels"
         raise DataError(
-            f"rows: {absent!r} is not a row label of the data (its labels run from {data.index[0]!r} to "
-            f"{data.index[-1]!r}); pass labels of data.index."
+            f"rows: {named} {verb} of the data (its labels run from {row_label(data.index, 0)} to "
+            f"{row_label(data.index, -1)}); pass labels of data.index."
         )
     return chosen
 
@@ -143,7 +150,7 @@ def _outputs(estimator, preprocessing, X: np.ndarray, label) -> tuple[np.ndarray
     return codes.astype(np.int64), [classes[c] for c in codes]
 
 
-def _row_seeds(seed: int, labels) -> list[int]:
+def row_seeds(seed: int, labels) -> list[int]:
     """One seed per row from its index label, so a row's explanation ignores which rows come with it."""
     return [int(np.random.SeedSequence([seed, zlib.crc32(repr(label).encode())]).generate_state(1)[0]) for label in labels]
 
@@ -211,7 +218,7 @@ def _explain_shap(cases: _Cases, explainer: str, n_samples, seed: int, on_case) 
 
     out = explain_shap(
         cases.estimator, cases.X, cases.inputs(cases.background), explainer=explainer,
-        case_seeds=_row_seeds(seed, cases.rows.index), n_samples=n_samples, seed=seed, on_case=on_case,
+        case_seeds=row_seeds(seed, cases.rows.index), n_samples=n_samples, seed=seed, on_case=on_case,
         units=cases.units,
     )
     origins = cases.preprocessing.preprocessor.feature_origins()["column"].tolist()
@@ -311,7 +318,7 @@ def _explain_lime(cases: _Cases, n_samples: int, seed: int, on_case) -> Explanat
     labels = None if regression else (np.ones(len(cases.rows), dtype=np.int64) if cases.units is None else cases.units)
     explainer, results, _ = explain_lime(
         cases.estimator, encode(cases.rows), encode(background), names,
-        case_seeds=_row_seeds(seed, cases.rows.index), n_samples=n_samples, seed=seed, on_case=on_case,
+        case_seeds=row_seeds(seed, cases.rows.index), n_samples=n_samples, seed=seed, on_case=on_case,
         predict=predict, labels=labels, categorical=categorical,
     )
     n_columns = len(cases.specs)
