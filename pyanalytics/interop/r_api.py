@@ -19,12 +19,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pyanalytics.domains import is_tabular
+from pyanalytics.domains import domain_of, is_tabular
 from pyanalytics.errors import DataError, ParameterError, PyAnalyticsError
 from pyanalytics.jsonio import json_safe
 from pyanalytics.params import check_choice, check_int, check_seed
 
 DEFAULT_EXPLAIN_SAMPLES = {"lime": 2000, "shap": 200}
+# Domains whose results save themselves (``save_bundle``), unlike finance's TrainingResult.
+OWN_BUNDLE_DOMAINS = ("tabular", "anomaly")
 # Settings of a model class that the R functions set from their own arguments: not for `...`.
 SET_BY_ARGUMENTS = frozenset({"epochs", "seed", "cost_fp", "tune_threshold", "validation_gap"})
 # Python's notation in error messages, and R's for the same thing (see ``r_notation``).
@@ -198,7 +200,7 @@ def save(model, path: str) -> str:
     """Write a fitted model (or copy a loaded bundle) to ``path`` atomically; return the path."""
     from pyanalytics.bundle import save_bundle
 
-    return str(save_bundle(model if is_tabular(model) else _checked(model), _path("path", path)))
+    return str(save_bundle(model if domain_of(model) in OWN_BUNDLE_DOMAINS else _checked(model), _path("path", path)))
 
 
 def summary(model) -> dict:
@@ -228,7 +230,7 @@ def summary(model) -> dict:
 
 def history(model) -> dict[str, np.ndarray]:
     """Loss (and validation loss) per epoch of the model's training, as columns."""
-    estimator = model.estimator if is_tabular(model) else _bundle(model).estimator
+    estimator = model.estimator if domain_of(model) in OWN_BUNDLE_DOMAINS else _bundle(model).estimator
     frame = pd.DataFrame(estimator.history_)
     frame.insert(0, "epoch", np.arange(1, len(frame) + 1))
     return columns(frame)
@@ -628,3 +630,123 @@ def _tabular_info(model) -> dict:
                 "notes": metadata["notes"], "seed": metadata["seed"]}
     return {"model": model.model_name, "metrics": model.metrics, "parts": model.parts, "notes": model.notes,
             "seed": model.seed}
+
+
+# Anomaly detectors: R's pa_anomaly() (a formula or a data.frame) on ``pyanalytics.anomaly``.
+
+# Parameters of ``train_anomaly`` that R sets from its own arguments or fills itself: not for `...`.
+ANOMALY_SET_BY_ARGUMENTS = frozenset({"data", "label", "time_column", "amount_column", "features", "model", "rule",
+                                      "target", "seed", "data_name", "on_epoch", "network"})
+
+
+def anomaly_settings(model: str) -> list[str]:
+    """The settings R passes in ``...``: the split's (``train_anomaly``'s) and the detector's parameters."""
+    import inspect
+
+    from pyanalytics.anomaly import train_anomaly
+    from pyanalytics.models import AUTOENCODERS
+
+    model = check_choice("model", model, tuple(AUTOENCODERS))
+    split = set(inspect.signature(train_anomaly).parameters) - ANOMALY_SET_BY_ARGUMENTS
+    return sorted(split | (set(AUTOENCODERS[model]().get_params()) - ANOMALY_SET_BY_ARGUMENTS))
+
+
+def fit_anomaly(data: pd.DataFrame, features, label=None, time_column=None, amount_column=None,
+                model: str = "autoencoder", rule=None, target=None, seed=0, settings: dict | None = None,
+                data_name: str | None = None):
+    """Train an anomaly detector (see ``train_anomaly``) on the ``features`` columns of a frame from
+    ``tabular_frame``; returns its AnomalyResult.
+
+    Raises:
+        ParameterError: a setting that is neither the split's nor the detector's.
+    """
+    from pyanalytics.anomaly import train_anomaly
+    from pyanalytics.evaluation.thresholds import RULES
+
+    if rule is not None:  # before training, which chooses the threshold last
+        check_choice("rule", rule, RULES)
+    known = anomaly_settings(model)
+    unknown = sorted(set(settings or {}) - set(known))
+    if unknown:
+        raise ParameterError(f"{unknown[0]}: not a setting of a {model} detector; settings: {', '.join(known)}.")
+    return train_anomaly(data, features=[str(f) for f in np.atleast_1d(features)], label=label,
+                         time_column=time_column, amount_column=amount_column, model=model, rule=rule, target=target,
+                         seed=check_seed("seed", seed), data_name=data_name, **(settings or {}))
+
+
+def anomaly_summary(model) -> dict:
+    """The detector, its columns, split, notes, threshold and test metrics beside the baselines, and the verdict."""
+    from pyanalytics.anomaly.bundle import TASK
+    from pyanalytics.evaluation.task_metrics import task_metrics_table
+    from pyanalytics.evaluation.verdict import task_verdict
+
+    model = _anomaly(model)
+    pre = model.preprocessing
+    saved = getattr(model, "metadata", None)  # a loaded AnomalyBundle; else an AnomalyResult
+    if saved is not None:
+        metrics, parts, notes, seed = saved["metrics"]["test"], saved["parts"], saved["notes"], saved["seed"]
+        threshold, data_name = saved["threshold"], saved["data"]["name"]
+    else:
+        choice = model.threshold
+        metrics, parts, notes, seed, data_name = model.metrics, model.parts, model.notes, model.seed, model.data_name
+        threshold = {"rule": choice.rule, "target": choice.target, "value": choice.threshold, "validation": choice.chosen}
+    return {
+        "task": "anomaly",
+        "model": model.model_name,
+        "target": pre.label,
+        "label": pre.label,
+        "time_column": pre.time_column,
+        "amount_column": pre.amount_column,
+        "features": list(pre.feature_names),
+        "columns": list(pre.required_columns),
+        "parts": parts,
+        "notes": list(notes),
+        "seed": seed,
+        "data_name": data_name,
+        "threshold": json_safe({**threshold, "value": float(model.estimator.threshold_)}),
+        "ceilings": list(TASK.ceilings),
+        "best_epoch": getattr(model.estimator, "best_epoch_", None),
+        "path": None if getattr(model, "path", None) is None else str(model.path),
+        "metrics": columns(task_metrics_table(TASK, metrics).rename_axis("model").reset_index()),
+        "verdict": json_safe(task_verdict(TASK, metrics, model.model_name).to_dict()),
+    }
+
+
+def anomaly_predict(model, data: pd.DataFrame) -> dict[str, np.ndarray]:
+    """``score`` (higher: more unusual) and ``flag`` (1: at or above the threshold) per row of ``data``."""
+    return columns(_anomaly_bundle(model).predict(data).reset_index(drop=True))
+
+
+def anomaly_feature_errors(model, data: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Each row's squared reconstruction error per feature (scaled units), one column per feature."""
+    return columns(_anomaly_bundle(model).feature_errors(data).reset_index(drop=True))
+
+
+def anomaly_evaluate(model, data: pd.DataFrame) -> dict:
+    """The task's metrics of the detector and its saved baselines on the labelled rows of ``data``, and the verdict.
+
+    Returns ``{"metrics": one row per model (the detector first) as columns, "verdict": the verdict}``.
+    """
+    evaluation = _anomaly_bundle(model).evaluate(data)
+    return {"metrics": columns(evaluation.table().rename_axis("model").reset_index()),
+            "verdict": json_safe(evaluation.verdict.to_dict())}
+
+
+def _anomaly(model):
+    """``model`` if it is an anomaly result or bundle, else a ParameterError."""
+    if domain_of(model) != "anomaly":
+        raise ParameterError(f"model: expected an anomaly detector from pa_anomaly() or pa_load(), got a {type(model).__name__}.")
+    return model
+
+
+def _anomaly_bundle(model):
+    """The AnomalyBundle that scores for ``model``: itself when loaded, else one in memory holding the
+    result's detector and the baselines a bundle saves, so a detector scores and evaluates alike before
+    and after ``save``/``load``."""
+    from pyanalytics.anomaly.bundle import AnomalyBundle
+
+    model = _anomaly(model)
+    if isinstance(model, AnomalyBundle):
+        return model
+    saved = {name: baseline for name, baseline in model.baselines.items() if baseline.saveable}
+    return AnomalyBundle(None, model.model_name, model.estimator, saved, model.preprocessing, {})

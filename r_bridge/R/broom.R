@@ -17,6 +17,11 @@
 #'   `metric` and its `value`, the best baseline's, the `judgement` and Python's `verdict`
 #'   sentence; `augment(x, newdata)` the rows of `newdata` with `.pred` (regression) or
 #'   `.pred_class` and one `.pred_<level>` probability per class.
+#' * `pa_anomaly` (from [pa_anomaly()]): `tidy()` the test metrics, one row per model (the
+#'   detector, its baselines and the supervised ceiling); `glance()` one row: the detector,
+#'   label, rows, the threshold with its rule and target, the verdict's headline `metric` (PR
+#'   AUC) and its `value`, the best baseline's, the ceiling's, the `judgement` and Python's
+#'   `verdict` sentence; `augment(x, newdata)` the rows of `newdata` with `.score` and `.flag`.
 #' * `pa_backtest`: `tidy()` one row per date (positions, returns, costs, equity, drawdowns);
 #'   `glance()` one row: the settings, every statistic of the strategy, the same prefixed
 #'   `buy_and_hold_`, and the t-statistics `sharpe_t` and `excess_t`.
@@ -28,8 +33,8 @@
 #'   `pa_walk_forward_list`: `tidy()` the folds of every ticker (a `ticker` column first);
 #'   `glance()` one row per ticker.
 #'
-#' @param x A `pa_model`, `pa_backtest`, `pa_explanation`, `pa_walk_forward` or
-#'   `pa_walk_forward_list`.
+#' @param x A `pa_model` (a `pa_tabular_model`, a `pa_anomaly`), `pa_backtest`,
+#'   `pa_explanation`, `pa_walk_forward` or `pa_walk_forward_list`.
 #' @param newdata Prices (data.frame, xts or CSV path) to predict; for a tabular model, a
 #'   data.frame of rows.
 #' @param ... Unused.
@@ -162,4 +167,29 @@ augment.pa_tabular_model <- function(x, newdata, ...) {
   predictions <- tabular_predictions(x, newdata)
   newdata$.pred_class <- predictions$class
   cbind(newdata, stats::setNames(predictions$prob, paste0(".pred_", names(predictions$prob))))
+}
+
+#' @rdname tidy.pa_model
+#' @method glance pa_anomaly
+#' @rawNamespace S3method(generics::glance,pa_anomaly)
+glance.pa_anomaly <- function(x, ...) {
+  info <- x$info
+  verdict <- info$verdict
+  data.frame(model = info$model, label = info$label %||% NA_character_, n_train = info$parts$train,
+             n_test = info$parts$test, best_epoch = info$best_epoch %||% NA_integer_, threshold = info$threshold$value,
+             rule = info$threshold$rule, target = info$threshold$target %||% NA_real_, metric = verdict$metric,
+             value = verdict$value %||% NA_real_, best_baseline = verdict$baseline %||% NA_character_,
+             best_baseline_value = verdict$baseline_value %||% NA_real_, ceiling = verdict$ceiling %||% NA_character_,
+             ceiling_value = verdict$ceiling_value %||% NA_real_, judgement = verdict$judgement, verdict = verdict$sentence)
+}
+
+#' @rdname tidy.pa_model
+#' @method augment pa_anomaly
+#' @rawNamespace S3method(generics::augment,pa_anomaly)
+augment.pa_anomaly <- function(x, newdata, ...) {
+  if (missing(newdata)) stop_argument("newdata", "the rows to score (a detector keeps no data)", NULL)
+  predictions <- stats::predict(x, newdata)
+  newdata$.score <- predictions$score
+  newdata$.flag <- predictions$flag
+  newdata
 }

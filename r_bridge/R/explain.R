@@ -53,6 +53,7 @@ pa_explain <- function(model, newdata = NULL, method = c("lime", "shap"), n = 10
   check_model(model)
   method <- as_py_choice(method, "method", c("lime", "shap"))
   if (inherits(model, "pa_tabular_model")) return(explain_rows(model, newdata, method, n, rows, seed, n_samples, label))
+  check_price_model(model, "pa_explain")
   if (!is.null(label)) stop_argument("label", "NULL for a price model (it explains P(up))", label)
   if (is.null(newdata)) stop_argument("newdata", "prices holding the dates to explain", newdata)
   dates <- NULL

@@ -102,7 +102,8 @@ new_model <- function(py) {
 #' loaded in Keras safe mode; nothing is unpickled.
 #'
 #' @param path The bundle directory.
-#' @return A `pa_model` (a `pa_tabular_model` for a bundle of a tabular model).
+#' @return A `pa_model` (a `pa_tabular_model` for a bundle of a tabular model, a `pa_anomaly`
+#'   for an anomaly detector's).
 #' @export
 #' @examples
 #' \donttest{
@@ -113,7 +114,7 @@ new_model <- function(py) {
 pa_load <- function(path) {
   check_argument_names()
   py <- call_python("load", as_py_path(path, "path"))
-  if (call_python("is_tabular", py)) new_tabular_model(py) else new_model(py)
+  switch(call_python("domain_of", py) %||% "finance", tabular = new_tabular_model(py), anomaly = new_anomaly(py), new_model(py))
 }
 
 #' Save a model as a bundle
@@ -188,17 +189,24 @@ predict.pa_model <- function(object, newdata, type = c("prob", "class"), last = 
 #' of `newdata` (a data.frame with the response column), beside its task's baselines; the
 #' result carries the verdict, printed under the table.
 #'
-#' @param model A `pa_model` or a `pa_tabular_model`.
-#' @param newdata Prices (data.frame, xts or CSV path); for a tabular model, a data.frame of
-#'   labelled rows.
+#' An anomaly detector (from [pa_anomaly()] with a label, or [pa_load()]) is scored on every row
+#' of `newdata` (a data.frame with its features and its 0/1 label column) at its threshold,
+#' beside the baselines its bundle keeps (the PCA reconstruction error and the supervised
+#' ceiling; IsolationForest is not saved), judged on PR AUC.
+#'
+#' @param model A `pa_model`, a `pa_tabular_model` or a `pa_anomaly`.
+#' @param newdata Prices (data.frame, xts or CSV path); for a tabular model or an anomaly
+#'   detector, a data.frame of labelled rows.
 #' @param since The first date to score, or `NULL` (always `NULL` for a tabular model).
 #' @param drop_invalid `TRUE` to drop rows of `newdata` holding an invalid cell, with a warning,
 #'   as [pa_fit()] does (price models only).
 #' @return A `pa_metrics` data.frame: one row per model (the model's first), one column per
 #'   metric (`accuracy`, `precision`, `recall`, `f1`, `roc_auc`, `brier`, `expected_cost`) and
-#'   the confusion counts. For a tabular model a `pa_tabular_metrics` data.frame: a `model`
-#'   column and the task's metrics, with the verdict (a list: `judgement`, `sentence`, ...) in
-#'   its `"verdict"` attribute.
+#'   the confusion counts. For a tabular model or an anomaly detector a `pa_tabular_metrics`
+#'   data.frame: a `model` column and the task's metrics (for anomalies `roc_auc`, `pr_auc`,
+#'   `precision`, `recall`, `f1`, `precision_at_k`, `recall_at_precision`, `alerts` and the
+#'   confusion counts), with the verdict (a list: `judgement`, `sentence`, ...) in its
+#'   `"verdict"` attribute.
 #' @export
 #' @examples
 #' \donttest{
@@ -209,6 +217,7 @@ predict.pa_model <- function(object, newdata, type = c("prob", "class"), last = 
 pa_evaluate <- function(model, newdata, since = NULL, drop_invalid = FALSE) {
   check_argument_names()
   if (inherits(model, "pa_tabular_model")) return(tabular_evaluate(model, newdata, since, drop_invalid))
+  if (inherits(model, "pa_anomaly")) return(anomaly_evaluate(model, newdata, since, drop_invalid))
   check_price_model(model, "pa_evaluate")
   result <- call_python("evaluate", model$py, as_py_prices(newdata, "newdata"), as_py_date(since, "since"),
                         drop_invalid = as_py_flag(drop_invalid, "drop_invalid"))

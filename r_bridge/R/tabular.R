@@ -68,7 +68,12 @@ formula_columns <- function(formula, data) {
   if (!is.data.frame(data)) stop_argument("data", "a data.frame", class(data)[[1]])
   if (length(formula) != 3L) stop_argument("formula", "response ~ terms", formula)
   response <- deparse(formula[[2L]])
-  known <- setdiff(names(data), response)
+  list(response = response, features = formula_features(formula, data, setdiff(names(data), response)))
+}
+
+# The feature columns the right-hand side of a formula names among the `known` columns of data
+# (`.` for all of them); a term that is no column is refused.
+formula_features <- function(formula, data, known) {
   terms <- stats::terms(formula, data = data[known])
   features <- attr(terms, "term.labels")
   strange <- setdiff(features, known)
@@ -79,7 +84,7 @@ formula_columns <- function(formula, data) {
     )))
   }
   if (!length(features)) stop_argument("formula", "at least one feature column", formula)
-  list(response = response, features = features)
+  features
 }
 
 # A data.frame for Python, column by column (see r_api.tabular_frame): values as 1-D arrays and
@@ -197,19 +202,23 @@ print.summary.pa_tabular_model <- function(x, ...) {
 # A finance function was given a tabular model: say which functions serve it.
 check_price_model <- function(model, fun) {
   check_model(model)
-  if (inherits(model, "pa_tabular_model")) {
-    stop(pa_error(sprintf(
-      "model: %s() takes a price model from pa_fit(prices); a tabular model has its own methods: predict(), pa_explain(), pa_report() and pa_evaluate().",
-      fun
-    )))
+  own <- if (inherits(model, "pa_tabular_model")) {
+    "a tabular model has its own methods: predict(), pa_explain(), pa_report() and pa_evaluate()"
+  } else if (inherits(model, "pa_anomaly")) {
+    "an anomaly detector has its own methods: predict(), pa_feature_errors() and pa_evaluate()"
   }
+  if (!is.null(own)) stop(pa_error(sprintf("model: %s() takes a price model from pa_fit(prices); %s.", fun, own)))
 }
 
 # pa_evaluate() of a tabular model: the metrics of the model and its baselines on the labelled
 # rows of newdata, with the verdict.
 tabular_evaluate <- function(model, newdata, since, drop_invalid) {
   check_tabular_only(since, drop_invalid)
-  result <- call_python("tabular_evaluate", model$py, tabular_rows(model, newdata))
+  judged_metrics(call_python("tabular_evaluate", model$py, tabular_rows(model, newdata)))
+}
+
+# Python's {metrics, verdict} of an evaluation: the metrics table, printed with the verdict under it.
+judged_metrics <- function(result) {
   structure(metrics_frame(result$metrics), verdict = result$verdict,
             class = c("pa_tabular_metrics", "pa_metrics", "data.frame"))
 }
@@ -230,10 +239,10 @@ tabular_rows <- function(model, newdata) {
   as_py_table(newdata[intersect(c(model$info$columns, model$info$target), names(newdata))], "newdata")
 }
 
-# Arguments of the price functions that a tabular model has no use for.
-check_tabular_only <- function(since, drop_invalid) {
-  if (!is.null(since)) stop_argument("since", "NULL for a tabular model (its rows have no dates to start from)", since)
-  if (!isFALSE(drop_invalid)) stop_argument("drop_invalid", "FALSE for a tabular model (it imputes missing values)", drop_invalid)
+# Arguments of the price functions that a tabular model (or `what`) has no use for.
+check_tabular_only <- function(since, drop_invalid, what = "a tabular model", missing_values = "it imputes missing values") {
+  if (!is.null(since)) stop_argument("since", sprintf("NULL for %s (its rows have no dates to start from)", what), since)
+  if (!isFALSE(drop_invalid)) stop_argument("drop_invalid", sprintf("FALSE for %s (%s)", what, missing_values), drop_invalid)
 }
 
 #' @export
