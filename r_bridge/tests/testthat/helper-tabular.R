@@ -1,10 +1,12 @@
-# A file of the shared data folder's tabular/ part; the test skips when the folder is absent.
-tabular_file <- function(name) {
+# A file of a part (tabular/, anomaly/) of the shared data folder; the test skips when it is absent.
+shared_data_file <- function(part, name) {
   prices <- tryCatch(pa_price_file("aapl"), pa_error = function(e) "")
-  path <- if (nzchar(prices)) file.path(dirname(dirname(prices)), "tabular", name) else ""
+  path <- if (nzchar(prices)) file.path(dirname(dirname(prices)), part, name) else ""
   if (!file.exists(path)) skip("the shared data folder is absent (set PYANALYTICS_DATA_DIR)")
   path
 }
+
+tabular_file <- function(name) shared_data_file("tabular", name)
 
 # Titanic as read.csv reads it, with Sex, Embarked and Pclass as factors (NA in Age and Embarked).
 titanic <- function() {
