@@ -668,7 +668,7 @@ def fit_anomaly(data: pd.DataFrame, features, label=None, time_column=None, amou
     known = anomaly_settings(model)
     unknown = sorted(set(settings or {}) - set(known))
     if unknown:
-        raise ParameterError(f"{unknown[0]}: not a setting of a {model} detector; settings: {', '.join(known)}.")
+        raise ParameterError(f"{unknown[0]}: not a setting of the {model} detector or the split; settings: {', '.join(known)}.")
     return train_anomaly(data, features=[str(f) for f in np.atleast_1d(features)], label=label,
                          time_column=time_column, amount_column=amount_column, model=model, rule=rule, target=target,
                          seed=check_seed("seed", seed), data_name=data_name, **(settings or {}))
