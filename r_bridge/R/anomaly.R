@@ -195,17 +195,21 @@ print.pa_anomaly <- function(x, ...) {
               if (is.null(info$label)) "unlabelled" else sprintf("label %s", info$label)))
   cat(sprintf("threshold %s\n", threshold_text(info$threshold)))
   cat(sprintf("test part (%d rows), next to the baselines%s:\n", info$parts$test, ceiling_text(info)))
-  print(info$metrics)
+  print(known_metrics(info$metrics))
   cat(info$verdict$sentence, "\n", sep = "")
   if (!is.null(info$path)) cat(sprintf("bundle: %s\n", info$path))
   invisible(x)
 }
 
-# "2.32 (rule recall, target 0.8, on the validation part)".
+# "2.32 (rule recall, target 0.8, chosen on the validation part)"; a quantile is of training scores.
 threshold_text <- function(threshold) {
-  sprintf("%s (rule %s%s, chosen on the validation part)", format(signif(threshold$value, 4L)), threshold$rule,
-          if (is.null(threshold$target)) "" else sprintf(", target %s", format(threshold$target)))
+  sprintf("%s (rule %s%s, %s)", format(signif(threshold$value, 4L)), threshold$rule,
+          if (is.null(threshold$target)) "" else sprintf(", target %s", format(threshold$target)),
+          if (threshold$rule == "quantile") "of the normal training rows' scores" else "chosen on the validation part")
 }
+
+# The metrics that unlabelled test rows leave undefined (every one but the alerts) are not shown.
+known_metrics <- function(metrics) metrics[, colSums(!is.na(metrics)) > 0L, drop = FALSE]
 
 ceiling_text <- function(info) {
   ceilings <- intersect(unlist(info$ceilings), info$metrics$model)
@@ -230,7 +234,7 @@ print.summary.pa_anomaly <- function(x, ...) {
   cat(sprintf("threshold: %s\n", threshold_text(x$threshold)))
   for (note in x$notes) cat("note:", note, "\n")
   cat(sprintf("test metrics, next to the baselines%s:\n", ceiling_text(x)))
-  print(x$metrics)
+  print(known_metrics(x$metrics))
   cat(x$verdict$sentence, "\n", sep = "")
   invisible(x)
 }

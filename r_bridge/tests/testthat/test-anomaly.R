@@ -37,7 +37,11 @@ test_that("a formula names the features; a data.frame alone is every column, unl
   expect_null(unlabelled$info$label)
   expect_identical(unlabelled$info$columns, paste0("x", 1:6))
   expect_identical(unlabelled$info$threshold$rule, "quantile") # no labels: a quantile of the normal training scores
-  expect_match(capture.output(print(unlabelled))[[1]], "unlabelled$")
+  printed <- capture.output(print(unlabelled))
+  expect_match(printed[[1]], "unlabelled$")
+  expect_match(printed[[2]], "rule quantile, target 0.99, of the normal training rows' scores", fixed = TRUE)
+  expect_identical(trimws(printed[[4]]), "model alerts") # no labels: no metric but the alerts
+  expect_true(all(is.na(unlabelled$info$metrics$pr_auc)))
   expect_error(pa_evaluate(unlabelled, rows), "trained without a label column", class = "pa_data_error")
 })
 
