@@ -609,8 +609,13 @@ def tabular_report(model, data, path: str, methods=("shap", "lime"), seed=0) -> 
 def _tabular_with_rows(model, data, what: str, labelled: bool = False):
     """``_tabular(model)``, refused when ``data`` is None and the model keeps no test rows (a loaded bundle)."""
     model = _tabular(model)
+    rows = f"labelled rows (with the response column {model.preprocessing.encoder.name_!r})" if labelled else "rows"
+    return _with_rows(model, data, what, rows)
+
+
+def _with_rows(model, data, what: str, rows: str):
+    """``model``, refused when ``data`` is None and the model keeps no test rows (a loaded bundle)."""
     if data is None and getattr(model, "test_frame", None) is None:
-        rows = f"labelled rows (with the response column {model.preprocessing.encoder.name_!r})" if labelled else "rows"
         raise ParameterError(f"newdata: a model loaded from a bundle keeps no rows to {what}; pass a data.frame of {rows}.")
     return model
 
@@ -730,6 +735,16 @@ def anomaly_evaluate(model, data: pd.DataFrame) -> dict:
     evaluation = _anomaly_bundle(model).evaluate(data)
     return {"metrics": columns(evaluation.table().rename_axis("model").reset_index()),
             "verdict": json_safe(evaluation.verdict.to_dict())}
+
+
+def anomaly_report(model, data, path: str) -> str:
+    """Write the HTML report of an anomaly detector on the labelled rows of ``data`` (None: a result's
+    own test part); return its path."""
+    from pyanalytics.anomaly.report import write_anomaly_report
+
+    model = _anomaly(model)
+    _with_rows(model, data, "report on", f"labelled rows (with the label column {model.preprocessing.label!r})")
+    return str(write_anomaly_report(_path("file", path), model, data, data_label=None if data is None else "newdata"))
 
 
 def _anomaly(model):

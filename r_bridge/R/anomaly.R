@@ -46,7 +46,8 @@
 #' @return A `pa_anomaly` (also a `pa_model`): print it for the test metrics beside the
 #'   baselines and the verdict, `summary()` it, `plot()` its training history, `predict()`
 #'   scores and flags with it, [pa_feature_errors()] says which fields look unusual,
-#'   [pa_evaluate()] scores it on labelled rows and [pa_save()] keeps it.
+#'   [pa_evaluate()] scores it on labelled rows, [pa_report()] writes its HTML page and
+#'   [pa_save()] keeps it.
 #' @export
 #' @examples
 #' \donttest{
@@ -186,6 +187,15 @@ anomaly_evaluate <- function(model, newdata, since, drop_invalid) {
   }
   columns <- intersect(c(model$info$columns, model$info$label), names(newdata))
   judged_metrics(call_python("anomaly_evaluate", model$py, as_py_table(newdata[columns], "newdata")))
+}
+
+# pa_report() of an anomaly detector: on the labelled rows of newdata, or (NULL) on the test part
+# of a detector fitted in this session.
+anomaly_report <- function(model, newdata, file, drop_invalid) {
+  check_tabular_only(NULL, drop_invalid, "an anomaly detector", "it refuses missing values, naming them")
+  if (!is.null(newdata) && !is.data.frame(newdata)) stop_argument("newdata", "a data.frame of labelled rows", class(newdata)[[1]])
+  rows <- if (!is.null(newdata)) as_py_table(newdata[intersect(c(model$info$columns, model$info$label), names(newdata))], "newdata")
+  invisible(call_python("anomaly_report", model$py, rows, as_py_path(file, "file")))
 }
 
 #' @export

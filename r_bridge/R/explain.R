@@ -158,15 +158,21 @@ as.data.frame.pa_explanation <- function(x, ...) {
 #' A self-contained page: the model's metrics next to its baselines, calibration, the global
 #' importance of the features, and the most recent predictions explained with SHAP and LIME.
 #'
+#' For an anomaly detector the page shows the verdict, the metrics beside the baselines (the
+#' supervised ceiling apart), the score distributions per class, the PR curves, the threshold or
+#' cost curve with the chosen threshold, a heatmap of the top alerts' per-feature errors, the
+#' training curves and the split; `methods` does not apply.
+#'
 #' For a tabular model the page shows the verdict, the task's metrics beside its baselines, the
 #' ROC curve and confusion matrix (two classes), the confusion matrix (more classes) or predicted
 #' against actual values and the residuals (regression), the training curves, and its last five
 #' rows explained.
 #'
-#' @param model A `pa_model` or a `pa_tabular_model`.
+#' @param model A `pa_model`, a `pa_tabular_model` or a `pa_anomaly`.
 #' @param newdata Prices to score and explain (the model's test part of them is reported). For a
-#'   tabular model, a data.frame of labelled rows (with the response column), or `NULL` for the
-#'   test part of a model fitted in this session (a model from [pa_load()] keeps no rows).
+#'   tabular model or an anomaly detector, a data.frame of labelled rows (with the response or
+#'   label column), or `NULL` for the test part of a model fitted in this session (a model from
+#'   [pa_load()] keeps no rows).
 #' @param file The `.html` file to write (written atomically).
 #' @param methods Explainers to include: any of `"shap"`, `"lime"`.
 #' @param drop_invalid `TRUE` to drop rows of `newdata` holding an invalid cell, with a warning,
@@ -183,6 +189,7 @@ pa_report <- function(model, newdata = NULL, file, methods = c("shap", "lime"), 
   check_argument_names()
   methods <- vapply(methods, as_py_string, "", name = "methods", choices = c("shap", "lime"), USE.NAMES = FALSE)
   if (inherits(model, "pa_tabular_model")) return(tabular_report(model, newdata, file, methods, drop_invalid))
+  if (inherits(model, "pa_anomaly")) return(anomaly_report(model, newdata, file, drop_invalid))
   check_price_model(model, "pa_report")
   invisible(call_python("report", model$py, as_py_prices(newdata, "newdata"), as_py_path(file, "file"), as.list(methods),
                            drop_invalid = as_py_flag(drop_invalid, "drop_invalid")))

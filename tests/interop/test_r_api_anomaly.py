@@ -75,3 +75,12 @@ def test_bad_rows_and_models_are_refused_with_r_row_labels(planted):
         r_api.anomaly_predict(result, holes)
     with pytest.raises(ParameterError, match="model: expected an anomaly detector from pa_anomaly"):
         r_api.anomaly_summary(object())
+
+
+def test_a_report_of_a_result_needs_no_rows_a_bundle_needs_labelled_ones(planted, tmp_path):
+    frame, result = planted
+    page = r_api.anomaly_report(result, None, str(tmp_path / "result.html"))
+    assert "supervised_ceiling" in open(page, encoding="utf-8").read()
+    bundle = r_api.load(r_api.save(result, str(tmp_path / "detector")))
+    with pytest.raises(ParameterError, match="^newdata: a model loaded from a bundle keeps no rows to report on; .*'fraud'"):
+        r_api.anomaly_report(bundle, None, str(tmp_path / "page.html"))
