@@ -737,6 +737,26 @@ def anomaly_evaluate(model, data: pd.DataFrame) -> dict:
             "verdict": json_safe(evaluation.verdict.to_dict())}
 
 
+def explain_anomaly(model, data=None, method: str = "reconstruction", n=10, rows=None, seed=0, n_samples=None) -> dict:
+    """Explain the rows labelled ``rows`` of ``data`` (a frame from ``tabular_frame``; None: a result's
+    test part), or its ``n`` highest-scoring flagged rows, by ``method`` (see ``explain_anomalies``).
+
+    Returns what ``explain_tabular`` returns; ``task`` is ``"anomaly"`` and ``target`` the label column.
+    """
+    from pyanalytics.anomaly.explain import explain_anomalies
+    from pyanalytics.explain.shap_adapter import KERNEL_SAMPLES
+
+    model = _with_rows(_anomaly(model), data, "explain", "rows")
+    if rows is not None:  # R's numbers arrive as floats: 3.0 is the row labelled 3
+        rows = [int(r) if isinstance(r, float) and r.is_integer() else r for r in np.atleast_1d(rows).tolist()]
+    n = check_int("n", n, minimum=1)
+    result = explain_anomalies(model, data, rows=rows, top=n if rows is None else None, methods=(method,),
+                               n_samples=n_samples, seed=seed)[method]
+    samples = (n_samples or KERNEL_SAMPLES) if method == "shap" else None  # reconstruction errors draw none
+    return {"frame": columns(result.to_frame()), "explainer": result.explainer, "n_samples": samples,
+            "quality": json_safe(result.quality), "task": "anomaly", "target": model.preprocessing.label}
+
+
 def anomaly_report(model, data, path: str) -> str:
     """Write the HTML report of an anomaly detector on the labelled rows of ``data`` (None: a result's
     own test part); return its path."""

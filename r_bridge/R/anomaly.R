@@ -45,8 +45,8 @@
 #' @param seed An integer for a reproducible split, network and baselines, or `NULL`.
 #' @return A `pa_anomaly` (also a `pa_model`): print it for the test metrics beside the
 #'   baselines and the verdict, `summary()` it, `plot()` its training history, `predict()`
-#'   scores and flags with it, [pa_feature_errors()] says which fields look unusual,
-#'   [pa_evaluate()] scores it on labelled rows, [pa_report()] writes its HTML page and
+#'   scores and flags with it, [pa_feature_errors()] and [pa_explain()] say which fields look
+#'   unusual, [pa_evaluate()] scores it on labelled rows, [pa_report()] writes its HTML page and
 #'   [pa_save()] keeps it.
 #' @export
 #' @examples

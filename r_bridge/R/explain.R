@@ -12,11 +12,20 @@
 #' `label` names the class), or the predicted value (regression: `label` is the response's
 #' name and `label_prob` the prediction). `case` is the row's name in `newdata`.
 #'
-#' @param model A `pa_model`.
+#' An anomaly detector from [pa_anomaly()] explains its anomaly score on rows: by default
+#' (`method = "reconstruction"`) each feature's squared reconstruction error in scaled units
+#' (the fields it could not rebuild; they average to the score, `model_prediction`), or with
+#' `method = "shap"` SHAP's KernelExplainer on the score against normal rows (`base_value +
+#' sum(feature_weight)` is the score). `label` is `"anomaly"` for a flagged row and `"normal"`
+#' otherwise, and `label_prob` the row's score. Without `rows` the `n` highest-scoring flagged
+#' rows of `newdata` (or of the test part of a detector fitted in this session) are explained.
+#'
+#' @param model A `pa_model` (a `pa_tabular_model`, a `pa_anomaly`).
 #' @param newdata Prices (data.frame, xts or CSV path) holding the dates to explain and enough
 #'   history before them. For a tabular model a data.frame with its columns (the response may
 #'   be there or not); left out, the model's test rows (for a model from `pa_fit()`).
-#' @param method `"lime"` or `"shap"`.
+#' @param method `"lime"` or `"shap"`; for an anomaly detector `"reconstruction"` (its
+#'   default) or `"shap"`.
 #' @param n Explain the `n` most recent dates with complete inputs (the last `n` rows).
 #' @param rows Instead of `n`: row numbers of `newdata` (1-based) whose dates to explain; for a
 #'   tabular model the row names of `newdata` (its row numbers unless it has names).
@@ -51,6 +60,7 @@ pa_explain <- function(model, newdata = NULL, method = c("lime", "shap"), n = 10
                        n_samples = NULL, drop_invalid = FALSE, label = NULL) {
   check_argument_names()
   check_model(model)
+  if (inherits(model, "pa_anomaly")) return(explain_anomaly(model, newdata, method, n, rows, seed, n_samples, drop_invalid, label))
   method <- as_py_choice(method, "method", c("lime", "shap"))
   if (inherits(model, "pa_tabular_model")) return(explain_rows(model, newdata, method, n, rows, seed, n_samples, label))
   check_price_model(model, "pa_explain")
@@ -84,6 +94,23 @@ explain_rows <- function(model, newdata, method, n, rows, seed, n_samples, label
   ))
 }
 
+# pa_explain() for an anomaly detector: the rows named, or its n highest-scoring alerts in newdata
+# (or in its test part), by per-feature reconstruction error (the default) or SHAP on the score.
+explain_anomaly <- function(model, newdata, method, n, rows, seed, n_samples, drop_invalid, label) {
+  method <- if (identical(method, c("lime", "shap"))) "reconstruction" else as_py_string(method, "method", c("reconstruction", "shap"))
+  if (!is.null(label)) stop_argument("label", "NULL for an anomaly detector (it explains its anomaly score)", label)
+  check_tabular_only(NULL, drop_invalid, "an anomaly detector", "it refuses missing values, naming them")
+  if (!is.null(newdata) && !is.data.frame(newdata)) stop_argument("newdata", "a data.frame", class(newdata)[[1]])
+  if (!is.null(rows) && (!(is.numeric(rows) || is.character(rows)) || !length(rows) || anyNA(rows))) {
+    stop_argument("rows", "row names of newdata", rows)
+  }
+  data <- if (!is.null(newdata)) as_py_table(newdata[intersect(c(model$info$columns, model$info$label), names(newdata))], "newdata")
+  new_explanation(call_python(
+    "explain_anomaly", model$py, data, method, n = as_py_integer(n, "n", 1L), rows = if (!is.null(rows)) array(rows),
+    seed = as_py_integer(seed, "seed", 0L), n_samples = as_py_integer(n_samples, "n_samples", 10L, null_ok = TRUE)
+  ))
+}
+
 new_explanation <- function(result) {
   structure(frame_from_columns(result$frame), class = c("pa_explanation", "data.frame"),
             explainer = result$explainer, n_samples = result$n_samples, quality = result$quality,
@@ -94,6 +121,7 @@ new_explanation <- function(result) {
 explained_quantity <- function(x, label) {
   task <- attr(x, "task")
   if (is.null(task)) return("P(up)")
+  if (task == "anomaly") return("anomaly score")
   if (task == "regression") sprintf("predicted %s", attr(x, "target")) else sprintf("P(%s = %s)", attr(x, "target"), label)
 }
 
@@ -124,8 +152,10 @@ print.pa_explanation <- function(x, ...) {
     cat(sprintf("<pa_explanation> no %ss\n", unit))
     return(invisible(x))
   }
-  run <- if (is.null(attr(x, "explainer"))) "" else sprintf(" (%s, %d samples per %s)", attr(x, "explainer"), attr(x, "n_samples"), unit)
-  span <- if (tabular) sprintf("%d row(s) of a %s model of %s", length(cases), attr(x, "task"), attr(x, "target"))
+  run <- if (is.null(attr(x, "explainer"))) "" else if (is.null(attr(x, "n_samples"))) sprintf(" (%s)", attr(x, "explainer"))
+         else sprintf(" (%s, %d samples per %s)", attr(x, "explainer"), attr(x, "n_samples"), unit)
+  span <- if (identical(attr(x, "task"), "anomaly")) sprintf("%d row(s) of an anomaly detector", length(cases))
+          else if (tabular) sprintf("%d row(s) of a %s model of %s", length(cases), attr(x, "task"), attr(x, "target"))
           else sprintf("%d date(s) from %s to %s", length(cases), min(cases), max(cases))
   cat(sprintf("<pa_explanation> %s%s, %s, %d features\n", x$method[[1]], run, span, length(unique(x$feature))))
   quality <- attr(x, "quality")

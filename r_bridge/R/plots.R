@@ -118,6 +118,10 @@ explanation_bars <- function(x, case, top) {
 explanation_titles <- function(bars) {
   first <- bars[1L, ]
   title <- sprintf("%s on %s: %s = %.3f", toupper(first$method), first$case_name, first$quantity, first$label_prob)
+  if (first$method == "reconstruction") {
+    return(list(title = title, caption = NULL,
+                subtitle = "each field's squared reconstruction error (scaled units); their mean is the score"))
+  }
   if (first$method == "lime") {
     return(list(title = title, caption = NULL,
                 subtitle = sprintf("fit of LIME's local model to the network: R\u00b2 = %.2f", first$model_r2)))
@@ -140,6 +144,7 @@ reference_marks <- function(case, limits) {
 }
 
 explanation_axis_label <- function(method, quantity = "P(up)") {
+  if (method == "reconstruction") return("squared reconstruction error (scaled units)")
   if (method == "shap") sprintf("%s, built up from the base value", quantity) else sprintf("weight in LIME's local model of %s", quantity)
 }
 

@@ -84,3 +84,14 @@ def test_a_report_of_a_result_needs_no_rows_a_bundle_needs_labelled_ones(planted
     bundle = r_api.load(r_api.save(result, str(tmp_path / "detector")))
     with pytest.raises(ParameterError, match="^newdata: a model loaded from a bundle keeps no rows to report on; .*'fraud'"):
         r_api.anomaly_report(bundle, None, str(tmp_path / "page.html"))
+
+
+def test_explanations_are_of_the_top_alerts_unless_rows_are_named(planted):
+    frame, result = planted
+    out = r_api.explain_anomaly(result, frame, "reconstruction", n=2)
+    scores = result.estimator.anomaly_score(frame[["a", "b", "c"]].to_numpy())
+    top = frame.index[np.argsort(-scores)[:2]]
+    assert out["frame"]["case"][::3].tolist() == list(top) and out["task"] == "anomaly" and out["target"] == "fraud"
+    assert out["n_samples"] is None and set(out["frame"]["label"]) == {"anomaly"}
+    named = r_api.explain_anomaly(result, frame, "reconstruction", rows=np.array([500.0]))
+    assert named["frame"]["case"].tolist() == [500] * 3 and set(named["frame"]["label"]) == {"normal"}
