@@ -108,7 +108,7 @@ class AnomalyPreprocessing:
         if self.label is None:
             return None
         _require(frame, [self.label], "label")
-        return anomaly_labels(frame[self.label].to_numpy(), len(frame), f"label {self.label!r}")
+        return anomaly_labels(frame[self.label].to_numpy(), len(frame), f"label {self.label!r}", frame.index)
 
     def amounts(self, frame: pd.DataFrame) -> np.ndarray | None:
         """What missing each row's anomaly costs: its amount column (None without one)."""

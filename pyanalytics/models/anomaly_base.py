@@ -16,6 +16,7 @@ from functools import partial
 import numpy as np
 from sklearn.base import BaseEstimator, OutlierMixin
 
+from pyanalytics.data.columns import row_label
 from pyanalytics.errors import DataError
 from pyanalytics.models.base import EstimatorState
 from pyanalytics.models.validation import check_features, check_fitted
@@ -24,8 +25,9 @@ from pyanalytics.params import check_float, validate_params
 THRESHOLD_RULES = {"threshold_quantile": partial(check_float, low=0.0, high=1.0)}
 
 
-def anomaly_labels(y, n_rows: int, owner: str) -> np.ndarray:
-    """``y`` as 0/1 integers, one per row; a DataError names the first row holding anything else."""
+def anomaly_labels(y, n_rows: int, owner: str, index=None) -> np.ndarray:
+    """``y`` as 0/1 integers, one per row; a DataError names the first row holding anything else
+    (by its label in ``index`` when given, else its position)."""
     values = np.asarray(y).reshape(-1)
     if len(values) != n_rows:
         raise DataError(f"{owner}: y has {len(values)} labels but X has {n_rows} rows.")
@@ -34,7 +36,8 @@ def anomaly_labels(y, n_rows: int, owner: str) -> np.ndarray:
     else:
         bad = [i for i, v in enumerate(values.tolist()) if isinstance(v, (str, bytes)) or v not in (0, 1)]
     if len(bad):
-        raise DataError(f"{owner}: y holds {values.tolist()[bad[0]]!r} at row {bad[0]}; expected 1 (anomaly) or 0 (normal).")
+        row = bad[0] if index is None else row_label(index, int(bad[0]))
+        raise DataError(f"{owner}: y holds {values.tolist()[bad[0]]!r} at row {row}; expected 1 (anomaly) or 0 (normal).")
     return values.astype(np.int64)
 
 

@@ -56,7 +56,7 @@ def test_a_constant_training_column_is_named(frame):
 def test_a_label_other_than_0_or_1_is_named_by_row(frame):
     frame.loc[3, "Class"] = 2
     pre = AnomalyPreprocessing.for_frame(frame, label="Class")
-    with pytest.raises(DataError, match=r"label 'Class': y holds 2 at row 2"):
+    with pytest.raises(DataError, match=r"label 'Class': y holds 2 at row 3"):
         pre.labels(frame)
 
 
