@@ -14,6 +14,7 @@ from pyanalytics.cli.common import (
     load_rows,
     metrics_table,
     print_json,
+    reads_rows,
     shown,
     stderr,
     stdout,
@@ -35,14 +36,14 @@ def evaluate(
     drop_invalid: DropInvalidOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Evaluate a bundle on labelled dates from --since on, next to its saved baselines."""
+    """Evaluate a bundle on labelled dates from --since on, next to its saved baselines (a tabular or
+    anomaly bundle: on the labelled rows of a CSV)."""
     from pyanalytics.bundle import load_bundle
-    from pyanalytics.domains import is_tabular
     from pyanalytics.evaluation.verdict import verdict
 
     bundle = load_bundle(model)
-    if is_tabular(bundle):
-        _evaluate_rows(bundle, model, data, as_json)
+    if reads_rows(bundle):
+        evaluate_rows(bundle, model, data, as_json)
         return
     prices = load_bundle_data(bundle, data, drop_invalid=drop_invalid)
     metrics = bundle.evaluate(prices, since=since)
@@ -75,8 +76,8 @@ def evaluate(
     stdout.print(f"Evaluated prices: {shown(data_match.describe())}.")
 
 
-def _evaluate_rows(bundle, model, data, as_json: bool) -> None:
-    """A tabular bundle on the labelled rows of a CSV, beside its saved baselines."""
+def evaluate_rows(bundle, model, data, as_json: bool) -> None:
+    """A tabular or anomaly bundle on the labelled rows of a CSV, beside its saved baselines."""
     result = bundle.evaluate(load_rows(data))
     metrics = result.metrics
     if as_json:
