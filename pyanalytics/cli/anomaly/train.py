@@ -80,18 +80,20 @@ def train(
                  f"test {split['test']:,}.")
     for note in result.notes:
         stdout.print(f"note: {shown(note)}")
-    stdout.print(task_table(result.metrics_table(), "Test part: the detector beside the baselines"))
+    table = result.metrics_table().dropna(axis=1, how="all")  # unlabelled rows: alert counts only
+    stdout.print(task_table(table, "Test part: the detector beside the baselines"))
     stdout.print(result.verdict.sentence)
     stdout.print(threshold_line(summary["threshold"]))
     stdout.print(f"Bundle written to {shown(bundle)}")
 
 
 def threshold_line(threshold: dict) -> str:
-    """``Flags a row when its score >= 2.322 (rule recall 0.8 on validation: 35 alerts, precision 0.629, ...)``."""
+    """``Flags a row when its score >= 2.322 (rule recall 0.8, chosen on validation rows: 35 alerts, ...)``."""
     chosen = threshold["validation"]
     found = [f"{chosen['alerts']:,.0f} alerts"]
     found += [f"{name} {chosen[name]:.3f}" for name in ("precision", "recall") if name in chosen]
     if "cost" in chosen:
         found.append(f"cost {chosen['cost']:,.2f}")
+    rows = "normal training rows" if threshold["rule"] == "quantile" else "validation rows"
     return (f"Flags a row when its score >= {threshold['value']:.4g} (rule {threshold['rule']} "
-            f"{threshold['target']:g}, chosen on validation: {', '.join(found)}).")
+            f"{threshold['target']:g}, chosen on {rows}: {', '.join(found)}).")
