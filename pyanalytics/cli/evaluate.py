@@ -77,14 +77,20 @@ def evaluate(
 
 
 def evaluate_rows(bundle, model, data, as_json: bool) -> None:
-    """A tabular or anomaly bundle on the labelled rows of a CSV, beside its saved baselines."""
+    """A tabular or anomaly bundle on the labelled rows of a CSV, beside its saved baselines (an anomaly
+    bundle adds its notes: see ``pyanalytics.cli.anomaly.evaluate.anomaly_notes``)."""
+    from pyanalytics.cli.anomaly.evaluate import anomaly_notes
+
     result = bundle.evaluate(load_rows(data))
     metrics = result.metrics
+    notes = anomaly_notes(bundle, data) if bundle.task == "anomaly" else None
     if as_json:
         print_json({"model": bundle.model_name, "task": bundle.task, "bundle": str(model),
                     "metrics": {"test": metrics[bundle.model_name]},
                     "baselines": {k: v for k, v in metrics.items() if k != bundle.model_name},
-                    "verdict": result.verdict.to_dict()})
+                    "verdict": result.verdict.to_dict(), **({} if notes is None else {"notes": notes})})
         return
     stdout.print(task_table(result.table(), f"{shown(data)}: {metrics[bundle.model_name]['n']:,} labelled rows"))
     stdout.print(result.verdict.sentence)
+    for note in notes or ():
+        stderr.print(f"note: {shown(note)}")

@@ -96,7 +96,7 @@ def test_score_lists_the_top_alerts_highest_first(cardio):
 
 
 def test_evaluate_counts_every_labelled_anomaly_and_agrees_with_score(cardio):
-    data, bundle, _ = cardio
+    data, bundle, summary = cardio
     code, out, err = invoke("anomaly", "evaluate", "--model", bundle, "--data", data, "--json")
     assert code == 0, err
     evaluated = json.loads(out)
@@ -104,11 +104,15 @@ def test_evaluate_counts_every_labelled_anomaly_and_agrees_with_score(cardio):
     assert metrics["tp"] + metrics["fn"] == CARDIO_ANOMALIES and metrics["n"] == 1831
     assert set(evaluated["baselines"]) == {"pca", "supervised_ceiling"}  # IsolationForest is not saved
     assert evaluated["verdict"]["metric"] == "pr_auc" and evaluated["verdict"]["baseline"] == "pca"
+    assert len(evaluated["notes"]) == 2
     _, scored, _ = invoke("anomaly", "score", "--model", bundle, "--data", data, "--json")
     assert json.loads(scored)["alerts"] == metrics["alerts"]
     code, out, err = invoke("anomaly", "evaluate", "--model", bundle, "--data", data)
     assert code == 0 and "1,831 labelled rows" in out and "autoencoder PR AUC" in out
-    assert "note: isolation_forest is not saved in bundles, so this verdict leaves it out" in _read(err)
+    notes = _read(err)
+    assert "note: isolation_forest is not saved in bundles, so this verdict leaves it out; on the training-time " \
+           f"test part its pr_auc was {summary['baselines']['isolation_forest']['pr_auc']:.3f}" in notes
+    assert "note: cardio.csv is the file the detector was trained on: these rows include its training" in notes
 
 
 def test_generic_predict_and_evaluate_read_an_anomaly_bundle(cardio):

@@ -1,20 +1,39 @@
 """`pyanalytics anomaly evaluate`: a detector bundle on labelled rows, beside its saved baselines."""
 
-from pyanalytics.cli.common import BundleOption, JsonOption, RowsOption, stderr
-from pyanalytics.cli.evaluate import evaluate_rows
+from pathlib import Path
+
+from pyanalytics.cli.common import BundleOption, JsonOption, RowsOption
 
 
 def evaluate(model: BundleOption, data: RowsOption, as_json: JsonOption = False) -> None:
     """Score the detector and its saved baselines on the labelled rows of a CSV: metrics table and verdict.
 
-    IsolationForest is not saved in bundles (no JSON form of its trees): its training-time test
-    metrics stay in the bundle's metadata.json, and the verdict here is on the saved baselines.
+    The same as `pyanalytics evaluate` on an anomaly bundle.
     """
     from pyanalytics.bundle import load_bundle
+    from pyanalytics.cli.evaluate import evaluate_rows
 
-    bundle = load_bundle(model)
-    evaluate_rows(bundle, model, data, as_json)
-    unsaved = sorted(set(bundle.metadata["metrics"]["test"]) - {bundle.model_name, *bundle.baselines})
-    if unsaved and not as_json:
-        stderr.print(f"note: {', '.join(unsaved)} is not saved in bundles, so this verdict leaves it out; its "
-                     "training-time test metrics are in the bundle's metadata.json.")
+    evaluate_rows(load_bundle(model), model, data, as_json)
+
+
+def anomaly_notes(bundle, data: Path) -> list[str]:
+    """What an evaluation of an anomaly bundle on ``data`` cannot show by itself.
+
+    IsolationForest is not saved in bundles (its trees have no JSON form), so the verdict leaves it
+    out: its headline on the training-time test part is quoted beside the detector's. Rows of the
+    very file the detector was trained on include its training and validation rows.
+    """
+    from pyanalytics.tasks import TASKS
+
+    headline = TASKS["anomaly"].headline
+    tested = bundle.metadata["metrics"]["test"]
+    notes = [
+        f"{name} is not saved in bundles, so this verdict leaves it out; on the training-time test part its "
+        f"{headline} was {tested[name][headline]:.3f} ({bundle.model_name}: {tested[bundle.model_name][headline]:.3f})."
+        for name in tested if name not in (bundle.model_name, *bundle.baselines)
+    ]
+    if bundle.metadata["data"]["name"] == Path(data).name:
+        notes.append(f"{Path(data).name} is the file the detector was trained on: these rows include its training and "
+                     "validation rows; the honest figures are the test part's, printed by `pyanalytics anomaly train` "
+                     "and kept in the bundle's metadata.json.")
+    return notes
