@@ -1,6 +1,7 @@
 """`pyanalytics anomaly train/score/evaluate` on real data, the generic commands on an anomaly bundle,
 and each bad input as one line on stderr with exit 1 and nothing written."""
 
+import io
 import json
 
 import numpy as np
@@ -193,3 +194,65 @@ def test_scoring_bad_rows_is_one_line_exit_1(planted_bundle, tmp_path, command, 
     code, out, err = invoke("anomaly", command, "--model", folder / "model", "--data", tmp_path / "rows.csv", *written)
     assert code == 1 and message in err and err.count("\n") == 1 and out == ""
     assert not (tmp_path / "s.csv").exists()
+
+
+def test_explain_says_which_fields_the_top_alerts_could_not_rebuild(cardio):
+    pytest.importorskip("pyanalytics.anomaly.explain")
+    data, bundle, _ = cardio
+    code, out, err = invoke("anomaly", "explain", "--model", bundle, "--data", data, "--top", 2, "--method",
+                            "reconstruction", "--json")
+    assert code == 0, err
+    frame = pd.DataFrame(json.loads(out))
+    _, scored, _ = invoke("anomaly", "score", "--model", bundle, "--data", data, "--json")
+    alerts = pd.DataFrame(json.loads(scored)["scores"]).query("flag == 1").nlargest(2, "score")
+    assert frame["case"].unique().tolist() == alerts["row"].tolist() and set(frame["label"]) == {"anomaly"}
+    assert set(frame["method"]) == {"reconstruction"} and len(frame) == 2 * 21
+    by_case = frame.groupby("case", sort=False)
+    np.testing.assert_allclose(by_case["feature_weight"].mean(), alerts["score"], rtol=1e-5)  # errors average to the score
+
+
+def test_explain_chosen_rows_by_both_methods(planted_bundle):
+    pytest.importorskip("pyanalytics.anomaly.explain")
+    folder, _ = planted_bundle
+    code, out, err = invoke("anomaly", "explain", "--model", folder / "model", "--data", folder / "rows.csv", "--rows", "1,2")
+    assert code == 0, err
+    text = _read(out)
+    assert "row 1 the anomaly score, as their mean" in text and "row 2 the anomaly score" in text
+    assert "(shap, KernelExplainer)" in text and "additivity_max_error" in text and "of the error)" in text
+    code, out, err = invoke("anomaly", "explain", "--model", folder / "model", "--data", folder / "rows.csv", "--rows", "2,1",
+                            "--csv")
+    frame = pd.read_csv(io.StringIO(out))
+    assert code == 0 and frame["case"].tolist()[::4] == [2, 1, 2, 1] and frame["label"].tolist()[::4] == ["normal", "anomaly"] * 2
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (["--rows", "999"], "rows: 999 is not a row label of the data (its labels run from 1 to 300)"),
+    (["--rows", "first"], "--rows: expected row numbers of the CSV such as 3,17"),
+    (["--method", "lime"], "methods: expected one or more of 'reconstruction', 'shap'"),
+])
+def test_explain_bad_input_is_one_line_exit_1(planted_bundle, extra, message):
+    pytest.importorskip("pyanalytics.anomaly.explain")
+    folder, _ = planted_bundle
+    code, out, err = invoke("anomaly", "explain", "--model", folder / "model", "--data", folder / "rows.csv", *extra)
+    assert code == 1 and message in err and err.count("\n") == 1 and out == ""
+
+
+def test_report_of_a_bundle_and_of_a_fresh_detector(planted_bundle, tmp_path):
+    pytest.importorskip("pyanalytics.anomaly.report")
+    folder, _ = planted_bundle
+    code, out, err = invoke("anomaly", "report", "--model", folder / "model", "--data", folder / "rows.csv",
+                            "--out", tmp_path / "bundle.html")
+    page = (tmp_path / "bundle.html").read_text()
+    assert code == 0 and f"Report written to {tmp_path / 'bundle.html'}" in _read(out)
+    assert page.startswith("<!DOCTYPE html>") and "rows.csv is the file the model was trained on" in page
+    code, out, err = invoke("anomaly", "train", "--data", folder / "rows.csv", "--label", "label", "--out", tmp_path / "m",
+                            "--report", tmp_path / "test.html", "--json", *FAST)
+    assert code == 0 and json.loads(out)["report"] == str(tmp_path / "test.html")
+    assert (tmp_path / "m" / "manifest.json").is_file() and "the model was trained on" not in (tmp_path / "test.html").read_text()
+
+
+def test_train_report_needs_a_label_and_writes_nothing_without(tmp_path):
+    _planted().drop(columns="label").to_csv(tmp_path / "data.csv", index=False)
+    code, out, err = invoke("anomaly", "train", "--data", tmp_path / "data.csv", "--out", tmp_path / "m",
+                            "--report", tmp_path / "r.html", *FAST)
+    assert code == 2 and "needs --label" in _read(err) and sorted(p.name for p in tmp_path.iterdir()) == ["data.csv"]

@@ -51,6 +51,10 @@ def train(
     ] = "16",
     code_size: Annotated[int, typer.Option("--code-size", min=1, help="Units of the code (bottleneck) layer.")] = 4,
     epochs: EpochsOption = DEFAULT_EPOCHS,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Also write the HTML report on the test part to this file.",
+                                  show_default=False)
+    ] = None,
     seed: SeedOption = 0,
     as_json: JsonOption = False,
 ) -> None:
@@ -62,13 +66,20 @@ def train(
     from pyanalytics.bundle import check_target
 
     units = parse_units(hidden_units)
+    if report is not None and label is None:
+        raise typer.BadParameter("the report draws precision, recall and scores per class, so it needs --label.",
+                                 param_hint="--report")
     check_target(out)  # an --out that cannot be written or replaced fails before training
     with epoch_progress(not as_json, epochs) as on_epoch:
         result = train_anomaly(data, label=label, time_column=time_column, amount_column=amount_column, model=model,
                                rule=rule, target=target, seed=seed, on_epoch=on_epoch, hidden_units=units,
                                code_size=code_size, epochs=epochs)
+    if report is not None:  # before the bundle: a report that cannot be written leaves nothing behind
+        from pyanalytics.anomaly.report import write_anomaly_report
+
+        report = write_anomaly_report(report, result)
     bundle = result.save(out)
-    summary = result.summary(bundle)
+    summary = {**result.summary(bundle), "report": None if report is None else str(report)}
     if as_json:
         print_json(summary)
         return
@@ -85,6 +96,8 @@ def train(
     stdout.print(result.verdict.sentence)
     stdout.print(threshold_line(summary["threshold"]))
     stdout.print(f"Bundle written to {shown(bundle)}")
+    if report is not None:
+        stdout.print(f"Report written to {shown(report)}")
 
 
 def threshold_line(threshold: dict) -> str:
