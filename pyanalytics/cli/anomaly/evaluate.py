@@ -23,6 +23,7 @@ def anomaly_notes(bundle, data: Path) -> list[str]:
     out: its headline on the training-time test part is quoted beside the detector's. Rows of the
     very file the detector was trained on include its training and validation rows.
     """
+    from pyanalytics.reports.html import training_file_caution
     from pyanalytics.tasks import TASKS
 
     headline = TASKS["anomaly"].headline
@@ -32,8 +33,5 @@ def anomaly_notes(bundle, data: Path) -> list[str]:
         f"{headline} was {tested[name][headline]:.3f} ({bundle.model_name}: {tested[bundle.model_name][headline]:.3f})."
         for name in tested if name not in (bundle.model_name, *bundle.baselines)
     ]
-    if bundle.metadata["data"]["name"] == Path(data).name:
-        notes.append(f"{Path(data).name} is the file the detector was trained on: these rows include its training and "
-                     "validation rows; the honest figures are the test part's, printed by `pyanalytics anomaly train` "
-                     "and kept in the bundle's metadata.json.")
-    return notes
+    caution = training_file_caution(Path(data).name, bundle.metadata["data"]["name"])
+    return notes if caution is None else [*notes, caution]
