@@ -256,6 +256,23 @@ def refuse_anomaly(bundle, command: str) -> None:
                              f"{command} --model BUNDLE --data CSV` for it.")
 
 
+def anomaly_bundle(path: Path):
+    """The anomaly detector bundle at ``path``, for a ``pyanalytics anomaly`` command.
+
+    Raises:
+        ParameterError: the bundle is another kind of model (the generic commands read it).
+    """
+    from pyanalytics.bundle import load_bundle
+    from pyanalytics.domains import domain_of
+    from pyanalytics.errors import ParameterError
+
+    bundle = load_bundle(path)
+    if domain_of(bundle) != "anomaly":
+        raise ParameterError(f"--model: {visible(path)} is not an anomaly detector but a {bundle.task} model; "
+                             "use `pyanalytics predict`, `evaluate`, `explain` or `report` for it.")
+    return bundle
+
+
 def load_rows(path: Path):
     """Load a tabular CSV for a command; pyanalytics ``DataWarning``s (unseen categories) print as one line."""
     from pyanalytics.data.tabular import read_frame

@@ -252,3 +252,24 @@ def test_train_report_needs_a_label_and_writes_nothing_without(tmp_path):
     code, out, err = invoke("anomaly", "train", "--data", tmp_path / "data.csv", "--out", tmp_path / "m",
                             "--report", tmp_path / "r.html", *FAST)
     assert code == 2 and "needs --label" in _read(err) and sorted(p.name for p in tmp_path.iterdir()) == ["data.csv"]
+
+
+@pytest.mark.parametrize("command", ["score", "evaluate", "explain", "report"])
+def test_anomaly_commands_refuse_another_kind_of_bundle(planted_bundle, tmp_path_factory, command):
+    folder, _ = planted_bundle
+    tabular = folder / "tabular"
+    if not tabular.exists():
+        code, _, err = invoke("fit", "--data", folder / "rows.csv", "--target", "label", "--out", tabular,
+                              "--hidden-units", "4", "--epochs", "2")
+        assert code == 0, err
+    extra = ["--out", tmp_path_factory.mktemp("refused") / "r.html"] if command == "report" else []
+    code, out, err = invoke("anomaly", command, "--model", tabular, "--data", folder / "rows.csv", *extra)
+    assert code == 1 and out == "" and err.count("\n") == 1
+    assert "is not an anomaly detector but a binary model; use `pyanalytics predict`" in err
+
+
+def test_score_to_an_unwritable_out_is_one_line(planted_bundle, tmp_path):
+    folder, _ = planted_bundle
+    code, out, err = invoke("anomaly", "score", "--model", folder / "model", "--data", folder / "rows.csv",
+                            "--out", tmp_path / "missing" / "s.csv")
+    assert code == 1 and out == "" and "cannot write it (no such folder)" in err and err.count("\n") == 1

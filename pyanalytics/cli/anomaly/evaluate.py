@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from pyanalytics.cli.common import BundleOption, JsonOption, RowsOption
+from pyanalytics.cli.common import BundleOption, JsonOption, RowsOption, anomaly_bundle
 
 
 def evaluate(model: BundleOption, data: RowsOption, as_json: JsonOption = False) -> None:
@@ -10,10 +10,9 @@ def evaluate(model: BundleOption, data: RowsOption, as_json: JsonOption = False)
 
     The same as `pyanalytics evaluate` on an anomaly bundle.
     """
-    from pyanalytics.bundle import load_bundle
     from pyanalytics.cli.evaluate import evaluate_rows
 
-    evaluate_rows(load_bundle(model), model, data, as_json)
+    evaluate_rows(anomaly_bundle(model), model, data, as_json)
 
 
 def anomaly_notes(bundle, data: Path) -> list[str]:

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from pyanalytics.cli.common import BundleOption, JsonOption, RowsOption, load_rows, print_json, progress_bar
+from pyanalytics.cli.common import BundleOption, JsonOption, RowsOption, anomaly_bundle, load_rows, print_json, progress_bar
 from pyanalytics.cli.explain import parse_rows, render_cases
 
 TOP_ALERTS = 5
@@ -33,9 +33,8 @@ def explain(
     if as_json and as_csv:
         raise typer.BadParameter("choose one of --json and --csv, not both.", param_hint="--json/--csv")
     from pyanalytics.anomaly.explain import METHODS, explain_anomalies
-    from pyanalytics.bundle import load_bundle
 
-    bundle = load_bundle(model)
+    bundle = anomaly_bundle(model)
     chosen = parse_rows(rows)
     top = top if top is not None or chosen is not None else TOP_ALERTS
     with progress_bar("explaining with shap", not (as_json or as_csv)) as update:

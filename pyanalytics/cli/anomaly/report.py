@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from pyanalytics.cli.common import BundleOption, RowsOption, load_rows, shown, stdout
+from pyanalytics.cli.common import BundleOption, RowsOption, anomaly_bundle, load_rows, shown, stdout
 
 
 def report(
@@ -19,7 +19,5 @@ def report(
     `pyanalytics anomaly train --report HTML` reports a fresh detector on its own test part instead.
     """
     from pyanalytics.anomaly.report import write_anomaly_report
-    from pyanalytics.bundle import load_bundle
-
-    path = write_anomaly_report(out, load_bundle(model), load_rows(data), data_label=data.name)
+    path = write_anomaly_report(out, anomaly_bundle(model), load_rows(data), data_label=data.name)
     stdout.print(f"Report written to {shown(path)}")

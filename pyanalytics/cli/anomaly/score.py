@@ -7,7 +7,8 @@ import typer
 from rich import box
 from rich.table import Table
 
-from pyanalytics.cli.common import BundleOption, JsonOption, RowsOption, load_rows, print_json, shown, stdout
+from pyanalytics.cli.common import BundleOption, JsonOption, RowsOption, anomaly_bundle, load_rows, print_json, shown, stdout
+from pyanalytics.errors import ParameterError
 
 
 def score(
@@ -20,12 +21,15 @@ def score(
     as_json: JsonOption = False,
 ) -> None:
     """Score each row (higher: more unusual) and flag those at or above the bundle's threshold; summarise the alerts."""
-    from pyanalytics.bundle import load_bundle
-
-    bundle = load_bundle(model)
+    bundle = anomaly_bundle(model)
     table = bundle.predict(load_rows(data)).reset_index()
     if out is not None:
-        table.to_csv(out, index=False, float_format="%.6g")
+        try:
+            table.to_csv(out, index=False, float_format="%.6g")
+        except OSError as error:
+            reason = error.strerror or "no such folder"
+            raise ParameterError(f"--out {str(out)!r}: cannot write it ({reason}); give a file in an existing, writable "
+                                 "folder.") from None
     alerts = table[table["flag"] == 1].sort_values("score", ascending=False, kind="stable")
     summary = {"model": bundle.model_name, "bundle": str(model), "data": str(data), "threshold": bundle.threshold,
                "rule": bundle.metadata["threshold"]["rule"], "target": bundle.metadata["threshold"]["target"],
