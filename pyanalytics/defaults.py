@@ -7,6 +7,9 @@ imports nothing, so ``pyanalytics --help`` stays fast.
 
 MODEL_NAMES = ("dnn", "lstm", "gru")  # the keys of pyanalytics.models.MODELS, in this order
 SEQUENCE_MODEL_NAMES = ("lstm", "gru")  # the models that read windows of past days
+# The keys of pyanalytics.models.AUTOENCODERS and the rules of pyanalytics.evaluation.thresholds, in this order.
+AUTOENCODER_NAMES = ("autoencoder", "sparse", "denoising", "variational")
+THRESHOLD_RULE_NAMES = ("precision", "recall", "top_k", "fraction", "cost", "quantile")
 DEFAULT_WINDOW = 20  # days per input window of a sequence model
 # What the commands, the walk-forward and the R functions charge unless told otherwise: a
 # typical commission plus spread for liquid US stocks, so headline figures are after costs.

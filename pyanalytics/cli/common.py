@@ -28,6 +28,11 @@ DataOption = Annotated[
 TableOption = Annotated[
     Path, typer.Option("--data", help="CSV with a header row: the target column and the feature columns.", show_default=False)
 ]
+RowsOption = Annotated[
+    Path,
+    typer.Option("--data", help="CSV with a header row: the detector's feature columns (and its label column, to "
+                 "evaluate).", show_default=False),
+]
 BundleOption = Annotated[
     Path, typer.Option("--model", help="Model bundle directory written by `pyanalytics train`.")
 ]
@@ -174,8 +179,13 @@ def epoch_progress(enabled: bool, max_epochs: int | None = None):
         yield on_epoch
 
 
-def _cell(value) -> str:
-    return "n/a" if value is None or value != value else f"{value:.3f}"
+COUNT_METRICS = ("alerts", "tp", "fp", "fn", "tn", "n")  # counts print as whole numbers
+
+
+def _cell(value, whole: bool = False) -> str:
+    if value is None or value != value:
+        return "n/a"
+    return f"{value:,.0f}" if whole else f"{value:.3f}"
 
 
 def metrics_table(metrics: dict[str, dict], model_name: str, title: str) -> Table:
@@ -209,8 +219,58 @@ def task_table(frame, title: str) -> Table:
         header = str(name).replace("_", " ")
         table.add_column(f"[bold]{header}[/]" if position == 0 else header, justify="right")
     for metric in frame.columns:
-        table.add_row(metric, *(_cell(value) for value in frame[metric]))
+        table.add_row(metric, *(_cell(value, metric in COUNT_METRICS) for value in frame[metric]))
     return table
+
+
+def parse_units(text: str, option: str = "--hidden-units") -> tuple[int, ...]:
+    """``"100,100"`` -> ``(100, 100)``: the sizes of hidden layers given on the command line.
+
+    Raises:
+        typer.BadParameter: a size is not a whole number.
+    """
+    try:
+        return tuple(int(size) for size in text.split(","))
+    except ValueError:
+        raise typer.BadParameter(f"expected sizes such as 100,100, got {text!r}.", param_hint=option) from None
+
+
+def reads_rows(bundle) -> bool:
+    """Whether a bundle scores the rows of a CSV (a tabular or anomaly bundle) rather than dated prices."""
+    from pyanalytics.domains import domain_of
+
+    return domain_of(bundle) in ("tabular", "anomaly")
+
+
+def refuse_anomaly(bundle, command: str) -> None:
+    """Point an anomaly bundle given to a generic ``command`` to its own ``pyanalytics anomaly`` command.
+
+    Raises:
+        ParameterError: ``bundle`` is an anomaly detector.
+    """
+    from pyanalytics.domains import domain_of
+    from pyanalytics.errors import ParameterError
+
+    if domain_of(bundle) == "anomaly":
+        raise ParameterError(f"--model: {visible(bundle.path)} is an anomaly detector; run `pyanalytics anomaly "
+                             f"{command} --model BUNDLE --data CSV` for it.")
+
+
+def anomaly_bundle(path: Path):
+    """The anomaly detector bundle at ``path``, for a ``pyanalytics anomaly`` command.
+
+    Raises:
+        ParameterError: the bundle is another kind of model (the generic commands read it).
+    """
+    from pyanalytics.bundle import load_bundle
+    from pyanalytics.domains import domain_of
+    from pyanalytics.errors import ParameterError
+
+    bundle = load_bundle(path)
+    if domain_of(bundle) != "anomaly":
+        raise ParameterError(f"--model: {visible(path)} is not an anomaly detector but a {bundle.task} model; "
+                             "use `pyanalytics predict`, `evaluate`, `explain` or `report` for it.")
+    return bundle
 
 
 def load_rows(path: Path):

@@ -14,6 +14,7 @@ from pyanalytics.cli.common import (
     load_rows,
     metrics_table,
     print_json,
+    reads_rows,
     shown,
     stderr,
     stdout,
@@ -35,14 +36,14 @@ def evaluate(
     drop_invalid: DropInvalidOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Evaluate a bundle on labelled dates from --since on, next to its saved baselines."""
+    """Evaluate a bundle on labelled dates from --since on, next to its saved baselines (a tabular or
+    anomaly bundle: on the labelled rows of a CSV)."""
     from pyanalytics.bundle import load_bundle
-    from pyanalytics.domains import is_tabular
     from pyanalytics.evaluation.verdict import verdict
 
     bundle = load_bundle(model)
-    if is_tabular(bundle):
-        _evaluate_rows(bundle, model, data, as_json)
+    if reads_rows(bundle):
+        evaluate_rows(bundle, model, data, as_json)
         return
     prices = load_bundle_data(bundle, data, drop_invalid=drop_invalid)
     metrics = bundle.evaluate(prices, since=since)
@@ -75,15 +76,21 @@ def evaluate(
     stdout.print(f"Evaluated prices: {shown(data_match.describe())}.")
 
 
-def _evaluate_rows(bundle, model, data, as_json: bool) -> None:
-    """A tabular bundle on the labelled rows of a CSV, beside its saved baselines."""
+def evaluate_rows(bundle, model, data, as_json: bool) -> None:
+    """A tabular or anomaly bundle on the labelled rows of a CSV, beside its saved baselines (an anomaly
+    bundle adds its notes: see ``pyanalytics.cli.anomaly.evaluate.anomaly_notes``)."""
+    from pyanalytics.cli.anomaly.evaluate import anomaly_notes
+
     result = bundle.evaluate(load_rows(data))
     metrics = result.metrics
+    notes = anomaly_notes(bundle, data) if bundle.task == "anomaly" else None
     if as_json:
         print_json({"model": bundle.model_name, "task": bundle.task, "bundle": str(model),
                     "metrics": {"test": metrics[bundle.model_name]},
                     "baselines": {k: v for k, v in metrics.items() if k != bundle.model_name},
-                    "verdict": result.verdict.to_dict()})
+                    "verdict": result.verdict.to_dict(), **({} if notes is None else {"notes": notes})})
         return
     stdout.print(task_table(result.table(), f"{shown(data)}: {metrics[bundle.model_name]['n']:,} labelled rows"))
     stdout.print(result.verdict.sentence)
+    for note in notes or ():
+        stderr.print(f"note: {shown(note)}")

@@ -15,6 +15,7 @@ from pyanalytics.cli.common import (
     load_rows,
     print_json,
     progress_bar,
+    refuse_anomaly,
     stdout,
 )
 from pyanalytics.errors import ParameterError
@@ -87,6 +88,7 @@ def explain(
     from pyanalytics.explain import explain as run_explain
 
     bundle = load_bundle(model)
+    refuse_anomaly(bundle, "explain")
     tabular = is_tabular(bundle)
     options = {"dates": parse_dates(dates), "rows": parse_rows(rows), "label": label}
     table = load_rows(data) if tabular else load_bundle_data(bundle, data, drop_invalid=drop_invalid)

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from pyanalytics.cli.common import EpochsOption, JsonOption, SeedOption, TableOption, epoch_progress, print_json, shown, stdout, task_table
+from pyanalytics.cli.common import EpochsOption, JsonOption, SeedOption, TableOption, epoch_progress, parse_units, print_json, shown, stdout, task_table
 from pyanalytics.defaults import DEFAULT_NETWORK
 
 def fit(
@@ -30,10 +30,7 @@ def fit(
     from pyanalytics.bundle import check_target
     from pyanalytics.tabular import train_tabular
 
-    try:
-        units = tuple(int(size) for size in hidden_units.split(","))
-    except ValueError:
-        raise typer.BadParameter(f"expected sizes such as 100,100, got {hidden_units!r}.", param_hint="--hidden-units") from None
+    units = parse_units(hidden_units)
     check_target(out)  # an --out that cannot be written or replaced fails before training
     with epoch_progress(not as_json, epochs) as on_epoch:
         result = train_tabular(data, target, task=task, date_column=date_column, hidden_units=units,

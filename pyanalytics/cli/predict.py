@@ -1,11 +1,11 @@
 """`pyanalytics predict`: probability of a rise for each date from a price bundle and raw prices, or the
-task's prediction columns for each row from a tabular bundle and a CSV."""
+task's prediction columns for each row from a tabular bundle (an anomaly bundle: score and flag) and a CSV."""
 
 from typing import Annotated
 
 import typer
 
-from pyanalytics.cli.common import BundleOption, DataOption, DropInvalidOption, JsonOption, load_bundle_data, load_rows, print_json, stdout
+from pyanalytics.cli.common import BundleOption, DataOption, DropInvalidOption, JsonOption, load_bundle_data, load_rows, print_json, reads_rows, stdout
 
 
 def predict(
@@ -20,10 +20,9 @@ def predict(
     if as_json and as_csv:
         raise typer.BadParameter("choose one of --json and --csv, not both.", param_hint="--json/--csv")
     from pyanalytics.bundle import load_bundle
-    from pyanalytics.domains import is_tabular
 
     bundle = load_bundle(model)
-    if is_tabular(bundle):
+    if reads_rows(bundle):
         table = bundle.predict(load_rows(data))
         if last is not None:
             table = table.tail(last)

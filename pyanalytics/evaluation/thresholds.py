@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from pyanalytics.defaults import THRESHOLD_RULE_NAMES
 from pyanalytics.errors import DataError, ParameterError
 from pyanalytics.params import check_float, check_int
 
@@ -140,7 +141,7 @@ def for_quantile(normal_scores, quantile: float) -> ThresholdChoice:
     return ThresholdChoice(threshold, "quantile", quantile, alert_curve(scores))
 
 
-RULES = ("precision", "recall", "top_k", "fraction", "cost", "quantile")
+RULES = THRESHOLD_RULE_NAMES
 LABELLED_RULES = ("precision", "recall", "cost")
 DEFAULT_TARGETS = {"precision": 0.5, "recall": 0.8, "top_k": 100, "fraction": 0.01, "cost": 5.0, "quantile": 0.99}
 

@@ -20,6 +20,7 @@ from functools import partial
 
 import numpy as np
 
+from pyanalytics.defaults import AUTOENCODER_NAMES
 from pyanalytics.errors import ParameterError
 from pyanalytics.models.anomaly_base import THRESHOLD_RULES, AnomalyDetector
 from pyanalytics.models.dnn import ACTIVATIONS
@@ -325,9 +326,6 @@ class VariationalAutoencoder(Autoencoder):
         return variational_inference_network(model.encoder, model.decoder)
 
 
-AUTOENCODERS = {
-    "autoencoder": Autoencoder,
-    "sparse": SparseAutoencoder,
-    "denoising": DenoisingAutoencoder,
-    "variational": VariationalAutoencoder,
-}
+AUTOENCODERS = dict(
+    zip(AUTOENCODER_NAMES, (Autoencoder, SparseAutoencoder, DenoisingAutoencoder, VariationalAutoencoder), strict=True)
+)
