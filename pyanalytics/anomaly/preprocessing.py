@@ -91,10 +91,7 @@ class AnomalyPreprocessing:
         """
         columns = list(self.feature_names)
         _require(frame, columns, "features")
-        try:
-            matrix = frame[columns].to_numpy(dtype=np.float64)
-        except (TypeError, ValueError):
-            matrix = None
+        matrix = _numbers(frame, columns)
         if matrix is None or not np.isfinite(matrix).all():
             _refuse_cells(frame, columns)
         return matrix
@@ -134,6 +131,26 @@ def _require(frame: pd.DataFrame, columns: list, role: str) -> None:
     if missing:
         shown = ", ".join(map(str, frame.columns[:20])) + (", ..." if len(frame.columns) > 20 else "")
         raise DataError(f"{role}: column {missing[0]!r} is not in the data; its columns are {shown}.")
+
+
+def _numbers(frame: pd.DataFrame, columns: list) -> np.ndarray | None:
+    """``frame[columns]`` as float64, or None when a column cannot be read as numbers.
+
+    A frame of numbers is converted whole and its feature columns taken by position: on one row
+    that costs about a tenth of selecting the columns first (a new DataFrame), most of the time a
+    single transaction's scoring took. A frame with text elsewhere, or repeated column names,
+    takes the selection.
+    """
+    if frame.columns.is_unique:
+        position = {name: i for i, name in enumerate(frame.columns)}  # a dict: get_indexer costs more
+        try:
+            return frame.to_numpy(dtype=np.float64)[:, [position[name] for name in columns]]
+        except (TypeError, ValueError):
+            pass
+    try:
+        return frame[columns].to_numpy(dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
 
 
 def _refuse_cells(frame: pd.DataFrame, columns: list) -> None:
