@@ -285,8 +285,6 @@ def importance_context(explanations: dict, importance: pd.DataFrame, agreement: 
 
 
 def _context(data: ReportData, fmt: str) -> dict:
-    from pyanalytics import __version__
-
     model = data.model_name
     evaluated = data.periods["evaluated"]
     aucs = {name: m["roc_auc"] for name, m in data.metrics.items()}
@@ -333,14 +331,9 @@ def _context(data: ReportData, fmt: str) -> dict:
         "cost": cost,
         "config_rows": _config_rows(data),
         "features": data.config["features"],
-        "params": [(k, repr(v)) for k, v in sorted(data.config["params"].items())],
-        "versions": [(k, v if v is not None else "not installed") for k, v in data.versions.items()],
         "explain": _explanations_context(data, fmt),
         "training": training_context(data.history, data.config["best_epoch"], fmt),
-        "created": data.created,
-        "version": __version__,
-        "colours": {"rise": plots.RISE, "fall": plots.FALL, "model": plots.MODEL, "threshold": plots.THRESHOLD,
-                    **{m: c for m, c in plots.METHOD_COLOURS.items()}},
+        **page_context(data),
     }
 
 
@@ -369,16 +362,40 @@ def gather_report_data(source, *, prices=None, explanations=None, since=None, ti
     )
 
 
+def page_context(data) -> dict:
+    """The template keys every report page shares: the model's parameters, the library versions,
+    when and by which pyanalytics it was made, and the colours."""
+    from pyanalytics import __version__
+
+    return {
+        "params": [(k, repr(v)) for k, v in sorted(data.config["params"].items())],
+        "versions": [(k, v if v is not None else "not installed") for k, v in data.versions.items()],
+        "created": data.created,
+        "version": __version__,
+        "colours": {"rise": plots.RISE, "fall": plots.FALL, "model": plots.MODEL, "threshold": plots.THRESHOLD,
+                    **plots.METHOD_COLOURS},
+    }
+
+
+def checked_image_format(image_format: str) -> str:
+    """``image_format`` if the figures can be drawn in it (``plots.FORMATS``)."""
+    if image_format not in plots.FORMATS:
+        raise ParameterError(f"image_format: expected one of {plots.FORMATS}, got {image_format!r}.")
+    return image_format
+
+
+def page_chunks(template: str, context: dict):
+    """The pieces of a report page: ``template`` rendered with ``context``, lazily."""
+    return environment().get_template(template).generate(**context)
+
+
 def render_report(data: ReportData, *, image_format: str = "svg") -> str:
     """The report's HTML as one string."""
     return "".join(_chunks(data, image_format))
 
 
 def _chunks(data: ReportData, image_format: str):
-    if image_format not in plots.FORMATS:
-        raise ParameterError(f"image_format: expected one of {plots.FORMATS}, got {image_format!r}.")
-    context = _context(data, image_format)
-    return environment().get_template(TEMPLATE).generate(**context)
+    return page_chunks(TEMPLATE, _context(data, checked_image_format(image_format)))
 
 
 def write_report(

@@ -386,7 +386,6 @@ def _config_rows(data: TabularReportData) -> list[tuple[str, str]]:
 
 
 def _context(data: TabularReportData, fmt: str) -> dict:
-    from pyanalytics import __version__
     from pyanalytics.tasks import TASKS
 
     task = TASKS[data.task]
@@ -420,20 +419,12 @@ def _context(data: TabularReportData, fmt: str) -> dict:
         "config_rows": _config_rows(data),
         "columns": data.config["columns"],
         "features": data.config["features"],
-        "params": [(k, repr(v)) for k, v in sorted(data.config["params"].items())],
-        "versions": [(k, v if v is not None else "not installed") for k, v in data.versions.items()],
-        "created": data.created,
-        "version": __version__,
-        "colours": {"rise": plots.RISE, "fall": plots.FALL, "model": plots.MODEL, "threshold": plots.THRESHOLD,
-                    **plots.METHOD_COLOURS},
+        **html.page_context(data),
     }
 
 
 def _chunks(data: TabularReportData, image_format: str):
-    if image_format not in plots.FORMATS:
-        raise ParameterError(f"image_format: expected one of {plots.FORMATS}, got {image_format!r}.")
-    context = _context(data, image_format)
-    return html.environment().get_template(TEMPLATE).generate(**context)
+    return html.page_chunks(TEMPLATE, _context(data, html.checked_image_format(image_format)))
 
 
 def render_tabular_report(data: TabularReportData, *, image_format: str = "svg") -> str:
