@@ -8,15 +8,22 @@ import pandas as pd
 
 from pyanalytics.anomaly.preprocessing import AnomalyPreprocessing
 from pyanalytics.data.tabular import read_frame
-from pyanalytics.errors import ParameterError
+from pyanalytics.errors import DataError, ParameterError
 from pyanalytics.evaluation.task_metrics import compare_task_models
-from pyanalytics.evaluation.thresholds import ThresholdChoice, choose_threshold, default_rule
+from pyanalytics.evaluation.thresholds import (
+    LABELLED_RULES,
+    ThresholdChoice,
+    check_rule,
+    choose_threshold,
+    default_rule,
+)
 from pyanalytics.models import AUTOENCODERS, task_baselines
 from pyanalytics.splits import anomaly_split
 from pyanalytics.tasks import TASKS
 from pyanalytics.training import FittedModel
 
 TASK = TASKS["anomaly"]
+FEW_ANOMALIES = 10  # below this many labelled anomalies a part's precision and recall are anecdotes
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)
@@ -121,10 +128,16 @@ def train_anomaly(
     pre.check_training(X[parts["train"]], frame.index[parts["train"]])
     X_val = X[parts["validation"]]
     y_val = None if y is None else y[parts["validation"]]
+    rule = default_rule(y is not None) if rule is None else check_rule(rule)
+    if rule in LABELLED_RULES and y is not None and not y_val.sum():
+        raise DataError(
+            f"rule {rule!r}: the validation part holds none of the {int(y.sum())} labelled anomalies, so no "
+            f"{rule} threshold can be chosen there; raise validation (now {validation}), split without "
+            "time_column, or use rule 'top_k', 'fraction' or 'quantile'."
+        )
     estimator = AUTOENCODERS[model](**network, seed=seed).fit(
         X[parts["train"]], validation_data=X_val if y_val is None else (X_val, y_val), on_epoch=on_epoch)
     baselines = _fitted_baselines(X, y, parts["train"], split.train_anomalies, seed)
-    rule = default_rule(y is not None) if rule is None else rule
     amounts = None if pre.amount_column is None else pre.amounts(frame)[parts["validation"]]
     choices = {
         name: choose_threshold(rule, target, scores=detector.anomaly_score(X_val), y=y_val, amounts=amounts,
@@ -136,7 +149,7 @@ def train_anomaly(
     test_rows = parts["test"]
     metrics = compare_task_models(TASK, {model: estimator, **baselines}, X[test_rows],
                                   None if y is None else y[test_rows])
-    notes = tuple(_split_notes(split))
+    notes = tuple(_split_notes(split)) + tuple(_few_anomalies_notes(y, parts))
     return AnomalyResult(
         model_name=model,
         estimator=estimator,
@@ -168,6 +181,20 @@ def _fitted_baselines(X, y, train, train_anomalies, seed) -> dict:
             seeded = {"seed": seed} if "seed" in cls._parameter_rules else {}  # a forest draws; PCA does not
             fitted[name] = cls(**seeded).fit(X[train])
     return fitted
+
+
+def _few_anomalies_notes(y, parts) -> list[str]:
+    """A caution for each held-out part whose labelled anomalies are too few to measure by."""
+    if y is None:
+        return []
+    notes = []
+    for part, use in (("validation", "its threshold"), ("test", "its metrics")):
+        count = int(y[parts[part]].sum())
+        if count < FEW_ANOMALIES:
+            notes.append(f"the {part} part holds only {count} labelled anomal{'y' if count == 1 else 'ies'}: "
+                         f"{use} rest{'s' if part == 'validation' else ''} on so few that they can move a lot "
+                         "with the split; use more labelled data or larger parts.")
+    return notes
 
 
 def _split_notes(split) -> list[str]:

@@ -151,6 +151,17 @@ def default_rule(labelled: bool) -> str:
     return "recall" if labelled else "quantile"
 
 
+def check_rule(rule: str) -> str:
+    """``rule`` if it is one of ``RULES``.
+
+    Raises:
+        ParameterError: an unknown rule, naming the known ones.
+    """
+    if rule not in RULES:
+        raise ParameterError(f"rule: expected one of {', '.join(map(repr, RULES))}, got {rule!r}.")
+    return rule
+
+
 def choose_threshold(rule: str, target, *, scores, y=None, amounts=None, normal_scores=None) -> ThresholdChoice:
     """The threshold ``rule`` chooses for ``target`` (None: the rule's ``DEFAULT_TARGETS`` entry).
 
@@ -166,8 +177,7 @@ def choose_threshold(rule: str, target, *, scores, y=None, amounts=None, normal_
     Raises:
         ParameterError: an unknown rule, or a rule that needs labels without them.
     """
-    if rule not in RULES:
-        raise ParameterError(f"rule: expected one of {', '.join(map(repr, RULES))}, got {rule!r}.")
+    check_rule(rule)
     if rule in LABELLED_RULES and y is None:
         raise ParameterError(f"rule: {rule!r} needs labelled rows; name the label column, or use 'top_k', "
                              "'fraction' or 'quantile'.")

@@ -16,6 +16,9 @@ def test_the_detector_learns_normal_rows_and_finds_planted_anomalies(planted_res
     assert model["roc_auc"] > 0.9 and model["pr_auc"] > 0.5  # anomalies are 7 % of the test rows
     assert set(result.metrics) == {"autoencoder", "isolation_forest", "pca", "supervised_ceiling"}
     assert result.notes[0].startswith(f"{600 - sum(result.parts.values()) } labelled anomalies")
+    for part in ("validation", "test"):  # a part with under 10 anomalies is flagged as too thin to measure by
+        count = result.frames[part]["y"].sum()
+        assert any(note.startswith(f"the {part} part holds only {count} ") for note in result.notes) == (count < 10)
 
 
 def test_each_model_flags_at_the_threshold_its_validation_rows_chose(planted_result):
@@ -66,6 +69,13 @@ def test_bad_input_is_one_line_naming_it(planted, change, kwargs, error, message
     with pytest.raises(error, match=message) as caught:
         train_anomaly(change(planted), label="y", **{**SMALL, "epochs": 1}, **kwargs)
     assert "\n" not in str(caught.value)
+
+
+def test_a_validation_part_without_anomalies_is_refused_before_training(shared_data):
+    """The real 0.17 % imbalance split by time leaves none of its 10 frauds in validation."""
+    with pytest.raises(DataError, match=r"rule 'cost': the validation part holds none of the 10 labelled anomalies"):
+        train_anomaly(shared_data("tabular/creditcard_random_2pct.csv"), label="Class", time_column="Time",
+                      amount_column="Amount", rule="cost", target=5.0, epochs=1)
 
 
 def test_a_rule_needing_labels_is_refused_without_them(planted):
