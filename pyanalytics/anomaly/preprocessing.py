@@ -58,6 +58,10 @@ class AnomalyPreprocessing:
             features = [c for c in frame.columns if c not in (label, time_column)]
         else:
             _require(frame, list(features), "features")
+            for role, name in (("label", label), ("time_column", time_column)):
+                if name is not None and name in features:
+                    raise DataError(f"features: {name!r} is the {role}, so it cannot also be a feature; "
+                                    "leave it out of the features.")
         if not features:
             raise DataError("features: no feature column is left once the label and time columns are set aside.")
         if amount_column is not None and amount_column not in features:
@@ -91,6 +95,7 @@ class AnomalyPreprocessing:
         """
         columns = list(self.feature_names)
         _require(frame, columns, "features")
+        _refuse_non_numeric(frame, columns)
         matrix = _numbers(frame, columns)
         if matrix is None or not np.isfinite(matrix).all():
             _refuse_cells(frame, columns)
@@ -105,7 +110,10 @@ class AnomalyPreprocessing:
         if self.label is None:
             return None
         _require(frame, [self.label], "label")
-        return anomaly_labels(frame[self.label].to_numpy(), len(frame), f"label {self.label!r}", frame.index)
+        values = frame[self.label]
+        if not pd.api.types.is_numeric_dtype(values):  # an R factor or text of "0"/"1" reads as its digits
+            values = values.astype(object).map(lambda v: _DIGITS.get(v, v))
+        return anomaly_labels(values.to_numpy(), len(frame), f"label {self.label!r}", frame.index)
 
     def amounts(self, frame: pd.DataFrame) -> np.ndarray | None:
         """What missing each row's anomaly costs: its amount column (None without one)."""
@@ -124,6 +132,28 @@ class AnomalyPreprocessing:
                 f"column {name!r}: constant ({X[0, constant[0]]:g}) on all {len(rows)} training rows, so a detector "
                 "learns nothing from it and cannot scale it; drop the column."
             )
+
+
+_DIGITS = {"0": 0, "1": 1}
+
+
+def _refuse_non_numeric(frame: pd.DataFrame, columns: list) -> None:
+    """Refuse a feature column whose type is not numbers (dates, categories, text), naming it: its
+    values could convert to numbers that mean nothing (a date's nanoseconds, a category's digits)."""
+    dtypes = frame.dtypes
+    for name in columns:
+        dtype = dtypes[name]
+        if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_timedelta64_dtype(dtype):
+            continue
+        if dtype == object or pd.api.types.is_string_dtype(dtype):  # Python numbers pass; text, even "12", does not
+            text = next((i for i, v in enumerate(frame[name].to_numpy()) if isinstance(v, (str, bytes))), None)
+            if text is not None:
+                raise _text_cell(frame, name, text)
+            continue
+        kind = ("dates" if pd.api.types.is_datetime64_any_dtype(dtype) else
+                "categories (a factor)" if isinstance(dtype, pd.CategoricalDtype) else f"{dtype} values")
+        raise DataError(f"column {name!r}: holds {kind}, not numbers; detectors read numeric columns only "
+                        "(encode or drop it, or name a time column as time_column).")
 
 
 def _require(frame: pd.DataFrame, columns: list, role: str) -> None:
@@ -153,15 +183,18 @@ def _numbers(frame: pd.DataFrame, columns: list) -> np.ndarray | None:
         return None
 
 
+def _text_cell(frame: pd.DataFrame, name, position: int) -> DataError:
+    return DataError(f"column {name!r}: row {row_label(frame.index, position)} holds {frame[name].iloc[position]!r}, "
+                     "not a number; detectors read numeric columns only (encode or drop it).")
+
+
 def _refuse_cells(frame: pd.DataFrame, columns: list) -> None:
     """Raise a DataError naming the first feature column and row that is not a finite number."""
     for name in columns:
         values = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=np.float64)
         text = np.flatnonzero(np.isnan(values) & frame[name].notna().to_numpy())
         if len(text):
-            row = row_label(frame.index, int(text[0]))
-            raise DataError(f"column {name!r}: row {row} holds {frame[name].iloc[text[0]]!r}, not a number; "
-                            "detectors read numeric columns only (encode or drop it).")
+            raise _text_cell(frame, name, int(text[0]))
         bad = np.flatnonzero(~np.isfinite(values))
         if len(bad):
             row = row_label(frame.index, int(bad[0]))

@@ -65,3 +65,29 @@ def test_unknown_columns_are_named(frame):
         AnomalyPreprocessing.for_frame(frame, label="Fraud")
     with pytest.raises(DataError, match=r"amount_column 'Time': must be one of the features"):
         AnomalyPreprocessing.for_frame(frame, time_column="Time", amount_column="Time")
+
+
+@pytest.mark.parametrize(
+    ("column", "message"),
+    [
+        (pd.to_datetime(["2020-01-01"] * 6), r"column 'x': holds dates, not numbers"),
+        (pd.Categorical(["1", "2"] * 3), r"column 'x': holds categories \(a factor\), not numbers"),
+        (pd.Series(["1", "2"] * 3, dtype=object, index=range(1, 7)), r"column 'x': row 1 holds '1', not a number"),
+    ],
+)
+def test_dates_factors_and_digits_as_text_are_not_read_as_numbers(frame, column, message):
+    with pytest.raises(DataError, match=message):
+        AnomalyPreprocessing.for_frame(frame.assign(x=column), label="Class")
+
+
+def test_a_factor_label_of_0_and_1_reads_as_its_digits(frame):
+    pre = AnomalyPreprocessing.for_frame(frame, label="Class")
+    factor = frame.assign(Class=pd.Categorical(frame["Class"].astype(str)))
+    assert pre.labels(factor).tolist() == [0, 0, 0, 1, 0, 0]
+    with pytest.raises(DataError, match=r"label 'Class': y holds 'yes' at row 2"):
+        pre.labels(factor.assign(Class=["0", "yes", "0", "1", "0", "0"]))
+
+
+def test_the_label_or_time_column_cannot_also_be_a_feature(frame):
+    with pytest.raises(DataError, match=r"features: 'Time' is the time_column, so it cannot also be a feature"):
+        AnomalyPreprocessing.for_frame(frame, label="Class", time_column="Time", features=["V1", "Time"])
