@@ -19,6 +19,7 @@ from sklearn.model_selection import TimeSeriesSplit, train_test_split
 
 from pyanalytics.errors import DataError, ParameterError
 from pyanalytics.jsonio import json_safe
+from pyanalytics.models.anomaly_base import anomaly_labels
 from pyanalytics.params import check_int
 
 MIN_ROWS_PER_PART = 20
@@ -236,7 +237,10 @@ def anomaly_split(
         (5, 6, 0)
     """
     labelled = labels is not None
-    labels = _anomaly_labels(labels, len(frame)) if labelled else np.zeros(len(frame), dtype=np.int64)
+    if labelled:
+        labels = anomaly_labels(labels, len(frame), "labels", frame.index)
+    else:
+        labels = np.zeros(len(frame), dtype=np.int64)
     keyed = frame.assign(_label_=labels)
     group = keyed.groupby(list(keyed.columns), dropna=False, sort=False).ngroup().to_numpy()
     first = np.unique(group, return_index=True)[1]  # first copy of each group, in group order
@@ -247,16 +251,6 @@ def anomaly_split(
     return AnomalySplit(parts["train"][~anomalous], parts["validation"], parts["test"], split.gap,
                         train_anomalies=parts["train"][anomalous],
                         duplicate_rows=int(len(frame) - len(first)))
-
-
-def _anomaly_labels(labels, n_rows: int) -> np.ndarray:
-    array = np.asarray(labels)
-    if array.shape != (n_rows,):
-        raise ParameterError(f"labels: expected one label per row of the frame ({n_rows}), got shape {array.shape}.")
-    bad = np.flatnonzero(~np.isin(array, (0, 1)))
-    if len(bad):
-        raise DataError(f"labels: row {bad[0]} holds {array[bad[0]].item()!r}; expected 1 (anomaly) or 0 (normal).")
-    return array.astype(np.int64)
 
 
 @dataclass(frozen=True)

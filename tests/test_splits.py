@@ -359,8 +359,8 @@ def test_anomaly_split_of_the_credit_card_data_never_learns_a_copy_of_a_scored_f
 
 
 @pytest.mark.parametrize("labels, error, message", [
-    ([0, 1, 2] * 10, DataError, r"labels: row 2 holds 2; expected 1 \(anomaly\) or 0 \(normal\)"),
-    ([0, 1], ParameterError, r"labels: expected one label per row of the frame \(30\)"),
+    ([0, 1, 2] * 10, DataError, r"labels: y holds 2 at row 2; expected 1 \(anomaly\) or 0 \(normal\)"),
+    ([0, 1], DataError, r"labels: y has 2 labels but X has 30 rows"),
 ])
 def test_anomaly_split_bad_labels_are_one_line_naming_them(labels, error, message):
     with pytest.raises(error, match=message):

@@ -95,23 +95,26 @@ def load_anomaly_bundle(folder: Path, files: dict[str, bytes]) -> "AnomalyBundle
             schema._same_features(state, names, name)
         baselines = {name: _from_state(known[name], state, name) for name, state in documents["baselines.json"].items()}
     network = _load_network(folder, files[MODEL_FILE])
-    _check_network(folder, network, len(names))
+    _check_network(folder, network, len(names), outputs=3 if pre["model"] == "variational" else 1)
     with _fields_of(folder, "preprocessing.json"):
         estimator = _from_state(AUTOENCODERS[pre["model"]], pre["estimator"], "estimator", network=network)
     return AnomalyBundle(folder, pre["model"], estimator, baselines, preprocessing, documents["metadata.json"], files)
 
 
-def _check_network(folder: Path, network, n_features: int) -> None:
-    """Refuse a network whose reconstruction (its first output) is not one row of the features."""
+def _check_network(folder: Path, network, n_features: int, outputs: int) -> None:
+    """Refuse a network whose reconstruction (its first output) is not one row of the features, or
+    that lacks its model's other outputs (a variational one: the code's mean and log-variance)."""
     try:
         output = network(np.zeros((1, n_features), dtype=np.float32), training=False)
-        found = tuple(np.shape(output[0] if isinstance(output, (list, tuple)) else output))
+        output = list(output) if isinstance(output, (list, tuple)) else [output]
+        found = (tuple(np.shape(output[0])), len(output))
     except Exception as error:  # Keras raises ValueError for an input of the wrong size
         found = f"an error ({_keras_reason(error)})"
-    if found != (1, n_features):
+    if found != ((1, n_features), outputs):
         raise BundleError(
-            f"bundle {str(folder)!r}: {MODEL_FILE} reconstructs {n_features} inputs as {found}; preprocessing.json "
-            f"(key 'features') needs shape (1, {n_features}). Refusing to load it; save the model again."
+            f"bundle {str(folder)!r}: {MODEL_FILE} maps {n_features} inputs to {found} (reconstruction shape, "
+            f"outputs); preprocessing.json (keys 'features', 'model') needs ((1, {n_features}), {outputs}). "
+            "Refusing to load it; save the model again."
         )
 
 

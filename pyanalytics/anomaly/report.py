@@ -330,8 +330,10 @@ def _rule_text(data: AnomalyReportData) -> str:
                 "caught at that precision")
     if data.rule == "recall":
         return f"the fewest alerts that still catch at least {target:.0%} of the anomalies of {where}"
-    if data.rule == "budget":
+    if data.rule == "top_k":
         return f"an alert budget: the {int(target):,} highest scores of {where}"
+    if data.rule == "fraction":
+        return f"an alert budget: the highest-scoring {target:.2%} of {where}"
     if data.rule == "cost":
         missed = f"its {data.amount_column}" if data.amount_column else "1"
         return (f"the lowest total cost on {where}, where a missed anomaly costs {missed} and every alert a "

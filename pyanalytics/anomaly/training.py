@@ -101,7 +101,8 @@ def train_anomaly(
             default: recall 0.8 with labels, the 0.99 quantile of training scores without.
         validation, test: fractions of the rows for those parts.
         gap: rows purged between chronological parts.
-        seed: seed of the split, the network and the baselines (None: not reproducible).
+        seed: seed of the network and the baselines (None: not reproducible) and of the split
+            (None splits as seed 0).
         data_name: the data's name (default: the CSV file's name).
         on_epoch: progress callback ``on_epoch(epoch, max_epochs, logs)``.
         **network: the detector's parameters (``hidden_units``, ``code_size``, ``epochs``, ...).

@@ -32,7 +32,8 @@ class ThresholdChoice:
 
     Attributes:
         threshold: flag rows whose score is >= threshold (``inf`` flags nothing).
-        rule: ``"precision"``, ``"recall"``, ``"budget"``, ``"cost"`` or ``"quantile"``.
+        rule: one of ``RULES``: ``"precision"``, ``"recall"``, ``"top_k"``, ``"fraction"``, ``"cost"``
+            or ``"quantile"``.
         target: the rule's target (precision, recall, alerts, review fee or quantile).
         curve: one row per candidate threshold (see ``alert_curve``), for the report.
     """
@@ -116,10 +117,17 @@ def for_budget(scores, *, top_k: int | None = None, fraction: float | None = Non
     curve = alert_curve(scores)
     n = int(curve["alerts"].iloc[-1])
     if top_k is None:
-        top_k = int(np.floor(check_float("fraction", fraction, low=0.0, high=1.0, low_open=True) * n))
-    budget = check_int("top_k", top_k, minimum=1)
+        fraction = check_float("fraction", fraction, low=0.0, high=1.0, low_open=True)
+        budget = int(np.floor(fraction * n))
+        if budget < 1:
+            raise ParameterError(f"fraction: {fraction:g} of these {n} rows rounds to no alert; raise the fraction "
+                                 f"to at least {1 / n:.3g}.")
+        rule, target = "fraction", fraction
+    else:
+        budget = check_int("top_k", top_k, minimum=1)
+        rule, target = "top_k", float(budget)
     within = curve[curve["alerts"] <= budget]
-    return ThresholdChoice(float(within["threshold"].iloc[-1]), "budget", float(budget), curve)
+    return ThresholdChoice(float(within["threshold"].iloc[-1]), rule, target, curve)
 
 
 def for_cost(scores, y, *, review_fee: float, amounts=None) -> ThresholdChoice:

@@ -76,7 +76,7 @@ class AnomalyDetector(EstimatorState, OutlierMixin, BaseEstimator):
         self._params = validate_params(self, self._parameter_rules)
         owner = f"{type(self).__name__}.fit"
         features = check_features(self, X, where="fit", fitted=False)
-        labels = None if y is None else anomaly_labels(y, len(features), owner)
+        labels = None if y is None else anomaly_labels(y, len(features), owner, getattr(y, "index", None))
         if self._supervised and (labels is None or len(np.unique(labels)) < 2):
             raise DataError(f"{owner}: y must hold both anomalies (1) and normal rows (0) for a supervised detector.")
         normal = features if labels is None else features[labels == 0]
@@ -87,7 +87,8 @@ class AnomalyDetector(EstimatorState, OutlierMixin, BaseEstimator):
             self._fit(features, labels, validation, on_epoch)
         else:
             self._fit(normal, None, validation, on_epoch)
-        self.threshold_ = float(np.quantile(self._score(normal), self._params["threshold_quantile"]))
+        # "higher": a training score, as thresholds.for_quantile takes it, so both agree
+        self.threshold_ = float(np.quantile(self._score(normal), self._params["threshold_quantile"], method="higher"))
         return self
 
     def _normal_validation(self, validation_data) -> np.ndarray | None:
@@ -96,7 +97,8 @@ class AnomalyDetector(EstimatorState, OutlierMixin, BaseEstimator):
         X_val, y_val = validation_data if isinstance(validation_data, tuple) else (validation_data, None)
         rows = check_features(self, X_val, where="fit(validation_data)", fitted=True)
         if y_val is not None:
-            rows = rows[anomaly_labels(y_val, len(rows), f"{type(self).__name__}.fit(validation_data)") == 0]
+            owner = f"{type(self).__name__}.fit(validation_data)"
+            rows = rows[anomaly_labels(y_val, len(rows), owner, getattr(y_val, "index", None)) == 0]
         return rows if len(rows) else None
 
     def anomaly_score(self, X) -> np.ndarray:

@@ -169,8 +169,9 @@ class SparseAutoencoder(Autoencoder):
         threshold_quantile=0.99,
     ):
         super().__init__(
-            hidden_units, code_size, activation, learning_rate, batch_size, epochs, patience,
-            validation_fraction, seed, threshold_quantile,
+            hidden_units=hidden_units, code_size=code_size, activation=activation, learning_rate=learning_rate,
+            batch_size=batch_size, epochs=epochs, patience=patience, validation_fraction=validation_fraction,
+            seed=seed, threshold_quantile=threshold_quantile,
         )
         self.l1 = l1
 
@@ -214,8 +215,9 @@ class DenoisingAutoencoder(Autoencoder):
         threshold_quantile=0.99,
     ):
         super().__init__(
-            hidden_units, code_size, activation, learning_rate, batch_size, epochs, patience,
-            validation_fraction, seed, threshold_quantile,
+            hidden_units=hidden_units, code_size=code_size, activation=activation, learning_rate=learning_rate,
+            batch_size=batch_size, epochs=epochs, patience=patience, validation_fraction=validation_fraction,
+            seed=seed, threshold_quantile=threshold_quantile,
         )
         self.noise = noise
         self.noise_level = noise_level
@@ -279,8 +281,9 @@ class VariationalAutoencoder(Autoencoder):
         threshold_quantile=0.99,
     ):
         super().__init__(
-            hidden_units, code_size, activation, learning_rate, batch_size, epochs, patience,
-            validation_fraction, seed, threshold_quantile,
+            hidden_units=hidden_units, code_size=code_size, activation=activation, learning_rate=learning_rate,
+            batch_size=batch_size, epochs=epochs, patience=patience, validation_fraction=validation_fraction,
+            seed=seed, threshold_quantile=threshold_quantile,
         )
         self.beta = beta
         self.score_by = score_by

@@ -85,6 +85,8 @@ def test_a_budget_flags_the_top_rows():
     scores, _, _ = planted(990, 10, seed=5)
     assert flagged(scores, for_budget(scores, top_k=25).threshold).sum() == 25
     assert flagged(scores, for_budget(scores, fraction=0.01).threshold).sum() == 10
+    assert (for_budget(scores, fraction=0.01).rule, for_budget(scores, fraction=0.01).target) == ("fraction", 0.01)
+    assert (for_budget(scores, top_k=25).rule, for_budget(scores, top_k=25).target) == ("top_k", 25.0)
 
 
 def test_a_quantile_of_normal_scores_flags_about_its_share_of_new_normal_rows():
@@ -103,6 +105,7 @@ def test_a_quantile_of_normal_scores_flags_about_its_share_of_new_normal_rows():
     (lambda: for_precision([0.9, 0.1], [0, 1], 0.9), DataError, "precision: no threshold reaches 0.9 on these rows"),
     (lambda: for_cost([0.1, 0.2], [0, 1], review_fee=1, amounts=[5, -1]), DataError, "amounts: row 1 holds -1.0"),
     (lambda: for_budget([0.1, 0.2]), ParameterError, "top_k/fraction: give exactly one"),
+    (lambda: for_budget([0.1, 0.2], fraction=0.1), ParameterError, "fraction: 0.1 of these 2 rows rounds to no alert"),
     (lambda: for_quantile([], 0.9), DataError, "normal_scores: expected one score per row"),
 ])
 def test_bad_input_is_one_line_naming_it(call, error, message):
