@@ -53,7 +53,7 @@ class Verdict:
         baseline, baseline_value: its strongest baseline (None, NaN without one) and its value.
         edge: the model's advantage (relative for relative margins; NaN when undefined).
         ceiling, ceiling_value: the task's ceiling (a baseline that saw what the model never
-            sees, ``Task.ceilings``) and its headline metric; None and NaN without one.
+            sees, ``Task.ceilings``) and its headline metric; None without one.
     """
 
     judgement: str
@@ -65,7 +65,7 @@ class Verdict:
     baseline_value: float
     edge: float
     ceiling: str | None = None
-    ceiling_value: float = math.nan
+    ceiling_value: float | None = None
 
     @property
     def badge(self) -> tuple[str, str]:
@@ -135,7 +135,7 @@ def task_verdict(task, results: Mapping[str, dict], model_name: str) -> Verdict:
     }
     baselines = {name: v for name, v in defined.items() if name not in task.ceilings}
     ceiling = next((name for name in task.ceilings if name in defined), None)
-    ceiling_value = defined[ceiling] if ceiling else math.nan
+    ceiling_value = defined[ceiling] if ceiling else None
     if math.isnan(value) or not baselines:
         sentence = f"{model_name}: {label} is undefined here, so there is no verdict."
         return Verdict("undefined", sentence, metric, model_name, value, None, math.nan, math.nan, ceiling, ceiling_value)
