@@ -146,9 +146,11 @@ def _refuse_non_numeric(frame: pd.DataFrame, columns: list) -> None:
         if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_timedelta64_dtype(dtype):
             continue
         if dtype == object or pd.api.types.is_string_dtype(dtype):  # Python numbers pass; text, even "12", does not
-            text = next((i for i, v in enumerate(frame[name].to_numpy()) if isinstance(v, (str, bytes))), None)
-            if text is not None:
-                raise _text_cell(frame, name, text)
+            cells = frame[name]
+            unreadable = np.flatnonzero(pd.to_numeric(cells, errors="coerce").isna().to_numpy() & cells.notna().to_numpy())
+            text = np.flatnonzero([isinstance(v, (str, bytes)) for v in cells.to_numpy()])
+            if len(unreadable) or len(text):  # the first cell that is no number at all, else the first digits as text
+                raise _text_cell(frame, name, int(unreadable[0] if len(unreadable) else text[0]))
             continue
         kind = ("dates" if pd.api.types.is_datetime64_any_dtype(dtype) else
                 "categories (a factor)" if isinstance(dtype, pd.CategoricalDtype) else f"{dtype} values")

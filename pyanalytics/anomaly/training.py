@@ -114,6 +114,11 @@ def train_anomaly(
     """
     if model not in AUTOENCODERS:
         raise ParameterError(f"model: expected one of {', '.join(map(repr, AUTOENCODERS))}, got {model!r}.")
+    known = set(AUTOENCODERS[model]().get_params()) - {"seed"}
+    unknown = sorted(set(network) - known)
+    if unknown:
+        raise ParameterError(f"{unknown[0]}: not a setting of the {model} model; its settings are "
+                             f"{', '.join(sorted(known))}.")
     for part, fraction in (("validation", validation), ("test", test)):
         if not isinstance(fraction, (int, float)) or fraction <= 0:
             raise ParameterError(f"{part}: expected a fraction of the rows above 0 (the {part} part "

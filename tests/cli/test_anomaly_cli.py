@@ -273,3 +273,17 @@ def test_score_to_an_unwritable_out_is_one_line(planted_bundle, tmp_path):
     code, out, err = invoke("anomaly", "score", "--model", folder / "model", "--data", folder / "rows.csv",
                             "--out", tmp_path / "missing" / "s.csv")
     assert code == 1 and out == "" and "cannot write it (no such folder)" in err and err.count("\n") == 1
+
+
+def test_param_sets_the_variants_own_settings_and_refuses_unknown_ones(planted_bundle):
+    folder, _ = planted_bundle
+    code, _, err = invoke("anomaly", "train", "--data", folder / "rows.csv", "--label", "label", "--out",
+                          folder / "masked", "--model", "denoising", "--param", "noise=mask", "--param",
+                          "noise_level=0.3", *FAST)
+    assert code == 0, err
+    saved = json.loads((folder / "masked" / "preprocessing.json").read_text())["estimator"]["params"]
+    assert (saved["noise"], saved["noise_level"]) == ("mask", 0.3)
+    code, _, err = invoke("anomaly", "train", "--data", folder / "rows.csv", "--label", "label", "--out",
+                          folder / "unknown", "--param", "beta=2", *FAST)
+    assert code == 1 and "error: beta: not a setting of the autoencoder model" in _read(err)
+    assert not (folder / "unknown").exists()

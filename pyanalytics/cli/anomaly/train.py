@@ -51,6 +51,14 @@ def train(
     ] = "16",
     code_size: Annotated[int, typer.Option("--code-size", min=1, help="Units of the code (bottleneck) layer.")] = 4,
     epochs: EpochsOption = DEFAULT_EPOCHS,
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", help="A setting of the chosen autoencoder as KEY=VALUE, repeatable: l1 (sparse), "
+                     "noise, noise_level (denoising), beta, score_by (variational), learning_rate, batch_size, "
+                     "patience, activation.", show_default=False),
+    ] = None,
+    validation: Annotated[float, typer.Option("--validation", help="Share of the rows that chooses the threshold.")] = 0.15,
+    test: Annotated[float, typer.Option("--test", help="Share of the rows that scores the models.")] = 0.15,
     report: Annotated[
         Path | None, typer.Option("--report", help="Also write the HTML report on the test part to this file.",
                                   show_default=False)
@@ -66,14 +74,16 @@ def train(
     from pyanalytics.bundle import check_target
 
     units = parse_units(hidden_units)
+    settings = dict(_setting(text) for text in param or ())
     if report is not None and label is None:
         raise typer.BadParameter("the report draws precision, recall and scores per class, so it needs --label.",
                                  param_hint="--report")
     check_target(out)  # an --out that cannot be written or replaced fails before training
     with epoch_progress(not as_json, epochs) as on_epoch:
         result = train_anomaly(data, label=label, time_column=time_column, amount_column=amount_column, model=model,
-                               rule=rule, target=target, seed=seed, on_epoch=on_epoch, hidden_units=units,
-                               code_size=code_size, epochs=epochs)
+                               rule=rule, target=target, validation=validation, test=test, seed=seed,
+                               on_epoch=on_epoch, **{"hidden_units": units, "code_size": code_size, "epochs": epochs,
+                                                     **settings})
     if report is not None:  # before the bundle: a report that cannot be written leaves nothing behind
         from pyanalytics.anomaly.report import write_anomaly_report
 
@@ -98,6 +108,19 @@ def train(
     stdout.print(f"Bundle written to {shown(bundle)}")
     if report is not None:
         stdout.print(f"Report written to {shown(report)}")
+
+
+def _setting(text: str) -> tuple[str, object]:
+    """``"noise_level=0.3"`` -> ``("noise_level", 0.3)``: a number where it reads as one, else the text."""
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise typer.BadParameter(f"expected KEY=VALUE, got {text!r}.", param_hint="--param")
+    for kind in (int, float):
+        try:
+            return key.strip(), kind(value)
+        except ValueError:
+            pass
+    return key.strip(), value.strip()
 
 
 def threshold_line(threshold: dict) -> str:
