@@ -12,6 +12,7 @@ are the same models, which the script checks (their test metrics must agree acro
 runs) before printing them once.
 
 Run:  .venv/bin/python scripts/09_fraud_autoencoder.py [creditcard|cardio|mammography|thyroid ...] [--epochs N]
+      [--stop-on loss|pr_auc]
 """
 
 import argparse
@@ -31,11 +32,11 @@ DATASETS = {
 CEILING = "supervised_ceiling"
 
 
-def compare(name: str, epochs: int | None) -> tuple[pd.DataFrame, dict]:
+def compare(name: str, epochs: int | None, stop_on: str) -> tuple[pd.DataFrame, dict]:
     """The test table of the four autoencoders and the baselines on one data set, and each
     autoencoder's verdict sentence."""
     relative, columns = DATASETS[name]
-    network = {} if epochs is None else {"epochs": epochs}
+    network = {"stop_on": stop_on, **({} if epochs is None else {"epochs": epochs})}
     results = {model: train_anomaly(data_dir() / relative, **columns, model=model, seed=0, **network) for model in AUTOENCODERS}
     first = next(iter(results.values()))
     print(f"\n{name} ({relative}): " + ", ".join(f"{part} {rows} rows" for part, rows in first.parts.items()))
@@ -59,13 +60,15 @@ parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("data", nargs="*", default=["creditcard"], metavar="DATA",
                     help=f"data sets to compare on, of {', '.join(DATASETS)} (default creditcard)")
 parser.add_argument("--epochs", type=int, default=None, help="maximum epochs of each autoencoder (default: its own)")
+parser.add_argument("--stop-on", choices=("loss", "pr_auc"), default="loss",
+                    help="what early stopping watches on validation: the reconstruction loss (default) or the PR AUC")
 args = parser.parse_args()
 for name in args.data:
     if name not in DATASETS:
         parser.error(f"DATA: expected one of {', '.join(DATASETS)}, got {name!r}.")
 pd.set_option("display.width", 160)
 for name in args.data:
-    table, sentences = compare(name, args.epochs)
+    table, sentences = compare(name, args.epochs, args.stop_on)
     print("Test part; baselines identical in all four runs; thresholds chosen on validation (recall 0.8):")
     print(table.to_string(float_format=lambda v: f"{v:.3f}"))
     print("\n".join(sentences.values()))

@@ -46,8 +46,8 @@ class AnomalyDetector(EstimatorState, OutlierMixin, BaseEstimator):
 
     Subclasses implement ``_fit(X, y, validation, on_epoch)`` on validated float arrays (``X``
     the normal rows unless ``_supervised``, then every row and ``y`` their 0/1 labels;
-    ``validation`` the normal validation rows or None) and ``_score(X)``, the anomaly score of
-    validated rows; they declare their parameter checks in ``_parameter_rules`` and their learned
+    ``validation`` None or ``(rows, labels)``, labels None when unknown) and ``_score(X)``, the
+    anomaly score of validated rows; they declare their parameter checks in ``_parameter_rules`` and their learned
     values through ``_learned_state`` / ``_restore_learned``.
     """
 
@@ -63,7 +63,7 @@ class AnomalyDetector(EstimatorState, OutlierMixin, BaseEstimator):
             X: features, a DataFrame (column names are remembered) or a 2-D array.
             y: optional labels, 1 = a known anomaly, 0 = normal.
             validation_data: optional ``X_val`` or ``(X_val, y_val)``: models that stop early
-                watch their loss on its normal rows.
+                watch their loss on its normal rows (or, given labels, their PR AUC on all of them).
             on_epoch: optional callback ``on_epoch(epoch, max_epochs, logs)`` for progress.
 
         Returns:
@@ -82,7 +82,7 @@ class AnomalyDetector(EstimatorState, OutlierMixin, BaseEstimator):
         normal = features if labels is None else features[labels == 0]
         if not len(normal):
             raise DataError(f"{owner}: y marks every row as an anomaly; no normal row is left to learn from.")
-        validation = self._normal_validation(validation_data)
+        validation = self._validation(validation_data)
         if self._supervised:
             self._fit(features, labels, validation, on_epoch)
         else:
@@ -91,15 +91,16 @@ class AnomalyDetector(EstimatorState, OutlierMixin, BaseEstimator):
         self.threshold_ = float(np.quantile(self._score(normal), self._params["threshold_quantile"], method="higher"))
         return self
 
-    def _normal_validation(self, validation_data) -> np.ndarray | None:
+    def _validation(self, validation_data) -> tuple[np.ndarray, np.ndarray | None] | None:
+        """The validation rows and their 0/1 labels (None when not given)."""
         if validation_data is None:
             return None
         X_val, y_val = validation_data if isinstance(validation_data, tuple) else (validation_data, None)
         rows = check_features(self, X_val, where="fit(validation_data)", fitted=True)
-        if y_val is not None:
-            owner = f"{type(self).__name__}.fit(validation_data)"
-            rows = rows[anomaly_labels(y_val, len(rows), owner, getattr(y_val, "index", None)) == 0]
-        return rows if len(rows) else None
+        if y_val is None:
+            return rows, None
+        owner = f"{type(self).__name__}.fit(validation_data)"
+        return rows, anomaly_labels(y_val, len(rows), owner, getattr(y_val, "index", None))
 
     def anomaly_score(self, X) -> np.ndarray:
         """How unusual each row is, shape (n,): higher is more unusual."""
@@ -147,7 +148,7 @@ class AnomalyDetector(EstimatorState, OutlierMixin, BaseEstimator):
         # JSON has no infinity: a threshold that flags nothing is saved as null
         self.threshold_ = np.inf if state["threshold"] is None else float(state["threshold"])
 
-    def _fit(self, X: np.ndarray, y: np.ndarray | None, validation: np.ndarray | None, on_epoch) -> None:
+    def _fit(self, X: np.ndarray, y: np.ndarray | None, validation: tuple | None, on_epoch) -> None:
         raise NotImplementedError
 
     def _score(self, X: np.ndarray) -> np.ndarray:

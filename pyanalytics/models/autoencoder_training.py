@@ -158,3 +158,29 @@ class VariationalTrainer(keras.Model):
         for part in ("encoder", "decoder"):
             config[part] = keras.saving.deserialize_keras_object(config[part])
         return cls(**config)
+
+
+class ValidationPRAUC(keras.callbacks.Callback):
+    """Logs ``val_pr_auc`` at each epoch's end: the average precision of the reconstruction score
+    (mean squared error per row) of ``network`` on labelled, scaled validation rows, for early
+    stopping that watches detection rather than the reconstruction loss.
+
+    Args:
+        network: the inference network (its first output is the reconstruction), sharing the
+            weights being trained.
+        scaled_rows: the validation rows, scaled as the network's inputs.
+        labels: their 0/1 labels, both classes present.
+    """
+
+    def __init__(self, network, scaled_rows, labels):
+        super().__init__()
+        self.network, self.rows, self.labels = network, scaled_rows, labels
+
+    def on_epoch_end(self, epoch, logs=None):
+        from sklearn.metrics import average_precision_score
+
+        output = self.network(self.rows, training=False)
+        reconstruction = output[0] if isinstance(output, (list, tuple)) else output
+        scores = ops.convert_to_numpy(ops.mean(ops.square(self.rows - reconstruction), axis=-1))
+        if logs is not None:
+            logs["val_pr_auc"] = float(average_precision_score(self.labels, scores))

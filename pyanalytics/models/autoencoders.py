@@ -30,6 +30,7 @@ from pyanalytics.params import check_choice, check_float, check_int, check_units
 
 NOISES = ("gaussian", "mask")
 SCORES = ("reconstruction", "elbo")
+STOPPING = ("loss", "pr_auc")  # early stopping watches the validation loss, or the labelled validation PR AUC
 
 AUTOENCODER_PARAMETER_RULES = {
     **THRESHOLD_RULES,
@@ -37,6 +38,7 @@ AUTOENCODER_PARAMETER_RULES = {
     "hidden_units": check_units,
     "code_size": partial(check_int, minimum=1),
     "activation": partial(check_choice, choices=ACTIVATIONS),
+    "stop_on": partial(check_choice, choices=STOPPING),
 }
 
 
@@ -60,6 +62,11 @@ class Autoencoder(KerasTraining, AnomalyDetector):
             ``fit`` gets no ``validation_data``; 0 trains every epoch without early stopping.
         seed: makes weights, shuffling and noise reproducible on one machine.
         threshold_quantile: ``threshold_`` is this quantile of the training rows' scores.
+        stop_on: what early stopping watches on the validation rows: ``"loss"``, the normal rows'
+            reconstruction loss, or ``"pr_auc"``, the PR AUC of the reconstruction score on
+            labelled rows (``fit(validation_data=(X_val, y_val))`` with both classes). The loss
+            keeps falling while the network learns to rebuild anomalies too; the PR AUC stops
+            where detection on the validation rows is best.
 
     Example:
         >>> X = np.random.default_rng(0).normal(size=(300, 5))
@@ -83,6 +90,7 @@ class Autoencoder(KerasTraining, AnomalyDetector):
         validation_fraction=0.15,
         seed=None,
         threshold_quantile=0.99,
+        stop_on="loss",
     ):
         self.hidden_units = hidden_units
         self.code_size = code_size
@@ -94,6 +102,7 @@ class Autoencoder(KerasTraining, AnomalyDetector):
         self.validation_fraction = validation_fraction
         self.seed = seed
         self.threshold_quantile = threshold_quantile
+        self.stop_on = stop_on
 
     def feature_errors(self, X) -> np.ndarray:
         """Squared reconstruction error of each feature in scaled units, shape (n, n_features).
@@ -113,8 +122,29 @@ class Autoencoder(KerasTraining, AnomalyDetector):
         return self._scaled(X).astype(np.float64), self._network_outputs(X)
 
     def _fit(self, X, y, validation, on_epoch):
-        # the target is the input itself, scaled by _targets once the scaler is fitted
-        super()._fit(X, X, None if validation is None else (validation, validation), on_epoch)
+        rows, labels = (None, None) if validation is None else validation
+        if self._params["stop_on"] == "pr_auc" and (labels is None or len(np.unique(labels)) < 2):
+            raise ParameterError(
+                f"stop_on: 'pr_auc' watches the PR AUC of labelled validation rows; pass "
+                f"validation_data=(X_val, y_val) with anomalies and normal rows to {type(self).__name__}.fit."
+            )
+        self._labelled_validation = validation if self._params["stop_on"] == "pr_auc" else None
+        normal = rows if labels is None else rows[labels == 0]
+        try:  # the target is the input itself, scaled by _targets once the scaler is fitted
+            super()._fit(X, X, None if normal is None or not len(normal) else (normal, normal), on_epoch)
+        finally:
+            del self._labelled_validation  # read by _validation_monitors during training only
+
+    def _stopping_monitor(self) -> tuple[str, str]:
+        return ("val_pr_auc", "max") if self._params["stop_on"] == "pr_auc" else ("val_loss", "min")
+
+    def _validation_monitors(self, model) -> list:
+        if self._labelled_validation is None:
+            return []
+        from pyanalytics.models.autoencoder_training import ValidationPRAUC
+
+        rows, labels = self._labelled_validation
+        return [ValidationPRAUC(self._inference_network(model), self._scaled(rows), labels)]
 
     def _targets(self, y: np.ndarray) -> np.ndarray:
         return self._scaled(y)
@@ -149,7 +179,7 @@ class SparseAutoencoder(Autoencoder):
         l1: weight of the L1 activity penalty: ``l1`` times the mean over rows of the code's L1
             norm is added to the mean squared error.
         hidden_units, code_size, activation, learning_rate, batch_size, epochs, patience,
-        validation_fraction, seed, threshold_quantile: as in ``Autoencoder``.
+        validation_fraction, seed, threshold_quantile, stop_on: as in ``Autoencoder``.
     """
 
     _parameter_rules = {**AUTOENCODER_PARAMETER_RULES, "l1": partial(check_float, low=0.0, high=1.0)}
@@ -167,11 +197,12 @@ class SparseAutoencoder(Autoencoder):
         validation_fraction=0.15,
         seed=None,
         threshold_quantile=0.99,
+        stop_on="loss",
     ):
         super().__init__(
             hidden_units=hidden_units, code_size=code_size, activation=activation, learning_rate=learning_rate,
             batch_size=batch_size, epochs=epochs, patience=patience, validation_fraction=validation_fraction,
-            seed=seed, threshold_quantile=threshold_quantile,
+            seed=seed, threshold_quantile=threshold_quantile, stop_on=stop_on,
         )
         self.l1 = l1
 
@@ -187,7 +218,7 @@ class DenoisingAutoencoder(Autoencoder):
             ``"mask"`` sets each value to its training mean with probability ``noise_level``.
         noise_level: the noise's standard deviation (gaussian) or drop probability (mask, < 1).
         hidden_units, code_size, activation, learning_rate, batch_size, epochs, patience,
-        validation_fraction, seed, threshold_quantile: as in ``Autoencoder``.
+        validation_fraction, seed, threshold_quantile, stop_on: as in ``Autoencoder``.
 
     Raises:
         ParameterError: at fit, ``noise_level`` of 1 or more with ``noise="mask"``.
@@ -213,11 +244,12 @@ class DenoisingAutoencoder(Autoencoder):
         validation_fraction=0.15,
         seed=None,
         threshold_quantile=0.99,
+        stop_on="loss",
     ):
         super().__init__(
             hidden_units=hidden_units, code_size=code_size, activation=activation, learning_rate=learning_rate,
             batch_size=batch_size, epochs=epochs, patience=patience, validation_fraction=validation_fraction,
-            seed=seed, threshold_quantile=threshold_quantile,
+            seed=seed, threshold_quantile=threshold_quantile, stop_on=stop_on,
         )
         self.noise = noise
         self.noise_level = noise_level
@@ -256,7 +288,7 @@ class VariationalAutoencoder(Autoencoder):
             reconstruction from the code mean, as the other autoencoders) or ``"elbo"``
             (``negative_elbo``).
         hidden_units, code_size, activation, learning_rate, batch_size, epochs, patience,
-        validation_fraction, seed, threshold_quantile: as in ``Autoencoder``.
+        validation_fraction, seed, threshold_quantile, stop_on: as in ``Autoencoder``.
     """
 
     _parameter_rules = {
@@ -279,11 +311,12 @@ class VariationalAutoencoder(Autoencoder):
         validation_fraction=0.15,
         seed=None,
         threshold_quantile=0.99,
+        stop_on="loss",
     ):
         super().__init__(
             hidden_units=hidden_units, code_size=code_size, activation=activation, learning_rate=learning_rate,
             batch_size=batch_size, epochs=epochs, patience=patience, validation_fraction=validation_fraction,
-            seed=seed, threshold_quantile=threshold_quantile,
+            seed=seed, threshold_quantile=threshold_quantile, stop_on=stop_on,
         )
         self.beta = beta
         self.score_by = score_by

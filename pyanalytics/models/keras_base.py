@@ -104,10 +104,11 @@ class KerasTraining:
         callbacks = []
         scaled_validation = None
         if validation is not None:
+            monitor, mode = self._stopping_monitor()
             stopper = keras.callbacks.EarlyStopping(
-                monitor="val_loss", patience=params["patience"], restore_best_weights=True
+                monitor=monitor, mode=mode, patience=params["patience"], restore_best_weights=True
             )
-            callbacks.append(stopper)
+            callbacks += [*self._validation_monitors(model), stopper]  # monitors first: they fill the logs
             scaled_validation = (self._scaled(validation[0]), self._targets(validation[1]))
         if on_epoch is not None:
             epochs = params["epochs"]
@@ -130,6 +131,14 @@ class KerasTraining:
         self.history_ = {k: [float(v) for v in vs] for k, vs in history.history.items()}
         self.best_epoch_ = (stopper.best_epoch if validation is not None else len(history.epoch) - 1) + 1
         return validation
+
+    def _stopping_monitor(self) -> tuple[str, str]:
+        """The logged quantity early stopping watches and its sense (``min`` or ``max``)."""
+        return "val_loss", "min"
+
+    def _validation_monitors(self, model) -> list:
+        """Callbacks that log what ``_stopping_monitor`` names at each epoch's end (none: Keras logs val_loss)."""
+        return []
 
     def _targets(self, y: np.ndarray) -> np.ndarray:
         """What the network learns to output for labels ``y`` (an autoencoder: its scaled input)."""

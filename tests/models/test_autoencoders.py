@@ -223,3 +223,23 @@ def test_the_training_wrappers_are_registered_and_rebuild_from_their_config():
         assert [getattr(rebuilt, f) for f in fields] == [getattr(trainer, f) for f in fields]
         rebuilt.set_weights(trainer.get_weights())
         np.testing.assert_allclose(np.asarray(rebuilt(rows)), np.asarray(trainer(rows)), rtol=1e-6)
+
+
+@pytest.mark.parametrize("cls", [Autoencoder, VariationalAutoencoder])
+def test_stopping_on_pr_auc_keeps_the_epoch_that_ranked_labelled_validation_rows_best(data, cls):
+    from sklearn.metrics import average_precision_score
+
+    X, _, X_test, y_test = data
+    model = cls(**{**SMALL, "epochs": 12, "patience": 12}, stop_on="pr_auc").fit(X, validation_data=(X_test, y_test))
+    curve = model.history_["val_pr_auc"]
+    assert len(curve) == 12 and model.best_epoch_ == int(np.argmax(curve)) + 1
+    kept = average_precision_score(y_test, model.anomaly_score(X_test))  # the restored weights' PR AUC
+    assert kept == pytest.approx(max(curve), abs=1e-3)
+
+
+def test_stopping_on_pr_auc_needs_labelled_validation_rows(data):
+    X, X_val = data[:2]
+    with pytest.raises(ParameterError, match=r"stop_on: 'pr_auc' watches the PR AUC of labelled validation rows"):
+        Autoencoder(**SMALL, stop_on="pr_auc").fit(X, validation_data=X_val)
+    with pytest.raises(ParameterError, match=r"stop_on: expected one of 'loss', 'pr_auc', got 'auc'"):
+        Autoencoder(**SMALL, stop_on="auc").fit(X, validation_data=X_val)
