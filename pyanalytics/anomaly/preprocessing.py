@@ -141,6 +141,8 @@ def _refuse_non_numeric(frame: pd.DataFrame, columns: list) -> None:
     """Refuse a feature column whose type is not numbers (dates, categories, text), naming it: its
     values could convert to numbers that mean nothing (a date's nanoseconds, a category's digits)."""
     dtypes = frame.dtypes
+    if all(isinstance(dtype, np.dtype) and dtype.kind in "biuf" for dtype in dtypes):
+        return  # every column of the frame is plain numbers: the common case, and a scored row's hot path
     for name in columns:
         dtype = dtypes[name]
         if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_timedelta64_dtype(dtype):
