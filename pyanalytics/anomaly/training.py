@@ -145,12 +145,11 @@ def train_anomaly(
         X[parts["train"]], validation_data=X_val if y_val is None else (X_val, y_val), on_epoch=on_epoch)
     baselines = _fitted_baselines(X, y, parts["train"], split.train_anomalies, seed)
     amounts = None if pre.amount_column is None else pre.amounts(frame)[parts["validation"]]
-    choices = {
-        name: choose_threshold(rule, target, scores=detector.anomaly_score(X_val), y=y_val, amounts=amounts,
-                               normal_scores=detector.anomaly_score(X[parts["train"]]))
-        for name, detector in {model: estimator, **baselines}.items()
-    }
+    choices = {}
     for name, detector in {model: estimator, **baselines}.items():
+        normal_scores = detector.anomaly_score(X[parts["train"]]) if rule == "quantile" else None  # only it reads them
+        choices[name] = choose_threshold(rule, target, scores=detector.anomaly_score(X_val), y=y_val, amounts=amounts,
+                                         normal_scores=normal_scores)
         detector.set_threshold(choices[name].threshold)
     test_rows = parts["test"]
     metrics = compare_task_models(TASK, {model: estimator, **baselines}, X[test_rows],
