@@ -20,8 +20,9 @@ from pyanalytics.bundle import (
     _from_state,
     _keras_reason,
     _load_network,
-    checked_documents,
     copy_bundle,
+    domain_baselines,
+    domain_documents,
     result_documents,
     schema,
     write_bundle,
@@ -80,20 +81,15 @@ def load_anomaly_bundle(folder: Path, files: dict[str, bytes]) -> "AnomalyBundle
     Raises:
         BundleError: a field is missing or wrong, or the network does not fit the columns.
     """
-    documents = checked_documents(folder, files, SCHEMA)
+    documents, preprocessing = domain_documents(folder, files, SCHEMA, AnomalyPreprocessing)
     pre = documents["preprocessing.json"]
-    with _fields_of(folder, "preprocessing.json"):
-        preprocessing = AnomalyPreprocessing.from_document(pre)
-        names = list(preprocessing.feature_names)
-        schema._same_features(pre["estimator"], names, "estimator")
+    names = list(preprocessing.feature_names)
+    known = _saved_baselines()
     with _fields_of(folder, "baselines.json"):
-        known = _saved_baselines()
         unknown = sorted(set(documents["baselines.json"]) - set(known))
         if unknown:
             raise schema.FieldError(unknown[0], f"a saved baseline's name ({', '.join(known)})", unknown[0])
-        for name, state in documents["baselines.json"].items():
-            schema._same_features(state, names, name)
-        baselines = {name: _from_state(known[name], state, name) for name, state in documents["baselines.json"].items()}
+    baselines = domain_baselines(folder, documents["baselines.json"], known, names)
     network = _load_network(folder, files[MODEL_FILE])
     _check_network(folder, network, len(names), outputs=3 if pre["model"] == "variational" else 1)
     with _fields_of(folder, "preprocessing.json"):

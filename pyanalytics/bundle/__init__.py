@@ -175,6 +175,26 @@ def checked_documents(folder: Path, files: dict[str, bytes], schemas: dict) -> d
     return documents
 
 
+def domain_documents(folder: Path, files: dict[str, bytes], schemas: dict, preprocessing_class):
+    """A domain bundle's checked documents and its preprocessing, the estimator's features checked
+    against the preprocessing's (for a domain's own loader, see ``pyanalytics.domains``)."""
+    documents = checked_documents(folder, files, schemas)
+    pre = documents["preprocessing.json"]
+    with _fields_of(folder, "preprocessing.json"):
+        preprocessing = preprocessing_class.from_document(pre)
+        schema._same_features(pre["estimator"], list(preprocessing.feature_names), "estimator")
+    return documents, preprocessing
+
+
+def domain_baselines(folder: Path, states: dict, known: dict, names: list) -> dict:
+    """The baselines of ``baselines.json`` (``states``, each named in ``known``), every one's
+    features checked against ``names`` and rebuilt from its state."""
+    with _fields_of(folder, "baselines.json"):
+        for name, state in states.items():
+            schema._same_features(state, names, name)
+        return {name: _from_state(known[name], state, name) for name, state in states.items()}
+
+
 def _documents(folder: Path, files: dict[str, bytes]) -> dict[str, dict]:
     """The parsed JSON files, every field checked."""
     documents = checked_documents(folder, files, schema.SCHEMA)

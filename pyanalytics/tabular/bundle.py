@@ -14,8 +14,9 @@ from pyanalytics.bundle import (
     _from_state,
     _keras_reason,
     _load_network,
-    checked_documents,
     copy_bundle,
+    domain_baselines,
+    domain_documents,
     result_documents,
     schema,
     write_bundle,
@@ -70,21 +71,16 @@ def load_tabular_bundle(folder: Path, files: dict[str, bytes]) -> "TabularBundle
     Raises:
         BundleError: a field is missing or wrong, or the network does not fit the preprocessing.
     """
-    documents = checked_documents(folder, files, SCHEMA)
+    documents, preprocessing = domain_documents(folder, files, SCHEMA, TabularPreprocessing)
     pre = documents["preprocessing.json"]
-    with _fields_of(folder, "preprocessing.json"):
-        preprocessing = TabularPreprocessing.from_document(pre)
-        names = list(preprocessing.feature_names)
-        schema._same_features(pre["estimator"], names, "estimator")
+    names = list(preprocessing.feature_names)
     task = TASKS[preprocessing.task]
+    baselines_doc = documents["baselines.json"]
+    known = task_baselines(task)
     with _fields_of(folder, "baselines.json"):
-        baselines_doc = documents["baselines.json"]
-        known = task_baselines(task)
         if sorted(baselines_doc) != sorted(known):
             raise schema.FieldError("", f"the {task.name} baselines {sorted(known)}", sorted(baselines_doc))
-        for name, state in baselines_doc.items():
-            schema._same_features(state, names, name)
-        baselines = {name: _from_state(known[name], state, name) for name, state in baselines_doc.items()}
+    baselines = domain_baselines(folder, baselines_doc, known, names)
     network = _load_network(folder, files[MODEL_FILE])
     classes = preprocessing.classes
     units = task.output_units(None if classes is None else len(classes))
