@@ -115,7 +115,7 @@ def windows_ending_at(values: np.ndarray, end_rows, window: int) -> np.ndarray:
             f"series: no window of {window} rows ends at row {row + 1} of {len(values)}; a window "
             f"needs {window - 1} rows before its last one."
         )
-    return np.asarray(view[end_rows - window + 1], dtype=np.float64)
+    return np.ascontiguousarray(view[end_rows - window + 1], dtype=np.float64)
 
 
 def horizon_targets(target: np.ndarray, end_rows, horizon: int) -> np.ndarray:

@@ -6,8 +6,8 @@ so its last row is t itself and nothing after t is ever inside it.
 
 import numpy as np
 import pandas as pd
-from numpy.lib.stride_tricks import sliding_window_view
 
+from pyanalytics.data.sequences import windows_ending_at
 from pyanalytics.errors import DataError
 from pyanalytics.params import check_int
 
@@ -55,6 +55,4 @@ def model_inputs(X: pd.DataFrame, rows: np.ndarray, window: int | None):
             f"prices: the row of {X.index[rows.min()].date()} has only {rows.min()} earlier rows of "
             f"features; a window of {window} days needs {window - 1}."
         )
-    values = X.to_numpy(dtype=np.float64)
-    view = sliding_window_view(values, window, axis=0)  # (n - window + 1, features, window)
-    return np.ascontiguousarray(view[rows - window + 1].transpose(0, 2, 1))
+    return windows_ending_at(X.to_numpy(dtype=np.float64), rows, window)
