@@ -25,6 +25,7 @@ from pyanalytics.models.baselines import (
     PreviousDirectionBaseline,
 )
 from pyanalytics.models.dnn import COURSE_STACKS, DNNClassifier, DNNRegressor
+from pyanalytics.models.forecasting import GRUForecaster, LSTMForecaster, RecurrentForecaster
 from pyanalytics.models.recurrent import GRUClassifier, LSTMClassifier
 from pyanalytics.models.regression import REGRESSION_BASELINES, MeanBaseline, RidgeBaseline
 
@@ -58,6 +59,9 @@ __all__ = [
     "MeanBaseline",
     "RidgeBaseline",
     "GRUClassifier",
+    "GRUForecaster",
+    "LSTMForecaster",
+    "RecurrentForecaster",
     "IsolationForestBaseline",
     "LSTMClassifier",
     "SEQUENCE_MODELS",
