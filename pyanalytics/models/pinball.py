@@ -31,6 +31,7 @@ class PinballLoss(keras.losses.Loss):
 
     def call(self, y_true, y_pred):
         ops = keras.ops
+        y_pred = ops.convert_to_tensor(y_pred)
         levels = ops.convert_to_tensor(self.quantiles, dtype=y_pred.dtype)
         horizons = ops.shape(y_true)[-1]
         predicted = ops.reshape(y_pred, (-1, horizons, len(self.quantiles)))
