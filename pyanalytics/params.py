@@ -49,3 +49,19 @@ def check_choice(name: str, value, choices: tuple[str, ...]) -> str:
 def validate_params(estimator, rules: dict) -> dict:
     """Check every parameter named in ``rules`` (name -> check(name, value)); return coerced values."""
     return {name: rule(name, getattr(estimator, name)) for name, rule in rules.items()}
+
+
+def check_quantiles(name: str, value) -> tuple[float, ...] | None:
+    """None, or at least two strictly increasing quantile levels, each in (0, 1)."""
+    if value is None:
+        return None
+    expected = "None or at least two increasing numbers in (0, 1), e.g. (0.1, 0.5, 0.9)"
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        raise ParameterError(f"{name}: expected {expected}, got {value!r}.")
+    levels = tuple(value)
+    for i, level in enumerate(levels):
+        if isinstance(level, bool) or not isinstance(level, (int, float, np.integer, np.floating)) or not 0 < level < 1:
+            raise ParameterError(f"{name}[{i}]: expected a quantile level in (0, 1), got {level!r}.")
+    if len(levels) < 2 or any(b <= a for a, b in zip(levels, levels[1:])):
+        raise ParameterError(f"{name}: expected {expected}, got {value!r}.")
+    return tuple(float(level) for level in levels)

@@ -27,8 +27,10 @@ class Task:
 
     Attributes:
         name: the task's key in ``TASKS``.
-        output_units: number of output units given the number of classes (None for regression);
-            None for the anomaly task, whose autoencoders output one unit per input feature.
+        output_units: number of output units given the task's size argument: the number of
+            classes (None for regression); for forecasting the horizon H (one unit per step
+            ahead, 1..H); None for the anomaly task, whose autoencoders output one unit per
+            input feature.
         output_activation: Keras activation of the output layer.
         loss: Keras loss the network trains with (the anomaly task's: the reconstruction MSE).
         tracked: extra Keras metrics recorded in the training history.
@@ -42,7 +44,8 @@ class Task:
         ceilings: those of ``baselines`` that saw what the model never sees (the anomaly task's
             supervised ceiling learns from the fraud labels): the verdict leaves them out of the
             best baseline and reports how far above the model they reach.
-        prediction_columns: the prediction frame's columns given the sorted classes (or None).
+        prediction_columns: the prediction frame's columns given the sorted classes (or None;
+            for forecasting the horizons, e.g. ``[1, 2, 3]``).
         explains: what the explainers attribute, in words, for labels and reports.
     """
 
@@ -129,6 +132,21 @@ TASKS = {
         prediction_columns=lambda classes: ["score", "flag"],
         explains="the anomaly score (mean squared reconstruction error)",
         ceilings=("supervised_ceiling",),
+    ),
+    "forecasting": Task(
+        name="forecasting",
+        output_units=lambda horizon: horizon,  # direct multi-step: one linear unit per step ahead
+        output_activation="linear",
+        loss="mse",
+        tracked=(),
+        metric_names=("mae", "rmse", "mase", "coverage", "interval_width"),
+        headline="mase",  # scale-free: below 1 beats the in-sample naive forecast
+        higher_is_better=False,
+        margin=RMSE_EDGE,
+        relative_margin=True,
+        baselines=("naive", "seasonal_naive", "linear_ar"),
+        prediction_columns=lambda horizons: [f"h{h}" for h in horizons],
+        explains="the forecast at each horizon",
     ),
 }
 

@@ -6,7 +6,9 @@ and the margin an edge needs; this module computes the metrics:
 - regression: MSE, RMSE, MAE, R²;
 - binary: ``classification_metrics`` plus PR AUC (average precision);
 - multiclass: accuracy, macro-F1, log-loss and the confusion matrix;
-- anomaly: ``anomaly_metrics`` of each detector's ``anomaly_score`` at its ``threshold_``.
+- anomaly: ``anomaly_metrics`` of each detector's ``anomaly_score`` at its ``threshold_``;
+- forecasting: ``forecast_metrics`` (MAE, RMSE, MASE per horizon; the interval's coverage for a
+  model with quantiles).
 """
 
 import math
@@ -16,7 +18,9 @@ import numpy as np
 import pandas as pd
 from sklearn import metrics
 
+from pyanalytics.errors import ParameterError
 from pyanalytics.evaluation.anomaly_metrics import anomaly_metrics
+from pyanalytics.evaluation.forecast_metrics import forecast_metrics
 from pyanalytics.evaluation.metrics import classification_metrics
 
 
@@ -82,8 +86,29 @@ def multiclass_metrics(y_true, probabilities, classes) -> dict:
     }
 
 
-def model_metrics(task, model, X, y, alpha: float = 1.0) -> dict:
-    """The task's metrics of one fitted model on rows ``X`` with targets ``y`` (anomaly: 0/1 labels)."""
+def model_metrics(task, model, X, y, alpha: float = 1.0, *, scale: float | None = None) -> dict:
+    """The task's metrics of one fitted model on rows ``X`` with targets ``y`` (anomaly: 0/1 labels).
+
+    Args:
+        task, model, X, y: the task, a fitted model, its inputs and the true targets (forecasting:
+            windows and the (n, H) future values).
+        alpha: a false positive's cost in false negatives (binary).
+        scale: MASE's scale, ``forecast_metrics.naive_scale`` of the training target (forecasting
+            only, where it is required).
+
+    Raises:
+        ParameterError: a forecasting task without ``scale``.
+    """
+    if task.name == "forecasting":
+        if scale is None:
+            raise ParameterError(
+                "scale: the forecasting task needs MASE's scale; pass scale=naive_scale(training target)."
+            )
+        if getattr(model, "nominal_coverage_", None) is None:
+            return forecast_metrics(y, model.predict(X), scale=scale)
+        lower, upper = model.predict_interval(X)
+        return forecast_metrics(y, model.predict(X), scale=scale, lower=lower, upper=upper,
+                                nominal=model.nominal_coverage_)
     if task.name == "regression":
         return regression_metrics(y, model.predict(X))
     if task.name == "anomaly":
@@ -94,9 +119,12 @@ def model_metrics(task, model, X, y, alpha: float = 1.0) -> dict:
     return multiclass_metrics(y, probabilities, model.classes_)
 
 
-def compare_task_models(task, models: Mapping[str, object], X, y, alpha: float = 1.0) -> dict[str, dict]:
-    """The task's metrics of each fitted model (the model and its baselines) on the same rows."""
-    return {name: model_metrics(task, model, X, y, alpha) for name, model in models.items()}
+def compare_task_models(
+    task, models: Mapping[str, object], X, y, alpha: float = 1.0, *, scale: float | None = None
+) -> dict[str, dict]:
+    """The task's metrics of each fitted model (the model and its baselines) on the same rows
+    (``scale``: as in ``model_metrics``)."""
+    return {name: model_metrics(task, model, X, y, alpha, scale=scale) for name, model in models.items()}
 
 
 def task_metrics_table(task, results: Mapping[str, dict]) -> pd.DataFrame:

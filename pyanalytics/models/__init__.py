@@ -25,8 +25,11 @@ from pyanalytics.models.baselines import (
     PreviousDirectionBaseline,
 )
 from pyanalytics.models.dnn import COURSE_STACKS, DNNClassifier, DNNRegressor
+from pyanalytics.models.forecast_baselines import FORECAST_BASELINES, LinearAR, NaiveForecast, SeasonalNaive
+from pyanalytics.models.forecasting import GRUForecaster, LSTMForecaster, RecurrentForecaster
 from pyanalytics.models.recurrent import GRUClassifier, LSTMClassifier
 from pyanalytics.models.regression import REGRESSION_BASELINES, MeanBaseline, RidgeBaseline
+from pyanalytics.models.sequence_baselines import SEQUENCE_BASELINES, LastStepLogistic, SequenceMajorityClass
 
 MODELS = dict(zip(MODEL_NAMES, (DNNClassifier, LSTMClassifier, GRUClassifier), strict=True))
 SEQUENCE_MODELS = SEQUENCE_MODEL_NAMES
@@ -37,8 +40,10 @@ def task_baselines(task) -> dict:
 
     Args:
         task: a ``pyanalytics.tasks.Task`` (its ``baselines`` names them, ceilings included).
+            Sequence classifiers share the binary and multiclass tasks: their domain stands
+            them beside ``SEQUENCE_BASELINES`` instead.
     """
-    known = {**BASELINES, **REGRESSION_BASELINES, **ANOMALY_BASELINES}
+    known = {**BASELINES, **REGRESSION_BASELINES, **ANOMALY_BASELINES, **FORECAST_BASELINES}
     return {name: known[name] for name in task.baselines}
 
 __all__ = [
@@ -58,6 +63,16 @@ __all__ = [
     "MeanBaseline",
     "RidgeBaseline",
     "GRUClassifier",
+    "GRUForecaster",
+    "FORECAST_BASELINES",
+    "LastStepLogistic",
+    "LinearAR",
+    "NaiveForecast",
+    "SEQUENCE_BASELINES",
+    "SeasonalNaive",
+    "SequenceMajorityClass",
+    "LSTMForecaster",
+    "RecurrentForecaster",
     "IsolationForestBaseline",
     "LSTMClassifier",
     "SEQUENCE_MODELS",

@@ -67,6 +67,24 @@ class EstimatorState:
         pass
 
 
+class WindowInputs:
+    """Mixin of estimators over (samples, timesteps, features) windows.
+
+    ``check_features`` records ``n_timesteps_in_`` at fit; it is saved with what the model
+    learned (``learned["n_timesteps"]``), so a restored model refuses windows of another length.
+    List it before the class that defines the state of what else is learned.
+    """
+
+    _input_ndim = 3
+
+    def _learned_state(self) -> dict:
+        return {**super()._learned_state(), "n_timesteps": self.n_timesteps_in_}
+
+    def _restore_learned(self, learned: dict, **parts) -> None:
+        super()._restore_learned(learned, **parts)
+        self.n_timesteps_in_ = learned["n_timesteps"]
+
+
 class DirectionClassifier(EstimatorState, ClassifierMixin, BaseEstimator):
     """Base of every classifier: input checks, label encoding, thresholding and the (n, k) output.
 

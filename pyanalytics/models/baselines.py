@@ -97,7 +97,8 @@ class StandardisedLinear:
 
     ``coef_`` is a vector (one output) or a (outputs, features) matrix, ``intercept_`` a number
     or a vector; ``_linear(X)`` is the model's decision function, so a model restored from JSON
-    predicts without rebuilding a scikit-learn object.
+    predicts without rebuilding a scikit-learn object. Its state joins that of the classes after
+    it (a window model's timestep count).
     """
 
     def _set_linear(self, scaler, coef, intercept) -> None:
@@ -110,6 +111,7 @@ class StandardisedLinear:
 
     def _learned_state(self) -> dict:
         return {
+            **super()._learned_state(),
             "mean": self.mean_.tolist(),
             "scale": self.scale_.tolist(),
             "coef": self.coef_.tolist(),
@@ -117,6 +119,7 @@ class StandardisedLinear:
         }
 
     def _restore_learned(self, learned: dict) -> None:
+        super()._restore_learned(learned)
         self.mean_ = np.asarray(learned["mean"])
         self.scale_ = np.asarray(learned["scale"])
         self.coef_ = np.asarray(learned["coef"])

@@ -193,6 +193,7 @@ class KerasTraining:
 
     def _learned_state(self) -> dict:
         return {
+            **super()._learned_state(),
             "scaler_mean": self.scaler_.mean_.tolist(),
             "scaler_scale": self.scaler_.scale_.tolist(),
             "best_epoch": self.best_epoch_,
@@ -200,6 +201,7 @@ class KerasTraining:
         }
 
     def _restore_learned(self, learned: dict, *, network) -> None:
+        super()._restore_learned(learned)
         self.scaler_ = _scaler_from_dict(learned)
         self.best_epoch_ = learned["best_epoch"]
         self.history_ = learned["history"]

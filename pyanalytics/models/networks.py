@@ -63,8 +63,15 @@ def recurrent_network(
     cell: str = "lstm",
     units: tuple[int, ...] = (32,),
     dropout: float = 0.0,
+    output_units: int = 1,
+    output_activation: str = "sigmoid",
+    output_name: str = "prob_up",
+    name: str | None = None,
 ) -> keras.Model:
-    """Stacked LSTM or GRU layers over a window of days, then one sigmoid unit.
+    """Stacked LSTM or GRU layers over a window of timesteps, then the task's output layer.
+
+    With the defaults it is the direction network (one sigmoid unit ``prob_up``, model
+    ``direction_<cell>``), as saved in direction bundles.
 
     Args:
         window: timesteps per sample (days in the window).
@@ -72,18 +79,24 @@ def recurrent_network(
         cell: ``"lstm"`` or ``"gru"`` (the cheaper sibling: two gates instead of three).
         units: size of each recurrent layer, in order; all but the last return sequences.
         dropout: dropout on each recurrent layer's inputs.
+        output_units: units of the output layer (classes for softmax, horizons for a forecast).
+        output_activation: activation of the output layer (sigmoid, softmax or linear).
+        output_name: name of the output layer.
+        name: name of the model (default ``direction_<cell>``).
 
     Example:
         >>> recurrent_network(20, 5, cell="gru", units=(16, 8)).output.shape
         (None, 1)
+        >>> recurrent_network(12, 1, output_units=3, output_activation="linear", output_name="forecast").output.shape
+        (None, 3)
     """
     layer = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU}[cell]
     inputs = keras.Input(shape=(window, n_features), name="windows")
     x = inputs
     for i, size in enumerate(units, start=1):
         x = layer(size, dropout=dropout, return_sequences=i < len(units), name=f"{cell}_{i}")(x)
-    outputs = keras.layers.Dense(1, activation="sigmoid", name="prob_up")(x)
-    return keras.Model(inputs, outputs, name=f"direction_{cell}")
+    outputs = keras.layers.Dense(output_units, activation=output_activation, name=output_name)(x)
+    return keras.Model(inputs, outputs, name=name or f"direction_{cell}")
 
 
 def autoencoder_network(

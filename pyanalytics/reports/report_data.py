@@ -26,7 +26,9 @@ TOP_FEATURES = 8
 # Whether a higher value of each metric (of every task's table) is better.
 HIGHER_IS_BETTER = {"accuracy": True, "precision": True, "recall": True, "f1": True, "roc_auc": True, "pr_auc": True,
                     "macro_f1": True, "r2": True, "precision_at_k": True, "recall_at_precision": True, "brier": False,
-                    "expected_cost": False, "log_loss": False, "mse": False, "rmse": False, "mae": False}
+                    "expected_cost": False, "log_loss": False, "mse": False, "rmse": False, "mae": False,
+                    "mase": False, "interval_width": False,
+                    "coverage": None}  # neither: the closer to the nominal coverage, the better
 
 
 @dataclass(frozen=True, eq=False)
