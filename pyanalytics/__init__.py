@@ -34,6 +34,8 @@ domains.register("tabular", "pyanalytics.tabular.preprocessing:TabularPreprocess
 domains.register("anomaly", "pyanalytics.anomaly.preprocessing:AnomalyPreprocessing",
                  "pyanalytics.anomaly.bundle:save_anomaly_bundle", "pyanalytics.anomaly.bundle:load_anomaly_bundle",
                  explainer="pyanalytics.anomaly.explain:explain_for_core")
+domains.register("sequence", "pyanalytics.sequence.preprocessing:SequencePreprocessing",
+                 "pyanalytics.sequence.bundle:save_sequence_bundle", "pyanalytics.sequence.bundle:load_sequence_bundle")
 
 _PUBLIC = {
     "load_prices": "pyanalytics.finance",
@@ -49,6 +51,8 @@ _PUBLIC = {
     "train_tabular": "pyanalytics.tabular",
     "train_anomaly": "pyanalytics.anomaly",
     "write_anomaly_report": "pyanalytics.anomaly.report",
+    "train_sequence_classifier": "pyanalytics.sequence",
+    "train_forecaster": "pyanalytics.sequence",
     "load_bundle": "pyanalytics.bundle",
     "explain": "pyanalytics.explain",
     "rank_agreement": "pyanalytics.explain",

@@ -16,7 +16,7 @@ import pytest
 import pyanalytics
 
 PYPROJECT = Path(__file__).parents[1] / "pyproject.toml"
-DOMAINS_AND_FRONT_ENDS = {"pyanalytics.finance", "pyanalytics.anomaly", "pyanalytics.interop", "pyanalytics.cli"}
+DOMAINS_AND_FRONT_ENDS = {"pyanalytics.finance", "pyanalytics.anomaly", "pyanalytics.sequence", "pyanalytics.interop", "pyanalytics.cli"}
 
 
 def _lint() -> bool:

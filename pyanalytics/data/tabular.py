@@ -79,5 +79,8 @@ def read_frame(source) -> tuple[pd.DataFrame, str]:
         raise DataError(f"{path}: no such file; check the path.") from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
         raise DataError(f"{path}: not a readable CSV file ({str(error).splitlines()[0]}); save it as CSV.") from None
-    frame.index = pd.RangeIndex(1, len(frame) + 1, name="row")
+    if frame.index.equals(pd.RangeIndex(len(frame))):  # no row ids in the file: number rows from 1, as a spreadsheet does
+        frame.index = pd.RangeIndex(1, len(frame) + 1, name="row")
+    else:  # a header one name short of the rows: pandas read the first field as row ids; keep them
+        frame.index.name = "row"
     return frame, path.name
