@@ -53,6 +53,7 @@ _PUBLIC = {
     "write_anomaly_report": "pyanalytics.anomaly.report",
     "train_sequence_classifier": "pyanalytics.sequence",
     "train_forecaster": "pyanalytics.sequence",
+    "walk_forward_forecast": "pyanalytics.sequence",
     "load_bundle": "pyanalytics.bundle",
     "explain": "pyanalytics.explain",
     "rank_agreement": "pyanalytics.explain",

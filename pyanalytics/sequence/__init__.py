@@ -10,5 +10,7 @@ walk-forward folds. A bundle saves a result; a loaded ``SequenceBundle`` predict
 
 from pyanalytics.sequence.preprocessing import SequencePreprocessing
 from pyanalytics.sequence.training import SequenceResult, train_forecaster, train_sequence_classifier
+from pyanalytics.sequence.walk_forward import ForecastWalkForward, walk_forward_forecast
 
-__all__ = ["SequencePreprocessing", "SequenceResult", "train_forecaster", "train_sequence_classifier"]
+__all__ = ["ForecastWalkForward", "SequencePreprocessing", "SequenceResult", "train_forecaster",
+           "train_sequence_classifier", "walk_forward_forecast"]

@@ -187,14 +187,21 @@ def train_forecaster(
         DataError, ParameterError: as ``train_sequence_classifier``; a period longer than the window.
     """
     frame, name = read_frame(data)
-    model = check_choice("model", model, tuple(FORECASTERS))
     pre = SequencePreprocessing.for_frame(frame, task="forecasting", window=window, time_column=time_column,
                                           target=target, features=features, horizon=horizon, max_gap=max_gap)
-    estimator = FORECASTERS[model](**_network_settings(network), quantiles=quantiles, validation_fraction=0.0, seed=seed)
+    estimator, baselines, options = forecasting_models(pre, model, period, quantiles, network, seed)
+    return _train(pre, frame, data_name or name, model, estimator.set_params(validation_fraction=0.0), baselines,
+                  test_data, validation, test, horizon if gap is None else gap, seed, on_epoch,
+                  baseline_options=options, period=period)
+
+
+def forecasting_models(pre: SequencePreprocessing, model: str, period, quantiles, network: dict, seed):
+    """An unfitted forecaster (it holds out its last training windows, ``horizon`` rows apart), the
+    baselines' classes (seasonal naive only with a ``period``) and the baselines' settings."""
+    model = check_choice("model", model, tuple(FORECASTERS))
+    estimator = FORECASTERS[model](**_network_settings(network), quantiles=quantiles, seed=seed)
     baselines = {name: cls for name, cls in FORECAST_BASELINES.items() if period is not None or name != "seasonal_naive"}
-    options = {"target_index": pre.target_index, "period": period}
-    return _train(pre, frame, data_name or name, model, estimator, baselines, test_data, validation, test,
-                  horizon if gap is None else gap, seed, on_epoch, baseline_options=options, period=period)
+    return estimator, baselines, {"target_index": pre.target_index, "period": period}
 
 
 def _classes(frame: pd.DataFrame, label: str) -> np.ndarray:
@@ -221,12 +228,12 @@ def _train(pre, frame, data_name, model_name, estimator, baseline_classes, test_
     series = pre.series(frame)
     split = chronological_split(len(frame), validation=validation, test=0.0 if test_data is not None else test,
                                 gap=gap, label=f"series {data_name!r}")
-    end_rows = {name: _part_windows(name, rows, pre) for name, rows in split.parts().items() if len(rows)}
+    end_rows = {name: part_windows(name, rows, pre) for name, rows in split.parts().items() if len(rows)}
     examples = {name: pre.examples(series, rows) for name, rows in end_rows.items()}
     X, y = examples["train"]
     validation_data = examples.get("validation")
     estimator.fit(X, y, validation_data=validation_data, on_epoch=on_epoch)
-    baselines = {name: _baseline(cls, baseline_options).fit(X, y) for name, cls in baseline_classes.items()}
+    baselines = {name: baseline(cls, baseline_options).fit(X, y) for name, cls in baseline_classes.items()}
     models = {model_name: estimator, **baselines}
     scale = naive_scale(series.labels[split.train], period or 1) if pre.task == "forecasting" else None
     notes = []
@@ -242,7 +249,7 @@ def _train(pre, frame, data_name, model_name, estimator, baseline_classes, test_
     )
 
 
-def _baseline(cls, options: dict | None):
+def baseline(cls, options: dict | None):
     """A baseline with the settings its constructor takes from ``options`` (target index, period)."""
     if not options:
         return cls()
@@ -250,7 +257,7 @@ def _baseline(cls, options: dict | None):
     return cls(**{key: value for key, value in options.items() if key in accepted})
 
 
-def _part_windows(name: str, rows: np.ndarray, pre: SequencePreprocessing) -> np.ndarray:
+def part_windows(name: str, rows: np.ndarray, pre: SequencePreprocessing) -> np.ndarray:
     """The end rows of a part's windows, each window (and target) inside the part."""
     ends = part_end_rows(rows, pre.window, pre.horizon)
     if len(ends) < MIN_ROWS_PER_PART:

@@ -93,3 +93,22 @@ def test_bad_series_get_one_line_errors_naming_them(switching):
 def test_forecaster_refuses_a_season_longer_than_the_window(seasonal):
     with pytest.raises(ParameterError, match="period"):
         train_forecaster(seasonal, "value", time_column="time", window=6, horizon=3, period=12, **SMALL)
+
+
+def test_walk_forward_refits_per_fold_and_finds_the_season(seasonal):
+    from pyanalytics.sequence.walk_forward import walk_forward_forecast
+
+    seen = []
+    result = walk_forward_forecast(seasonal, "value", time_column="time", window=24, horizon=6, period=12, n_folds=3,
+                                   seed=0, on_fold=lambda fold, n, rows: seen.append((fold, n, len(rows))),
+                                   **{**SMALL, "epochs": 2})
+    assert seen == [(1, 3, 4), (2, 3, 4), (3, 3, 4)]
+    folds = result.folds
+    assert (folds["train_end"] < folds["test_start"]).all()
+    gap = (folds["test_start"] - folds["train_end"]) / pd.Timedelta("1h")
+    assert (gap == 7).all()  # the purge gap of 6 rows (the horizon) between them
+    assert len(result.horizons) == 3 * 4 * 6
+    means = result.mean_metrics()
+    assert means["linear_ar"]["mase"] < 1 < means["naive"]["mase"]
+    assert list(result.table().index)[0] == "lstm"
+    assert result.verdict.metric == "mase"
