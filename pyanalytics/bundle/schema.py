@@ -78,6 +78,11 @@ def iso_date(value, key):
         raise FieldError(key, "a date YYYY-MM-DD", value) from None
 
 
+def boolean(value, key):
+    if not isinstance(value, bool):
+        raise FieldError(key, "true or false", value)
+
+
 def nullable(inner):
     def check(value, key):
         if value is not None:

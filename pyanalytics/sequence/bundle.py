@@ -25,7 +25,7 @@ from pyanalytics.evaluation.task_metrics import task_metrics_table
 from pyanalytics.evaluation.verdict import task_verdict
 from pyanalytics.models import FORECAST_BASELINES, SEQUENCE_BASELINES
 from pyanalytics.sequence.preprocessing import SEQUENCE_TASKS, SequencePreprocessing
-from pyanalytics.sequence.training import CLASSIFIERS, FORECASTERS, score_windows
+from pyanalytics.sequence.training import CLASSIFIERS, FORECASTERS, score_panel, score_windows
 from pyanalytics.tasks import TASKS
 
 DOMAIN = SequencePreprocessing.DOMAIN
@@ -143,7 +143,9 @@ class SequenceBundle:
         and class, or the forecast of each horizon (``h1``..; with quantiles also ``lower_h``/``upper_h``).
 
         Args:
-            frame: the series, rows in time order, with the feature (and time) columns.
+            frame: the series, rows in time order, with the feature (and time) columns; for a panel
+                model, a long frame of series (or an array, for a model trained on one): one row
+                per series, indexed by its id.
             last: only the window ending at the last row (the forecast from now on).
 
         Raises:
@@ -171,11 +173,22 @@ class SequenceBundle:
 
     def evaluate(self, frame: pd.DataFrame) -> SequenceEvaluation:
         """The task's metrics of the network and every saved baseline (and persistence) on every
-        window of a labelled series.
+        window of a labelled series, or on every series of a labelled panel.
 
         Raises:
             DataError: as ``predict``, or the label column is missing or has a missing value.
         """
+        models = {self.model_name: self.estimator, **self.baselines}
+        test = self._scored_panel(frame, models) if self.preprocessing.panel else self._scored_series(frame, models)
+        return SequenceEvaluation(self.task, test.metrics, task_verdict(TASKS[self.task], test.metrics, self.model_name))
+
+    def _scored_panel(self, frame, models: dict):
+        panel = self.preprocessing.panel_of(frame)
+        if panel.labels is None:
+            raise DataError(f"evaluate: the frame has no label column {self.preprocessing.label!r} to score against.")
+        return score_panel(models, self.task, panel, np.arange(len(panel.labels)))
+
+    def _scored_series(self, frame, models: dict):
         pre = self.preprocessing
         series = pre.series(frame)
         if series.labels is None:
@@ -184,9 +197,7 @@ class SequenceBundle:
         if not len(rows):
             raise DataError(f"evaluate: {len(frame)} rows hold no window of {pre.window} steps"
                             + (f" with {pre.horizon} steps ahead." if pre.horizon else "."))
-        test = score_windows(pre, {self.model_name: self.estimator, **self.baselines}, series, rows,
-                             self.metadata.get("scale"))
-        return SequenceEvaluation(self.task, test.metrics, task_verdict(TASKS[self.task], test.metrics, self.model_name))
+        return score_windows(pre, models, series, rows, self.metadata.get("scale"))
 
     def save(self, path: str | Path) -> Path:
         """Copy the verified bytes this bundle was loaded from to ``path``, atomically."""

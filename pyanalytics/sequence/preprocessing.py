@@ -15,7 +15,7 @@ import pandas as pd
 
 from pyanalytics.bundle import schema
 from pyanalytics.data.numeric import numeric_matrix, require_columns
-from pyanalytics.data.sequences import check_time_index, horizon_targets, window_view, windows_ending_at
+from pyanalytics.data.sequences import Panel, check_time_index, horizon_targets, panel_from, window_view, windows_ending_at
 from pyanalytics.errors import DataError
 from pyanalytics.params import check_int
 
@@ -51,6 +51,10 @@ class SequencePreprocessing:
         target: forecasting: the feature the model forecasts.
         horizon: forecasting: steps ahead (1..horizon) each window forecasts; 0 for classification.
         max_gap: the longest step allowed between consecutive times (e.g. ``"5min"``), or None.
+        panel: the data is a panel of separate series with one label each (``window`` is their
+            length), not one series.
+        series_id: a panel's column naming each row's series (None for a panel given as an array).
+        pad: a panel's shorter series are padded at the start to ``window`` steps.
     """
 
     DOMAIN = "sequence"
@@ -63,6 +67,9 @@ class SequencePreprocessing:
         "target": schema.nullable(schema.text),
         "horizon": schema.integer(0),
         "max_gap": schema.nullable(schema.text),
+        "panel": schema.boolean,
+        "series_id": schema.nullable(schema.text),
+        "pad": schema.boolean,
     }
 
     task: str
@@ -73,6 +80,9 @@ class SequencePreprocessing:
     target: str | None = None
     horizon: int = 0
     max_gap: str | None = None
+    panel: bool = False
+    series_id: str | None = None
+    pad: bool = False
 
     @classmethod
     def for_frame(cls, frame: pd.DataFrame, *, task: str, window, time_column=None, label=None, target=None,
@@ -116,18 +126,48 @@ class SequencePreprocessing:
         if (document["task"] == "forecasting") != (document["target"] is not None and document["horizon"] >= 1):
             raise schema.FieldError("target", "a target and a horizon of at least 1 for forecasting only", document["target"])
         return cls(document["task"], tuple(names), document["window"], document["time_column"], document["label"],
-                   document["target"], document["horizon"], document["max_gap"])
+                   document["target"], document["horizon"], document["max_gap"], document["panel"],
+                   document["series_id"], document["pad"])
 
     def to_document(self) -> dict:
         """The keys saved in ``preprocessing.json``."""
         return {"task": self.task, "features": list(self.feature_names), "window": self.window,
                 "time_column": self.time_column, "label": self.label, "target": self.target,
-                "horizon": self.horizon, "max_gap": self.max_gap}
+                "horizon": self.horizon, "max_gap": self.max_gap, "panel": self.panel, "series_id": self.series_id,
+                "pad": self.pad}
+
+    @classmethod
+    def for_panel(cls, panel: Panel, *, task: str, series_id=None, time_column=None, label=None,
+                  pad=False) -> "SequencePreprocessing":
+        """The preprocessing of a ``Panel`` read from a long frame (its columns named) or an array."""
+        return cls(task, panel.feature_names, panel.values.shape[1], time_column, label, panel=True,
+                   series_id=series_id, pad=bool(pad))
 
     @property
     def required_columns(self) -> tuple[str, ...]:
         """The columns a frame must have to be windowed (the label is needed only to score)."""
-        return ((self.time_column,) if self.time_column else ()) + self.feature_names
+        ids = (self.series_id,) if self.series_id else ()
+        return ids + ((self.time_column,) if self.time_column else ()) + self.feature_names
+
+    def panel_of(self, data, *, labelled: bool = True) -> Panel:
+        """The panel in ``data`` (a long frame, or an array for a panel that was an array), each
+        series ``window`` steps long.
+
+        Raises:
+            DataError: as ``pyanalytics.data.sequences.panel_from``, or a series of another length.
+        """
+        if isinstance(data, pd.DataFrame):
+            require_columns(data, list(self.required_columns), "features")
+            label = self.label if labelled and self.label in data.columns else None
+            panel = panel_from(data, series_id=self.series_id, time_column=self.time_column,
+                               features=list(self.feature_names), label=label, pad=self.pad)
+        else:
+            panel = panel_from(data)
+        found = panel.values.shape[1:]
+        if found != (self.window, len(self.feature_names)):
+            raise DataError(f"panel: series of {found[0]} steps x {found[1]} features; the model reads series of "
+                            f"{self.window} steps x {len(self.feature_names)} features.")
+        return panel
 
     @property
     def target_index(self) -> int | None:
@@ -168,11 +208,15 @@ class SequencePreprocessing:
         return np.arange(self.window - 1, n_rows)
 
     def windows(self, frame: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
-        """Every window of ``frame`` (a view, oldest first) and the time each one ends at.
+        """Every window of ``frame`` (a view, oldest first) and the time each one ends at; for a
+        panel, every series and its id.
 
         Raises:
             DataError: as ``series``, or the frame is shorter than one window.
         """
+        if self.panel:
+            panel = self.panel_of(frame, labelled=False)
+            return panel.values, pd.Index(panel.ids, name=self.series_id or "series")
         series = self.series(frame, labelled=False)
         return window_view(series.values, self.window), series.times[self.window - 1:]
 

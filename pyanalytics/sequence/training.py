@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pyanalytics.data.sequences import part_end_rows
+from pyanalytics.data.sequences import panel_from, part_end_rows
 from pyanalytics.data.tabular import read_frame
 from pyanalytics.errors import DataError, ParameterError
 from pyanalytics.evaluation.forecast_metrics import naive_scale
@@ -20,7 +20,7 @@ from pyanalytics.evaluation.task_metrics import binary_metrics, compare_task_mod
 from pyanalytics.models import FORECAST_BASELINES, SEQUENCE_BASELINES, GRUClassifier, GRUForecaster, LSTMClassifier, LSTMForecaster
 from pyanalytics.params import check_choice
 from pyanalytics.sequence.preprocessing import SequencePreprocessing
-from pyanalytics.splits import MIN_ROWS_PER_PART, chronological_split
+from pyanalytics.splits import MIN_ROWS_PER_PART, chronological_split, tabular_split
 from pyanalytics.tasks import TASKS, classification_task
 from pyanalytics.training import FittedModel
 
@@ -202,6 +202,86 @@ def forecasting_models(pre: SequencePreprocessing, model: str, period, quantiles
     estimator = FORECASTERS[model](**_network_settings(network), quantiles=quantiles, seed=seed)
     baselines = {name: cls for name, cls in FORECAST_BASELINES.items() if period is not None or name != "seasonal_naive"}
     return estimator, baselines, {"target_index": pre.target_index, "period": period}
+
+
+def train_panel_classifier(
+    data,
+    label: str | None = None,
+    *,
+    series_id: str | None = None,
+    time_column: str | None = None,
+    features=None,
+    labels=None,
+    pad: bool = False,
+    model: str = "lstm",
+    validation: float = 0.15,
+    test: float = 0.15,
+    seed: int | None = 0,
+    data_name: str | None = None,
+    on_epoch=None,
+    **network,
+) -> SequenceResult:
+    """Fit an LSTM or GRU that classifies whole series of a panel (the UCR/UEA shape), each with one label.
+
+    The series are independent, so they are split seeded and stratified on their labels; the
+    network reads each whole series as one window, beside the majority class and a logistic
+    regression on each series' last step.
+
+    Args:
+        data: a long frame (or CSV path) with one row per (series, time step), or an array
+            (series, time steps[, features]).
+        label: the frame's column of each series' label (constant within a series).
+        series_id: the frame's column naming each row's series.
+        time_column: the frame's column ordering each series' rows (default: their order).
+        features: the frame's value columns (default: all but the id, time and label).
+        labels: for an array, one label per series.
+        pad: pad shorter series at the start to the longest length (noted) instead of refusing them.
+        model, validation, test, seed, data_name, on_epoch, **network: as in ``train_sequence_classifier``.
+
+    Raises:
+        DataError: as ``pyanalytics.data.sequences.panel_from``; no labels; fewer than two classes
+            or two series per class.
+        ParameterError: an unknown model or network setting.
+    """
+    model = check_choice("model", model, tuple(CLASSIFIERS))
+    if isinstance(data, (pd.DataFrame, str, Path)):
+        frame, name = read_frame(data)
+        panel = panel_from(frame, series_id=series_id, time_column=time_column, features=features, label=label, pad=pad)
+    else:
+        name = "the array"
+        panel = panel_from(data, labels=labels)
+    if panel.labels is None:
+        raise DataError("label: a panel classifier needs one label per series; name the label column "
+                        "(or pass labels= with an array).")
+    n_classes = len(np.unique(panel.labels))
+    if n_classes < 2:
+        raise DataError(f"label {label!r}: the series hold {n_classes} class; a classifier needs at least two.")
+    task = classification_task(n_classes).name
+    pre = SequencePreprocessing.for_panel(panel, task=task, series_id=series_id, time_column=time_column,
+                                          label=label, pad=pad)
+    split = tabular_split(pd.DataFrame(index=range(len(panel.labels))), panel.labels, task, validation=validation,
+                          test=test, seed=0 if seed is None else seed)
+    X = {part: panel.values[rows] for part, rows in split.parts().items() if len(rows)}
+    y = {part: panel.labels[rows] for part, rows in split.parts().items() if len(rows)}
+    estimator = CLASSIFIERS[model](**_network_settings(network), validation_fraction=0.0, seed=seed)
+    validation_data = (X["validation"], y["validation"]) if "validation" in X else None
+    estimator.fit(X["train"], y["train"], validation_data=validation_data, on_epoch=on_epoch)
+    baselines = {name_: cls().fit(X["train"], y["train"]) for name_, cls in SEQUENCE_BASELINES.items()}
+    tests = {}
+    if "test" in X:
+        tests["test"] = score_panel({model: estimator, **baselines}, task, panel, split.test)
+    return SequenceResult(
+        task=task, model_name=model, estimator=estimator, baselines=baselines, preprocessing=pre,
+        metrics=tests["test"].metrics if tests else {}, parts={part: int(len(rows)) for part, rows in X.items()},
+        gap=0, notes=panel.notes, test_sets=tests, seed=seed, data_name=data_name or name,
+    )
+
+
+def score_panel(models: dict, task: str, panel, rows: np.ndarray) -> TestSet:
+    """The ``TestSet`` of a panel's series at positions ``rows``: every model's metrics (no
+    persistence: a series has one label)."""
+    X, y = panel.values[rows], panel.labels[rows]
+    return TestSet(pd.Index(panel.ids[rows]), X, y, compare_task_models(TASKS[task], models, X, y))
 
 
 def _classes(frame: pd.DataFrame, label: str) -> np.ndarray:
