@@ -112,3 +112,29 @@ def test_walk_forward_refits_per_fold_and_finds_the_season(seasonal):
     assert means["linear_ar"]["mase"] < 1 < means["naive"]["mase"]
     assert list(result.table().index)[0] == "lstm"
     assert result.verdict.metric == "mase"
+
+
+def test_a_spy_sees_no_window_or_target_cross_a_part(monkeypatch):
+    """The value of each row is its row number, so what fit receives shows which rows it read."""
+    from pyanalytics.models import LSTMForecaster
+    from pyanalytics.splits import chronological_split
+
+    seen = {}
+    real_fit = LSTMForecaster.fit
+
+    def spy_fit(self, X, y, **kwargs):
+        seen["train"] = (np.array(X), np.array(y))
+        seen["validation"] = tuple(np.array(a) for a in kwargs["validation_data"])
+        return real_fit(self, X, y, **kwargs)
+
+    monkeypatch.setattr(LSTMForecaster, "fit", spy_fit)
+    frame = pd.DataFrame({"value": np.arange(400.0)})
+    result = train_forecaster(frame, "value", window=10, horizon=4, seed=0, **{**SMALL, "epochs": 1})
+    parts = chronological_split(400, gap=4).parts()
+    for name in ("train", "validation"):
+        X, y = seen[name]
+        rows = parts[name]
+        assert X.min() == rows[0] and y.max() == rows[-1]  # the first window starts, the last target ends, in the part
+        assert (X[:, -1, 0] + 1 == y[:, 0]).all() and (np.diff(X[:, :, 0], axis=1) == 1).all()
+    test = result.test_sets["test"]
+    assert test.X.min() == parts["test"][0] and test.y.max() == 399
