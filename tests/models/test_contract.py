@@ -20,6 +20,7 @@ from pyanalytics.models import (
     AUTOENCODERS,
     BASELINES,
     MODELS,
+    SEQUENCE_BASELINES,
     DNNClassifier,
     GRUClassifier,
     IsolationForestBaseline,
@@ -51,12 +52,13 @@ FAST_PARAMS = {
     GRUClassifier: RECURRENT_FAST,
     BASELINES["logistic_regression"]: {"C": 0.5},
     BASELINES["previous_direction"]: {"return_feature": "ret_1"},
+    SEQUENCE_BASELINES["last_step_logistic"]: {"C": 0.5},
     IsolationForestBaseline: {"n_estimators": 20, "seed": 1, "threshold_quantile": 0.95},
     PCABaseline: {"n_components": 3, "threshold_quantile": 0.95},
     SupervisedCeiling: {"C": 0.5, "threshold_quantile": 0.95},
     **{cls: AUTOENCODER_FAST for cls in AUTOENCODERS.values()},
 }
-ESTIMATORS = [*MODELS.values(), *BASELINES.values()]
+ESTIMATORS = [*MODELS.values(), *BASELINES.values(), *SEQUENCE_BASELINES.values()]
 ANOMALY_DETECTORS = [*ANOMALY_BASELINES.values(), *AUTOENCODERS.values()]
 
 

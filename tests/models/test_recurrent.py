@@ -132,3 +132,24 @@ def test_bundle_evaluate_reproduces_the_lstm_test_metrics(lstm_bundle, lstm_resu
     # an explicit `since` keeps whole windows on or after it: the first window - 1 dates go
     since = sequence_market.index[-200]
     assert lstm_bundle.evaluate(sequence_market, since=since)["lstm"]["n"] == 199 - (WINDOW - 1)
+
+
+def test_a_recurrent_classifier_takes_more_classes_with_softmax_and_keeps_the_binary_network():
+    """Three classes planted in the agreement of the last two timesteps; two classes keep the
+    direction network, layer names included, as saved direction bundles hold it."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(900, 4, 2))
+    codes = np.digitize(X[:, -1, 0] * X[:, -2, 0], [-0.3, 0.3])  # product of two steps: no single step says it
+    y = np.array(["apart", "neutral", "together"])[codes]
+    model = GRUClassifier(units=(16,), epochs=20, learning_rate=0.02, batch_size=128, patience=5, seed=0)
+    model.fit(X[:700], y[:700])
+    proba = model.predict_proba(X[700:])
+    assert list(model.classes_) == ["apart", "neutral", "together"] and proba.shape == (200, 3)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-6)
+    np.testing.assert_array_equal(model.predict(X[700:]), model.classes_[proba.argmax(axis=1)])
+    assert model.network_.name == "multiclass_gru" and model.network_.output.shape == (None, 3)
+    majority = max(np.mean(y[700:] == c) for c in model.classes_)
+    assert (model.predict(X[700:]) == y[700:]).mean() > majority + 0.3  # 0.905 against 0.445 when written
+    binary = LSTMClassifier(units=(4,), epochs=1, seed=0).fit(X[:200], codes[:200] == 2)
+    assert binary.network_.name == "direction_lstm"
+    assert [layer.name for layer in binary.network_.layers] == ["windows", "lstm_1", "prob_up"]
