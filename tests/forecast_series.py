@@ -5,7 +5,8 @@ next steps; ``random_walk``: nothing to predict beyond the last value.
 """
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
+
+from pyanalytics.data.sequences import horizon_targets, windows_ending_at
 
 PERIOD = 12
 WINDOW = 12
@@ -30,9 +31,7 @@ def windows(series: np.ndarray, window: int = WINDOW, horizon: int = HORIZON) ->
     """Windows (n, window, 1) ending at each t with a full horizon after it, and targets
     (n, horizon): ``series[t + 1 .. t + horizon]``."""
     ends = np.arange(window - 1, len(series) - horizon)
-    X = sliding_window_view(series, window)[ends - window + 1][..., None]
-    y = sliding_window_view(series[1:], horizon)[ends]
-    return X.copy(), y.copy()
+    return windows_ending_at(series[:, None], ends, window), horizon_targets(series, ends, horizon)
 
 
 def train_test(series: np.ndarray, train_share: float = 0.7):
