@@ -2,7 +2,9 @@
 
 A task is data, not behaviour: the estimators, metrics, baselines, prediction schema and the
 explainers read it from here, so adding a task (anomaly detection, forecasting) is one more entry
-in ``TASKS`` plus what it names. Importing this module imports nothing heavy.
+in ``TASKS`` plus what it names. Sequence classifiers (over windows) are the binary and multiclass
+tasks; their domain stands them beside the sequence baselines. Importing this module imports
+nothing heavy.
 
 Example:
     >>> task = TASKS["multiclass"]
