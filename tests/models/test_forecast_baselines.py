@@ -119,8 +119,9 @@ def test_init_only_stores_its_arguments_and_methods_before_fit_raise(cls):
     assert {k: v for k, v in model.get_params().items() if k in PARAMS[cls]} == PARAMS[cls]
     assert vars(model) == model.get_params()
     X, _ = _data()
-    with pytest.raises(NotFittedError, match=f"{cls.__name__} is not fitted yet"):
-        model.predict(X)
+    for method in (model.predict, getattr(model, "predict_interval", model.predict)):
+        with pytest.raises(NotFittedError, match=f"{cls.__name__} is not fitted yet"):
+            method(X)
     with pytest.raises(NotFittedError, match=cls.__name__) as info:
         model.to_state()
     assert isinstance(info.value, PyAnalyticsError)
