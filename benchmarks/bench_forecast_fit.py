@@ -26,6 +26,7 @@ import numpy as np
 from benchmarks._common import alternating_rounds, warm_up_keras
 from benchmarks._results import row, write_results
 from pyanalytics.data.sequences import horizon_targets, windows_ending_at
+from pyanalytics.data.synthetic_series import seasonal_ar
 
 N_WINDOWS = 4000
 WINDOW = 20
@@ -38,13 +39,9 @@ ROUNDS = 6  # even, so each side goes first equally often
 
 def forecasting_data() -> tuple[np.ndarray, np.ndarray]:
     """Windows (N_WINDOWS, WINDOW, N_FEATURES) and targets (N_WINDOWS, HORIZON) of feature 0."""
-    rng = np.random.default_rng(SEED)
     n = N_WINDOWS + WINDOW + HORIZON
-    ar = np.zeros(n)
-    for t in range(1, n):
-        ar[t] = 0.7 * ar[t - 1] + rng.normal(scale=0.5)
-    values = rng.normal(size=(n, N_FEATURES))
-    values[:, 0] = 2.0 * np.sin(2 * np.pi * np.arange(n) / 12) + ar
+    values = np.random.default_rng(SEED).normal(size=(n, N_FEATURES))
+    values[:, 0] = seasonal_ar(n, seed=SEED)
     ends = np.arange(WINDOW - 1, WINDOW - 1 + N_WINDOWS)
     return windows_ending_at(values, ends, WINDOW), horizon_targets(values[:, 0], ends, HORIZON)
 
