@@ -20,6 +20,7 @@ FORECAST_PARAMETER_RULES = {
     **RECURRENT_PARAMETER_RULES,
     "validation_gap": lambda name, value: None if value is None else check_int(name, value, minimum=0),
     "quantiles": check_quantiles,
+    "relative_to": lambda name, value: None if value is None else check_int(name, value, minimum=0),
 }
 
 
@@ -45,6 +46,10 @@ class RecurrentForecaster(RecurrentNetwork, KerasTraining, Forecaster):
         quantiles: None (point forecasts, mean squared error) or increasing levels in (0, 1),
             e.g. (0.1, 0.5, 0.9): the pinball loss, ``predict`` gives the middle level (the
             one nearest 0.5) and ``predict_interval`` the outer two.
+        relative_to: None (forecast the level) or the position of the target among the window's
+            features: then the network reads that feature, and forecasts it, relative to its last
+            value in the window, so it learns the shape of the series rather than its level and
+            does not meet levels it never saw in training (a trending series, a random walk).
         seed: makes weights, dropout and shuffling reproducible on one machine.
 
     Attributes:
@@ -73,6 +78,7 @@ class RecurrentForecaster(RecurrentNetwork, KerasTraining, Forecaster):
         validation_fraction=0.15,
         validation_gap=None,
         quantiles=None,
+        relative_to=None,
         seed=None,
     ):
         self.units = units
@@ -84,6 +90,7 @@ class RecurrentForecaster(RecurrentNetwork, KerasTraining, Forecaster):
         self.validation_fraction = validation_fraction
         self.validation_gap = validation_gap
         self.quantiles = quantiles
+        self.relative_to = relative_to
         self.seed = seed
 
     def _task(self):
@@ -96,7 +103,33 @@ class RecurrentForecaster(RecurrentNetwork, KerasTraining, Forecaster):
         self.nominal_coverage_ = None if levels is None else levels[-1] - levels[0]
         if self._params["validation_gap"] is None:
             self._params = {**self._params, "validation_gap": y.shape[1]}
+        if self._params["relative_to"] is not None:
+            feature = self._params["relative_to"]
+            if feature >= X.shape[2]:
+                raise ParameterError(f"relative_to: feature {feature} of windows with {X.shape[2]} features; "
+                                     "give the target's position among them.")
+            X, anchor = self._relative(X)
+            y = y - anchor
+            if validation is not None:
+                X_val, anchor_val = self._relative(validation[0])
+                validation = (X_val, validation[1] - anchor_val)
         return super()._fit(X, y, validation, on_epoch)
+
+    def _relative(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The windows with the ``relative_to`` feature less its last value, and that value (n, 1)."""
+        feature = self._params["relative_to"]
+        anchor = X[:, -1:, feature].copy()
+        relative = X.copy()
+        relative[:, :, feature] -= anchor
+        return relative, anchor
+
+    def _anchored(self, X: np.ndarray, forecast):
+        """``forecast(windows)`` of the network, in levels: relative windows in, their anchor added back."""
+        if self._params["relative_to"] is None:
+            return forecast(X)
+        relative, anchor = self._relative(X)
+        result = forecast(relative)
+        return result + (anchor if result.ndim == 2 else anchor[:, :, None])
 
     def _split_validation(self, X, y, validation):
         """The training part, as ``KerasTraining`` splits it; its targets give the target scaling."""
@@ -134,13 +167,17 @@ class RecurrentForecaster(RecurrentNetwork, KerasTraining, Forecaster):
         """Forecasts per horizon and quantile level, shape (n, H, Q), unscaled and sorted along the
         levels (quantile outputs trained apart can cross; sorting uncrosses them)."""
         levels = self._params["quantiles"]
-        raw = self._network_output(X).reshape(len(X), self.horizon_, len(levels))
-        return np.sort(raw, axis=-1) * self.target_scale_[:, None] + self.target_mean_[:, None]
+
+        def forecast(windows):
+            raw = self._network_output(windows).reshape(len(windows), self.horizon_, len(levels))
+            return np.sort(raw, axis=-1) * self.target_scale_[:, None] + self.target_mean_[:, None]
+
+        return self._anchored(X, forecast)
 
     def _predict(self, X):
         levels = self._params["quantiles"]
         if levels is None:
-            return self._network_output(X) * self.target_scale_ + self.target_mean_
+            return self._anchored(X, lambda windows: self._network_output(windows) * self.target_scale_ + self.target_mean_)
         middle = int(np.argmin(np.abs(np.asarray(levels) - 0.5)))
         return self._quantile_forecasts(X)[..., middle]
 

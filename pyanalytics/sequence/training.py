@@ -153,6 +153,7 @@ def train_forecaster(
     horizon: int = 12,
     period: int | None = None,
     quantiles=None,
+    relative: bool = True,
     model: str = "lstm",
     test_data=None,
     validation: float = 0.15,
@@ -181,6 +182,9 @@ def train_forecaster(
         period: the season's length in steps, for the seasonal naive baseline and MASE's scale.
         quantiles: e.g. ``(0.1, 0.5, 0.9)`` to learn those quantiles (pinball loss) and give the
             outer two as an interval.
+        relative: the network reads the target relative to its last value in the window and
+            forecasts the change from it (so it can forecast levels it never saw in training, as a
+            trending series reaches); False reads and forecasts levels.
         gap: rows purged between parts (default: the horizon).
 
     Raises:
@@ -189,17 +193,18 @@ def train_forecaster(
     frame, name = read_frame(data)
     pre = SequencePreprocessing.for_frame(frame, task="forecasting", window=window, time_column=time_column,
                                           target=target, features=features, horizon=horizon, max_gap=max_gap)
-    estimator, baselines, options = forecasting_models(pre, model, period, quantiles, network, seed)
+    estimator, baselines, options = forecasting_models(pre, model, period, quantiles, relative, network, seed)
     return _train(pre, frame, data_name or name, model, estimator.set_params(validation_fraction=0.0), baselines,
                   test_data, validation, test, horizon if gap is None else gap, seed, on_epoch,
                   baseline_options=options, period=period)
 
 
-def forecasting_models(pre: SequencePreprocessing, model: str, period, quantiles, network: dict, seed):
+def forecasting_models(pre: SequencePreprocessing, model: str, period, quantiles, relative: bool, network: dict, seed):
     """An unfitted forecaster (it holds out its last training windows, ``horizon`` rows apart), the
     baselines' classes (seasonal naive only with a ``period``) and the baselines' settings."""
     model = check_choice("model", model, tuple(FORECASTERS))
-    estimator = FORECASTERS[model](**_network_settings(network), quantiles=quantiles, seed=seed)
+    estimator = FORECASTERS[model](**_network_settings(network), quantiles=quantiles,
+                                   relative_to=pre.target_index if relative else None, seed=seed)
     baselines = {name: cls for name, cls in FORECAST_BASELINES.items() if period is not None or name != "seasonal_naive"}
     return estimator, baselines, {"target_index": pre.target_index, "period": period}
 

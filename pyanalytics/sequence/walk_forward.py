@@ -63,6 +63,7 @@ def walk_forward_forecast(
     horizon: int = 12,
     period: int | None = None,
     quantiles=None,
+    relative: bool = True,
     model: str = "lstm",
     n_folds: int = 5,
     test_size: int | None = None,
@@ -74,7 +75,7 @@ def walk_forward_forecast(
     """Walk-forward folds of ``train_forecaster``'s models through ``pyanalytics.splits.WalkForward``.
 
     Args:
-        data, target, time_column, features, window, horizon, period, quantiles, model, max_gap,
+        data, target, time_column, features, window, horizon, period, quantiles, relative, model, max_gap,
             seed, **network: as in ``train_forecaster``.
         n_folds: test blocks, oldest first; each fold trains on all rows before its block.
         test_size: rows per test block (default: what divides the series evenly).
@@ -91,7 +92,7 @@ def walk_forward_forecast(
     splitter = WalkForward(n_folds=n_folds, gap=pre.horizon, test_size=test_size)
     fold_rows, horizon_rows = [], []
     for fold, (train, test) in enumerate(splitter.split(len(frame)), start=1):
-        estimator, baseline_classes, options = forecasting_models(pre, model, period, quantiles, network, seed)
+        estimator, baseline_classes, options = forecasting_models(pre, model, period, quantiles, relative, network, seed)
         X, y = pre.examples(series, part_windows("train", train, pre))
         estimator.fit(X, y)
         models = {model: estimator, **{n: baseline(cls, options).fit(X, y) for n, cls in baseline_classes.items()}}

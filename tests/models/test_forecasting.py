@@ -76,16 +76,31 @@ def test_the_lstm_and_the_linear_ar_find_the_planted_season_and_ar(lstm, seasona
 
 def test_on_a_random_walk_no_model_beats_the_naive_forecast():
     """The naive forecast is optimal for a random walk: over 200 walks the linear AR's MASE was at
-    least 0.989 of the naive one's (1 % quantile 0.995), so 0.97 leaves room only for noise. The
-    network does far worse: its inputs and targets are scaled with the training part, whose
-    levels the walk leaves, and a recurrent network does not extrapolate levels."""
+    least 0.989 of the naive one's (1 % quantile 0.995), so 0.97 leaves room only for noise."""
     data = train_test(random_walk(N_STEPS, seed=0))
     X_train, y_train = data[:2]
     naive = _mase(NaiveForecast().fit(X_train, y_train), data)["mase"]
-    gru = GRUForecaster(**{**SMALL, "epochs": 5}).fit(X_train, y_train)
+    gru = GRUForecaster(**{**SMALL, "epochs": 5}, relative_to=0).fit(X_train, y_train)
     assert gru.network_.name == "forecast_gru"
     for model in (LinearAR().fit(X_train, y_train), gru):
         assert _mase(model, data)["mase"] > 0.97 * naive, type(model).__name__
+
+
+def test_relative_windows_keep_a_network_near_naive_on_levels_it_never_saw():
+    """A network of levels scales its inputs with the training part, whose levels a drifting walk
+    leaves for good, and does not extrapolate: far worse than naive. Read relative to the window's
+    last value (``relative_to``), it sees only steps, which look alike at every level."""
+    data = train_test(random_walk(N_STEPS, seed=0) + 0.2 * np.arange(N_STEPS))
+    X_train, y_train = data[:2]
+    naive = _mase(NaiveForecast().fit(X_train, y_train), data)["mase"]
+    levels = _mase(LSTMForecaster(**SMALL).fit(X_train, y_train), data)["mase"]
+    relative = _mase(LSTMForecaster(**SMALL, relative_to=0).fit(X_train, y_train), data)["mase"]
+    assert relative < 1.1 * naive and levels > 1.5 * naive
+
+
+def test_relative_to_must_name_a_feature_of_the_windows(seasonal):
+    with pytest.raises(ParameterError, match="relative_to: feature 3 of windows with 1 features"):
+        LSTMForecaster(**SMALL, relative_to=3).fit(*seasonal[:2])
 
 
 def test_the_quantile_interval_covers_near_its_nominal_level(quantile_lstm, seasonal):
