@@ -287,7 +287,7 @@ MALFORMED = [
     ("preprocessing.json", lambda d: d["estimator"]["feature_names"].reverse(), "key 'estimator.feature_names'"),
     ("preprocessing.json", _set(["estimator", "n_features"], 3), "key 'estimator.n_features'"),
     ("preprocessing.json", _set(["feature_spec", "return_lags"], [-1]), "key 'feature_spec'"),
-    ("preprocessing.json", _set(["domain"], "weather"), "key 'domain': expected one of 'finance', 'tabular', 'anomaly', found 'weather'"),
+    ("preprocessing.json", _set(["domain"], "weather"), "key 'domain': expected one of 'finance', 'tabular', 'anomaly', 'sequence', found 'weather'"),
     ("preprocessing.json", _set(["estimator", "params", "epochs"], -1), "key 'estimator.params'.*epochs"),
     ("preprocessing.json", _set(["estimator", "params", "rm_rf"], 1), "key 'estimator.params.rm_rf'"),
     ("preprocessing.json", _set(["window"], 20), "key 'window'"),
