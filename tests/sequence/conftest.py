@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pyanalytics.data.synthetic_series import seasonal_ar
 from pyanalytics.sequence import train_forecaster, train_sequence_classifier
 
 SMALL = {"units": (8,), "epochs": 8, "batch_size": 32, "patience": 3}
@@ -11,11 +12,7 @@ SMALL = {"units": (8,), "epochs": 8, "batch_size": 32, "patience": 3}
 
 def seasonal_frame(n: int = 600, period: int = 12, seed: int = 0) -> pd.DataFrame:
     """A series with a planted season of ``period`` steps and AR(1) noise, on an hourly time column."""
-    rng = np.random.default_rng(seed)
-    noise = np.zeros(n)
-    for t in range(1, n):
-        noise[t] = 0.6 * noise[t - 1] + rng.normal(scale=0.3)
-    value = 2.0 * np.sin(2 * np.pi * np.arange(n) / period) + noise
+    value = seasonal_ar(n, period=period, phi=0.6, noise=0.3, seed=seed)
     return pd.DataFrame({"time": pd.date_range("2024-01-01", periods=n, freq="h"), "value": value})
 
 
