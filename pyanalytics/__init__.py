@@ -35,7 +35,8 @@ domains.register("anomaly", "pyanalytics.anomaly.preprocessing:AnomalyPreprocess
                  "pyanalytics.anomaly.bundle:save_anomaly_bundle", "pyanalytics.anomaly.bundle:load_anomaly_bundle",
                  explainer="pyanalytics.anomaly.explain:explain_for_core")
 domains.register("sequence", "pyanalytics.sequence.preprocessing:SequencePreprocessing",
-                 "pyanalytics.sequence.bundle:save_sequence_bundle", "pyanalytics.sequence.bundle:load_sequence_bundle")
+                 "pyanalytics.sequence.bundle:save_sequence_bundle", "pyanalytics.sequence.bundle:load_sequence_bundle",
+                 explainer="pyanalytics.sequence.explain:explain_for_core")
 
 _PUBLIC = {
     "load_prices": "pyanalytics.finance",
@@ -54,6 +55,8 @@ _PUBLIC = {
     "train_sequence_classifier": "pyanalytics.sequence",
     "train_forecaster": "pyanalytics.sequence",
     "walk_forward_forecast": "pyanalytics.sequence",
+    "explain_sequences": "pyanalytics.sequence.explain",
+    "write_sequence_report": "pyanalytics.sequence.report",
     "load_bundle": "pyanalytics.bundle",
     "explain": "pyanalytics.explain",
     "rank_agreement": "pyanalytics.explain",

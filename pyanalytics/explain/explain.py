@@ -447,7 +447,7 @@ def _explain_lime(target: _Target, n_samples: int, seed: int, on_case) -> Explan
         seed=seed,
         on_case=on_case,
     )
-    order = _lime_order(target, lime_names)
+    order = lime_order(features, target.window, lime_names)
     names, values, _ = _tidy_cells(target, cases, np.zeros_like(cases))
     weights = np.array([r.weights[order] for r in results])
     descriptions = np.array([np.asarray(r.descriptions, dtype=object)[order] for r in results], dtype=object)
@@ -469,15 +469,16 @@ def _explain_lime(target: _Target, n_samples: int, seed: int, on_case) -> Explan
     return ExplanationResult(frame, "lime", target.model_name, explainer, quality)
 
 
-def _lime_order(target: _Target, lime_names: list[str]) -> np.ndarray:
-    """Positions in lime's columns of our cells (lime's windows are feature-major, oldest first)."""
-    n_features = target.X.shape[1]
-    if target.window is None:
+def lime_order(features: list[str], window: int | None, lime_names: list[str]) -> np.ndarray:
+    """Positions in lime's columns of our cells, feature by feature from lag 0 back (lime's windows
+    are feature-major, oldest first); ``window`` None for single-day models."""
+    n_features = len(features)
+    if window is None:
         order = np.arange(n_features)
     else:
-        T = target.window
+        T = window
         order = np.array([f * T + (T - 1 - lag) for f in range(n_features) for lag in range(T)])
-    expected = _cell_names(list(target.X.columns), target.window)
+    expected = _cell_names(list(features), window)
     found = [lime_names[i] for i in order]
     if found != expected:  # pragma: no cover - guards against a change in lime's naming
         raise RuntimeError(f"lime named the window cells {found[:3]}..., expected {expected[:3]}...")

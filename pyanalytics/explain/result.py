@@ -26,6 +26,9 @@ Columns follow R's ``lime`` package so R users' habits carry over:
     model_intercept  LIME's local intercept (NaN for SHAP)
     base_value       SHAP's expected value (NaN for LIME)
     model_r2         LIME's local R² (NaN for SHAP)
+
+A forecaster's explanations (``pyanalytics.sequence.explain``) add ``horizon`` (1..H) after these:
+one row per (case, feature, horizon), ``label`` naming the horizon as its forecast column (``h3``).
 """
 
 import re
@@ -47,6 +50,7 @@ COLUMNS = (
     "base_value",
     "model_r2",
 )
+EXTRA_KEYS = ("horizon",)  # a forecaster's explanations: one set of rows per horizon
 LAG_SUFFIX = re.compile(r"_t-(\d+)$")
 
 
@@ -89,6 +93,8 @@ class ExplanationResult:
         """What a case's weights add up to, in words: ``P(up)``, ``P(Survived = 1)``, ``predicted wage``."""
         if self.task is None:
             return "P(up)"
+        if self.task == "forecasting":
+            return f"the forecast of {self.target} at {label}"
         if self.task == "anomaly":  # reconstruction weights are squared errors whose mean is the score
             return "the anomaly score" if self.method == "shap" else "the anomaly score, as their mean"
         return f"predicted {self.target}" if self.task == "regression" else f"P({self.target} = {label})"
@@ -102,8 +108,9 @@ class ExplanationResult:
         """
         frame = self.frame.assign(base=self.frame["feature"].map(base_feature))
         lag = frame["feature"].str.extract(LAG_SUFFIX, expand=False).fillna("0").astype(int)
-        summed = frame.groupby(["case", "base"], sort=False)["feature_weight"].sum()
-        today = frame[lag == 0].set_index(["case", "base"])["feature_value"]
+        keys = ["case", *(k for k in EXTRA_KEYS if k in frame), "base"]  # a forecast's horizons stay apart
+        summed = frame.groupby(keys, sort=False)["feature_weight"].sum()
+        today = frame[lag == 0].set_index(keys)["feature_value"]
         out = summed.to_frame().join(today, how="left").reset_index()
         return out.rename(columns={"base": "feature"})
 
@@ -120,8 +127,8 @@ class ExplanationResult:
         return rows.reindex(rows["feature_weight"].abs().sort_values(ascending=False).index)["feature"].tolist()
 
     def to_frame(self) -> pd.DataFrame:
-        """A copy of the tidy frame with the contract's columns, in order."""
-        return self.frame.loc[:, list(COLUMNS)].copy()
+        """A copy of the tidy frame with the contract's columns, in order (then ``horizon`` for a forecaster)."""
+        return self.frame.loc[:, [*COLUMNS, *(k for k in EXTRA_KEYS if k in self.frame)]].copy()
 
 
 def rank_agreement(first: ExplanationResult, second: ExplanationResult) -> pd.DataFrame:

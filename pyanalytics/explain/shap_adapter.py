@@ -148,13 +148,14 @@ def model_units(estimator, X: np.ndarray) -> np.ndarray:
     """The outputs SHAP can explain, one column per network unit, shape (n, units).
 
     Two classes: the probability of ``classes_[1]`` (one sigmoid unit); more: each class's
-    probability (softmax units); a regressor (no ``predict_proba``): the predicted value; an
+    probability (softmax units); a regressor (no ``predict_proba``): the predicted value (a
+    forecaster: one unit per horizon); an
     anomaly detector (``anomaly_score``): its anomaly score (its ``predict`` only flags).
     """
     if hasattr(estimator, "anomaly_score"):
         return np.asarray(estimator.anomaly_score(X), dtype=np.float64).reshape(-1, 1)
-    if not hasattr(estimator, "predict_proba"):
-        return np.asarray(estimator.predict(X), dtype=np.float64).reshape(-1, 1)
+    if not hasattr(estimator, "predict_proba"):  # a forecaster's (n, horizons) keeps one unit per horizon
+        return np.asarray(estimator.predict(X), dtype=np.float64).reshape(len(X), -1)
     probabilities = estimator.predict_proba(X)
     return probabilities[:, 1:] if probabilities.shape[1] == 2 else probabilities
 
