@@ -155,6 +155,27 @@ def _confusion(metrics: dict) -> dict:
     }
 
 
+def confusion_matrix(confusion, classes) -> dict:
+    """A confusion matrix for the page (``_parts.confusion_matrix``): rows the actual class, columns
+    the predicted one, shaded by row share. ``confusion`` is a binary model's ``{"tn", "fp", "fn",
+    "tp"}`` or a multiclass model's nested counts, in the order of ``classes``."""
+    if isinstance(confusion, dict):
+        confusion = [[confusion["tn"], confusion["fp"]], [confusion["fn"], confusion["tp"]]]
+    counts = np.asarray(confusion, dtype=np.int64)
+    rows = []
+    for i, (label, row) in enumerate(zip(classes, counts)):
+        total = max(int(row.sum()), 1)
+        cells = []
+        for j, count in enumerate(row):
+            share = count / total
+            rgb = "43,138,62" if i == j else "201,42,42"
+            cells.append({"count": format_number(int(count)), "share": f"{share:.0%}", "right": i == j,
+                          "style": f"background: rgba({rgb},{0.06 + 0.6 * share:.3f})" if count else ""})
+        rows.append({"label": label, "cells": cells, "total": format_number(int(row.sum()))})
+    return {"classes": list(classes), "rows": rows, "total": format_number(int(counts.sum())),
+            "right": format_number(int(np.trace(counts)))}
+
+
 def _verdict(data: ReportData) -> dict:
     v = data.verdict
     state, headline = v.badge

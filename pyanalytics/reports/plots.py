@@ -585,3 +585,85 @@ def error_heatmap(errors: pd.DataFrame, row_labels: list[str], highlighted: list
         bar.set_label(colour_label + (", log scale" if log else ""), fontsize=8)
         bar.ax.tick_params(labelsize=7.5)
         return _data_uri(figure, fmt)
+
+
+def label_probability_chart(times, probability: np.ndarray, actual: np.ndarray, threshold: float | None, *,
+                            positive: str, fmt: str = "svg") -> str:
+    """A classifier's probability of ``positive`` over time, with the steps that were ``positive``
+    shaded (``actual`` 0/1) and the threshold; long stretches are thinned (``thin``)."""
+    index = pd.Index(times)
+    probability = pd.Series(np.asarray(probability, dtype=float), index=index)
+    actual = np.asarray(actual, dtype=float)
+    with _time_figure(2.8) as figure:
+        ax = figure.add_subplot()
+        ax.fill_between(index, 0, actual, step="post", color=RISE, alpha=0.18, lw=0, label=f"actual {positive}")
+        shown = thin(probability)
+        ax.plot(shown.index, shown, color=MODEL, lw=1.2, label=f"P({positive})")
+        if threshold is not None:
+            ax.axhline(threshold, color=THRESHOLD, lw=1.0, ls=":", label=f"threshold {threshold:.3g}")
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_ylabel("probability")
+        if isinstance(index, pd.DatetimeIndex):
+            _date_axis(ax)
+        else:
+            ax.set_xlabel("window end")
+        _legend_above(ax)
+        return _data_uri(figure, fmt)
+
+
+def forecast_windows_chart(windows: list[dict], *, target: str, fmt: str = "svg") -> str:
+    """Small multiples, one per forecast origin: the target's last steps, then the actual next values
+    against the model's forecast (with its interval band) and one baseline's (dashed).
+
+    Each of ``windows`` holds ``title``, ``history`` (the last input steps of the target, oldest
+    first), ``actual`` and ``forecast`` (H values each), optional ``lower``/``upper`` (H values) and
+    ``baseline`` (H values) with ``baseline_name``; the x axis counts steps from the origin.
+    """
+    columns = min(len(windows), 2)
+    rows = math.ceil(len(windows) / columns)
+    with _figure(2.3 * rows + 0.5) as figure:
+        axes = np.atleast_1d(figure.subplots(rows, columns, sharey=True, squeeze=False)).ravel()
+        for ax, window in zip(axes, windows):
+            history = np.asarray(window["history"], dtype=float)
+            horizon = len(window["actual"])
+            past = np.arange(-len(history) + 1, 1)
+            ahead = np.arange(1, horizon + 1)
+            ax.axvline(0.5, color=MUTED, lw=0.7, ls=":", zorder=1)
+            ax.plot(past, history, color=INK, lw=1.2, label="input (actual)")
+            ax.plot(np.r_[0, ahead], np.r_[history[-1], window["actual"]], color=INK, lw=1.2, ls="-", marker="o",
+                    ms=2.5, label="actual")
+            if window.get("lower") is not None:
+                ax.fill_between(ahead, window["lower"], window["upper"], color=MODEL, alpha=0.18, lw=0,
+                                label=window.get("band", "interval"))
+            if window.get("baseline") is not None:
+                ax.plot(ahead, window["baseline"], color=BEST_BASELINE, lw=1.3, ls="--", label=window["baseline_name"])
+            ax.plot(ahead, window["forecast"], color=MODEL, lw=1.8, marker="o", ms=3, label="forecast")
+            ax.set_title(_short(window["title"]), fontsize=8.5)
+            ax.tick_params(labelsize=7.5)
+        for ax in axes[len(windows):]:
+            ax.set_visible(False)
+        for ax in axes[(rows - 1) * columns:]:
+            ax.set_xlabel("steps from the forecast origin")
+        axes[0].set_ylabel(_short(target))
+        figure.legend(*axes[0].get_legend_handles_labels(), loc="outside upper center", ncols=5)
+        return _data_uri(figure, fmt)
+
+
+def horizon_chart(values: dict, *, ylabel: str, model: str, nominal: float | None = None, fmt: str = "svg") -> str:
+    """A metric per forecast horizon, one line per model (``values``: name -> one value per horizon);
+    the model bold, ``nominal`` (a coverage's target) as a line."""
+    with _figure(3.0, PAIR_WIDTH) as figure:
+        ax = figure.add_subplot()
+        for name, series in values.items():
+            series = np.asarray(series, dtype=float)
+            horizons = np.arange(1, len(series) + 1)
+            own = name == model
+            ax.plot(horizons, series, color=MODEL if own else BASELINE, lw=2.2 if own else 1.2, marker="o",
+                    ms=3.5 if own else 2.5, ls="-" if own else "--", label=name, zorder=3 if own else 2)
+        if nominal is not None:
+            ax.axhline(nominal, color=THRESHOLD, lw=1.2, ls=":", label=f"nominal {nominal:.0%}")
+            ax.yaxis.set_major_formatter(_percent())
+        ax.set(xlabel="horizon (steps ahead)", ylabel=ylabel)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.legend(loc="lower center", ncols=3, bbox_to_anchor=(0.5, 1.0))
+        return _data_uri(figure, fmt)

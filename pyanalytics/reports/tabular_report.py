@@ -265,23 +265,7 @@ def _kpis(data: TabularReportData, verdict) -> list[dict]:
 
 
 def _confusion_matrix(data: TabularReportData) -> dict:
-    """The model's confusion matrix, rows the actual class, columns the predicted one, shaded by row share."""
-    confusion = data.metrics[data.model_name]["confusion"]
-    if data.task == "binary":
-        confusion = [[confusion["tn"], confusion["fp"]], [confusion["fn"], confusion["tp"]]]
-    counts = np.asarray(confusion, dtype=np.int64)
-    rows = []
-    for i, (label, row) in enumerate(zip(data.classes, counts)):
-        total = max(int(row.sum()), 1)
-        cells = []
-        for j, count in enumerate(row):
-            share = count / total
-            rgb = "43,138,62" if i == j else "201,42,42"
-            cells.append({"count": html.format_number(int(count)), "share": f"{share:.0%}", "right": i == j,
-                          "style": f"background: rgba({rgb},{0.06 + 0.6 * share:.3f})" if count else ""})
-        rows.append({"label": label, "cells": cells, "total": html.format_number(int(row.sum()))})
-    return {"classes": list(data.classes), "rows": rows, "total": html.format_number(int(counts.sum())),
-            "right": html.format_number(int(np.trace(counts)))}
+    return html.confusion_matrix(data.metrics[data.model_name]["confusion"], data.classes)
 
 
 def _roc(data: TabularReportData, verdict, fmt: str) -> dict:

@@ -20,12 +20,12 @@ from pyanalytics.bundle import (
     schema,
     write_bundle,
 )
-from pyanalytics.errors import BundleError, DataError
+from pyanalytics.errors import BundleError
 from pyanalytics.evaluation.task_metrics import task_metrics_table
 from pyanalytics.evaluation.verdict import task_verdict
 from pyanalytics.models import FORECAST_BASELINES, SEQUENCE_BASELINES
 from pyanalytics.sequence.preprocessing import SEQUENCE_TASKS, SequencePreprocessing
-from pyanalytics.sequence.training import CLASSIFIERS, FORECASTERS, score_panel, score_windows
+from pyanalytics.sequence.training import CLASSIFIERS, FORECASTERS, score_frame
 from pyanalytics.tasks import TASKS
 
 DOMAIN = SequencePreprocessing.DOMAIN
@@ -178,26 +178,9 @@ class SequenceBundle:
         Raises:
             DataError: as ``predict``, or the label column is missing or has a missing value.
         """
-        models = {self.model_name: self.estimator, **self.baselines}
-        test = self._scored_panel(frame, models) if self.preprocessing.panel else self._scored_series(frame, models)
+        test = score_frame(self.preprocessing, {self.model_name: self.estimator, **self.baselines}, frame,
+                           self.metadata.get("scale"))
         return SequenceEvaluation(self.task, test.metrics, task_verdict(TASKS[self.task], test.metrics, self.model_name))
-
-    def _scored_panel(self, frame, models: dict):
-        panel = self.preprocessing.panel_of(frame)
-        if panel.labels is None:
-            raise DataError(f"evaluate: the frame has no label column {self.preprocessing.label!r} to score against.")
-        return score_panel(models, self.task, panel, np.arange(len(panel.labels)))
-
-    def _scored_series(self, frame, models: dict):
-        pre = self.preprocessing
-        series = pre.series(frame)
-        if series.labels is None:
-            raise DataError(f"evaluate: the frame has no label column {pre.label!r} to score against.")
-        rows = np.arange(pre.window - 1, len(frame) - pre.horizon)
-        if not len(rows):
-            raise DataError(f"evaluate: {len(frame)} rows hold no window of {pre.window} steps"
-                            + (f" with {pre.horizon} steps ahead." if pre.horizon else "."))
-        return score_windows(pre, models, series, rows, self.metadata.get("scale"))
 
     def save(self, path: str | Path) -> Path:
         """Copy the verified bytes this bundle was loaded from to ``path``, atomically."""

@@ -402,6 +402,30 @@ def score_windows(pre: SequencePreprocessing, models: dict, series, rows: np.nda
     return TestSet(series.times[rows], X, y, metrics)
 
 
+def score_frame(pre: SequencePreprocessing, models: dict, frame, scale: float | None) -> TestSet:
+    """The ``TestSet`` of every window of a labelled series whose horizon ends inside it (see
+    ``score_windows``), or of every series of a labelled panel (``score_panel``): how a saved
+    model, or a result, is scored on new data.
+
+    Raises:
+        DataError: as ``SequencePreprocessing.series`` / ``panel_of``, no label (or target) column, or no
+            whole window.
+    """
+    if pre.panel:
+        panel = pre.panel_of(frame)
+        if panel.labels is None:
+            raise DataError(f"evaluate: the frame has no label column {pre.label!r} to score against.")
+        return score_panel(models, pre.task, panel, np.arange(len(panel.labels)))
+    series = pre.series(frame)
+    if series.labels is None:
+        raise DataError(f"evaluate: the frame has no label column {pre.label!r} to score against.")
+    rows = np.arange(pre.window - 1, len(frame) - pre.horizon)
+    if not len(rows):
+        raise DataError(f"evaluate: {len(frame)} rows hold no window of {pre.window} steps"
+                        + (f" with {pre.horizon} steps ahead." if pre.horizon else "."))
+    return score_windows(pre, models, series, rows, scale)
+
+
 def _persistence(task, classes, labels, rows, fallback) -> dict:
     """The task's metrics of predicting each window's label by the label of the step before it
     (``fallback``, the majority class, for a window that ends at a series' first step)."""
