@@ -619,9 +619,9 @@ def forecast_windows_chart(windows: list[dict], *, target: str, fmt: str = "svg"
     first), ``actual`` and ``forecast`` (H values each), optional ``lower``/``upper`` (H values) and
     ``baseline`` (H values) with ``baseline_name``; the x axis counts steps from the origin.
     """
-    columns = min(len(windows), 2)
+    columns = min(len(windows), 4)
     rows = math.ceil(len(windows) / columns)
-    with _figure(2.3 * rows + 0.5) as figure:
+    with _figure(2.2 * rows + 0.45, width=2.4 * columns) as figure:
         axes = np.atleast_1d(figure.subplots(rows, columns, sharey=True, squeeze=False)).ravel()
         for ax, window in zip(axes, windows):
             history = np.asarray(window["history"], dtype=float)
@@ -649,9 +649,17 @@ def forecast_windows_chart(windows: list[dict], *, target: str, fmt: str = "svg"
         return _data_uri(figure, fmt)
 
 
+def _spread_fits_log(series) -> bool:
+    """Whether positive values whose largest is 4+ times the smallest read better on a log axis."""
+    values = np.concatenate([np.asarray(v, dtype=float).ravel() for v in series])
+    values = values[np.isfinite(values)]
+    return len(values) > 0 and float(values.min()) > 0 and float(values.max()) / float(values.min()) >= 4
+
+
 def horizon_chart(values: dict, *, ylabel: str, model: str, nominal: float | None = None, fmt: str = "svg") -> str:
     """A metric per forecast horizon, one line per model (``values``: name -> one value per horizon);
-    the model bold, ``nominal`` (a coverage's target) as a line."""
+    the model bold, ``nominal`` (a coverage's target) as a line; errors spanning a factor of 4 or more on a
+    log axis."""
     with _figure(3.0, PAIR_WIDTH) as figure:
         ax = figure.add_subplot()
         for name, series in values.items():
@@ -662,7 +670,15 @@ def horizon_chart(values: dict, *, ylabel: str, model: str, nominal: float | Non
                     ms=3.5 if own else 2.5, ls="-" if own else "--", label=name, zorder=3 if own else 2)
         if nominal is not None:
             ax.axhline(nominal, color=THRESHOLD, lw=1.2, ls=":", label=f"nominal {nominal:.0%}")
+            low = min(nominal, *(float(np.min(v)) for v in values.values()))
+            ax.set_ylim(max(0.0, low - 0.15), 1.0)  # a few points' wobble is not drawn as a cliff
             ax.yaxis.set_major_formatter(_percent())
+        elif _spread_fits_log(values.values()):
+            from matplotlib.ticker import FuncFormatter
+
+            ax.set_yscale("log")  # a naive forecast many times worse does not flatten the others
+            for axis_format in (ax.yaxis.set_major_formatter, ax.yaxis.set_minor_formatter):
+                axis_format(FuncFormatter(lambda value, _: f"{value:.2g}"))  # 0.6, 2, 5 rather than 6×10⁻¹
         ax.set(xlabel="horizon (steps ahead)", ylabel=ylabel)
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.legend(loc="lower center", ncols=3, bbox_to_anchor=(0.5, 1.0))

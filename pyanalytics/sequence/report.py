@@ -35,7 +35,7 @@ from pyanalytics.tasks import TASKS
 TEMPLATE = "sequence_report.html.j2"
 STRETCH = 1440  # windows of a classifier's test series drawn over time: the last ones (a day of minutes)
 FORECAST_WINDOWS = 4  # forecast origins drawn: the last test windows, a horizon apart
-HISTORY_STEPS = 24  # input steps drawn before each forecast origin (at most the window)
+HISTORY_LEAD = 2  # input steps drawn before each forecast origin: this many horizons (at most the window)
 METRIC_LABELS = {
     "accuracy": "Accuracy", "precision": "Precision", "recall": "Recall", "f1": "F1", "roc_auc": "ROC AUC",
     "pr_auc": "PR AUC", "brier": "Brier", "macro_f1": "Macro F1", "log_loss": "Log loss",
@@ -267,7 +267,7 @@ def _forecasting(data: SequenceReportData, fmt: str) -> list[dict]:
         best = _verdict(data, scored).baseline
         n, horizon = len(test.times), pre.horizon
         origins = [i for i in range(n - 1, -1, -horizon)][:FORECAST_WINDOWS][::-1]
-        steps = min(pre.window, HISTORY_STEPS)
+        steps = min(pre.window, HISTORY_LEAD * horizon)
         windows = []
         for i in origins:
             window = {"title": f"from {test.times[i]}", "history": test.X[i, -steps:, pre.target_index],
@@ -280,7 +280,8 @@ def _forecasting(data: SequenceReportData, fmt: str) -> list[dict]:
         per_horizon = {name: m["horizons"] for name, m in metrics.items()}
         coverage = per_horizon[data.model_name].get("coverage")
         table = [{"horizon": h + 1,
-                  "cells": [html.format_number(per_horizon[name]["mase"][h]) for name in per_horizon],
+                  "cells": [(html.format_number(per_horizon[name]["mae"][h]), html.format_number(per_horizon[name]["mase"][h]))
+                            for name in per_horizon],
                   "coverage": None if coverage is None else f"{coverage[h]:.0%}"}
                  for h in range(horizon)]
         shown.append({
@@ -290,8 +291,9 @@ def _forecasting(data: SequenceReportData, fmt: str) -> list[dict]:
             "best": best,
             "mase_uri": plots.horizon_chart({name: h["mase"] for name, h in per_horizon.items()}, ylabel="MASE",
                                             model=data.model_name, fmt=fmt),
-            "mae_uri": plots.horizon_chart({name: h["mae"] for name, h in per_horizon.items()},
-                                           ylabel=f"MAE ({pre.target})", model=data.model_name, fmt=fmt),
+            "mae_uri": None if coverage is not None else plots.horizon_chart(
+                {name: h["mae"] for name, h in per_horizon.items()}, ylabel=f"MAE ({pre.target})", model=data.model_name,
+                fmt=fmt),
             "coverage_uri": None if coverage is None else plots.horizon_chart(
                 {data.model_name: coverage}, ylabel="coverage", model=data.model_name, nominal=data.nominal, fmt=fmt),
             "coverage": None if coverage is None else f"{metrics[data.model_name]['coverage']:.1%}",
@@ -304,7 +306,7 @@ def _forecasting(data: SequenceReportData, fmt: str) -> list[dict]:
 def _split(data: SequenceReportData) -> dict:
     pre = data.preprocessing
     used = {"train": "fitted the network and the baselines", "validation": "early stopping",
-            "test": "scored"}
+            "test": "scored when trained (the bundle's metadata)" if data.source == "bundle" else "scored"}
     rows = [{"part": part, "windows": html.format_number(count), "used": used.get(part, "")}
             for part, count in data.parts.items()]
     rows += [{"part": s.name, "windows": html.format_number(len(s.test.times)), "used": "scored (test series)"}
