@@ -656,30 +656,36 @@ def _spread_fits_log(series) -> bool:
     return len(values) > 0 and float(values.min()) > 0 and float(values.max()) / float(values.min()) >= 4
 
 
-def horizon_chart(values: dict, *, ylabel: str, model: str, nominal: float | None = None, fmt: str = "svg") -> str:
-    """A metric per forecast horizon, one line per model (``values``: name -> one value per horizon);
-    the model bold, ``nominal`` (a coverage's target) as a line; errors spanning a factor of 4 or more on a
-    log axis."""
+def horizon_chart(values: dict, *, ylabel: str, model: str, best: str | None = None, nominal: float | None = None,
+                  fmt: str = "svg") -> str:
+    """A metric per forecast horizon, one line per model (``values``: name -> one value per horizon):
+    the model bold, the ``best`` baseline orange, the others grey with a marker each; ``nominal`` (a
+    coverage's target) as a line; errors spanning a factor of 4 or more on a log axis."""
+    markers = iter("sD^v<>")
     with _figure(3.0, PAIR_WIDTH) as figure:
         ax = figure.add_subplot()
         for name, series in values.items():
             series = np.asarray(series, dtype=float)
             horizons = np.arange(1, len(series) + 1)
-            own = name == model
-            ax.plot(horizons, series, color=MODEL if own else BASELINE, lw=2.2 if own else 1.2, marker="o",
-                    ms=3.5 if own else 2.5, ls="-" if own else "--", label=name, zorder=3 if own else 2)
+            if name == model:
+                style = {"color": MODEL, "lw": 2.2, "marker": "o", "ms": 3.5, "zorder": 3}
+            else:
+                colour = BEST_BASELINE if name == best else BASELINE
+                style = {"color": colour, "lw": 1.3, "ls": "--", "marker": next(markers, "."), "ms": 3, "zorder": 2}
+            ax.plot(horizons, series, label=name, **style)
         if nominal is not None:
             ax.axhline(nominal, color=THRESHOLD, lw=1.2, ls=":", label=f"nominal {nominal:.0%}")
             low = min(nominal, *(float(np.min(v)) for v in values.values()))
             ax.set_ylim(max(0.0, low - 0.15), 1.0)  # a few points' wobble is not drawn as a cliff
             ax.yaxis.set_major_formatter(_percent())
         elif _spread_fits_log(values.values()):
-            from matplotlib.ticker import FuncFormatter
+            from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
             ax.set_yscale("log")  # a naive forecast many times worse does not flatten the others
-            for axis_format in (ax.yaxis.set_major_formatter, ax.yaxis.set_minor_formatter):
-                axis_format(FuncFormatter(lambda value, _: f"{value:.2g}"))  # 0.6, 2, 5 rather than 6×10⁻¹
+            ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.2g}"))  # 0.5, 2 rather than 5×10⁻¹
+            ax.yaxis.set_minor_formatter(NullFormatter())
         ax.set(xlabel="horizon (steps ahead)", ylabel=ylabel)
         ax.xaxis.get_major_locator().set_params(integer=True)
-        ax.legend(loc="lower center", ncols=3, bbox_to_anchor=(0.5, 1.0))
+        ax.legend(loc="lower center", ncols=4, bbox_to_anchor=(0.5, 1.0))
         return _data_uri(figure, fmt)

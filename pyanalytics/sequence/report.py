@@ -201,9 +201,10 @@ def _verdict(data: SequenceReportData, scored: ScoredSet):
 
 
 def _performance(data: SequenceReportData) -> list[dict]:
-    senses = _senses(data.task)
     rows = []
     for scored in data.sets:
+        metrics = scored.test.metrics
+        senses = {k: v for k, v in _senses(data.task).items() if any(k in m for m in metrics.values())}  # no empty column
         verdict = _verdict(data, scored)
         state, headline = verdict.badge
         rows.append({
@@ -211,8 +212,8 @@ def _performance(data: SequenceReportData) -> list[dict]:
             "windows": html.format_number(len(scored.test.times)),
             "span": f"{scored.test.times[0]} – {scored.test.times[-1]}" if len(scored.test.times) else "",
             "verdict": {"state": state, "headline": headline, "text": verdict.sentence},
-            "rows": html.metrics_rows(_table_metrics(scored.test.metrics, senses), data.model_name, verdict.baseline,
-                                      senses),
+            "labels": [METRIC_LABELS.get(m, m) for m in senses],
+            "rows": html.metrics_rows(_table_metrics(metrics, senses), data.model_name, verdict.baseline, senses),
         })
     return rows
 
@@ -290,10 +291,10 @@ def _forecasting(data: SequenceReportData, fmt: str) -> list[dict]:
             "origins": len(windows),
             "best": best,
             "mase_uri": plots.horizon_chart({name: h["mase"] for name, h in per_horizon.items()}, ylabel="MASE",
-                                            model=data.model_name, fmt=fmt),
+                                            model=data.model_name, best=best, fmt=fmt),
             "mae_uri": None if coverage is not None else plots.horizon_chart(
                 {name: h["mae"] for name, h in per_horizon.items()}, ylabel=f"MAE ({pre.target})", model=data.model_name,
-                fmt=fmt),
+                best=best, fmt=fmt),
             "coverage_uri": None if coverage is None else plots.horizon_chart(
                 {data.model_name: coverage}, ylabel="coverage", model=data.model_name, nominal=data.nominal, fmt=fmt),
             "coverage": None if coverage is None else f"{metrics[data.model_name]['coverage']:.1%}",
@@ -340,7 +341,6 @@ def _context(data: SequenceReportData, fmt: str) -> dict:
     verdict = _verdict(data, first)
     state, headline = verdict.badge
     forecasting = data.task == "forecasting"
-    senses = _senses(data.task)
     return {
         "title": data.title,
         "source": data.source,
@@ -354,7 +354,6 @@ def _context(data: SequenceReportData, fmt: str) -> dict:
         "seed": data.seed,
         "verdict": {"state": state, "headline": headline,
                     "text": f"{verdict.sentence} Judged on {len(first.test.times):,} windows of {first.name}."},
-        "metric_labels": [METRIC_LABELS.get(m, m) for m in senses],
         "performance": _performance(data),
         "headline": METRIC_LABELS.get(TASKS[data.task].headline, TASKS[data.task].headline),
         "classification": None if forecasting else _classification(data, fmt),

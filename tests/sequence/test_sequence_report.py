@@ -95,11 +95,19 @@ def test_a_forecaster_with_quantiles_shows_its_band_errors_and_coverage_per_hori
     metrics = quantile_result.test_sets["test"].metrics
     assert f"{metrics['lstm']['coverage']:.1%} over every horizon" in page
     horizons = metrics["lstm"]["horizons"]
-    table = page[page.index("<th class=\"num\">Horizon</th>"):]
+    table = page[page.index(">Horizon</th>"):]
     first = re.findall(r'<td class="num">([^<]*)</td>', table[table.index("<tbody>"):table.index("</tr>", table.index("<tbody>"))])
     assert first[:3] == ["1", format_number(horizons["mae"][0]), format_number(horizons["mase"][0])]
     assert first[-1] == f"{horizons['coverage'][0]:.0%}"
     assert len(_images(page)) == 4  # forecasts, MASE and coverage per horizon, training curves
+
+
+def test_a_point_forecaster_shows_no_empty_interval_columns_but_its_error_per_horizon(forecast_result, tmp_path):
+    page = write_sequence_report(forecast_result, tmp_path / "point.html").read_text(encoding="utf-8")
+    assert FORECAST_SECTIONS <= _sections(page)
+    assert ">Coverage</th>" not in page and ">Interval width</th>" not in page and "interval (band)" not in page
+    assert "MAE at each step ahead, in the target's units." in page
+    assert len(_images(page)) == 4  # forecasts, MASE and MAE per horizon, training curves
 
 
 def test_a_bundle_is_reported_on_named_series_as_its_evaluate_scores_them(classifier_result, switching, tmp_path):
