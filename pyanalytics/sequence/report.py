@@ -226,7 +226,9 @@ def _classification(data: SequenceReportData, fmt: str) -> list[dict]:
         probabilities = scored.outputs[data.model_name]
         stretch = slice(max(0, len(test.times) - STRETCH), len(test.times))
         times = test.times[stretch]
-        if data.task == "binary":
+        if data.preprocessing.panel:  # separate series, one label each: nothing runs over time
+            uri = None
+        elif data.task == "binary":
             actual = (np.asarray(test.y[stretch]) == classes[1]).astype(float)
             uri = plots.label_probability_chart(times, probabilities[stretch, 1], actual, data.threshold,
                                                 positive=f"{data.preprocessing.label} = {classes[1]}", fmt=fmt)
@@ -243,6 +245,10 @@ def _classification(data: SequenceReportData, fmt: str) -> list[dict]:
             "from": str(times[0]) if len(times) else "",
             "to": str(times[-1]) if len(times) else "",
             "persistence": _persistence_line(data, scored),
+            "caption": "the network's probability at each window's end over the steps that were actually "
+                       f"{data.preprocessing.label} = {classes[1]} (shaded)." if data.task == "binary"
+                       else "the network's probability of the class it predicts, over the steps where that class "
+                            "was right (shaded).",
         })
     return shown
 
@@ -312,7 +318,8 @@ def _split(data: SequenceReportData) -> dict:
             for part, count in data.parts.items()]
     rows += [{"part": s.name, "windows": html.format_number(len(s.test.times)), "used": "scored (test series)"}
              for s in data.sets if s.name not in data.parts]
-    how = f"by time ({pre.time_column or 'row order'})" + (f", {data.gap:,} rows purged between parts" if data.gap else "")
+    how = ("by series, stratified on the label" if pre.panel else f"by time ({pre.time_column or 'row order'})"
+           + (f", {data.gap:,} rows purged between parts" if data.gap else ""))
     return {"rows": rows, "how": how, "notes": list(data.notes)}
 
 
@@ -348,12 +355,15 @@ def _context(data: SequenceReportData, fmt: str) -> dict:
         "task": data.task,
         "forecasting": forecasting,
         "what": f"forecasts {data.preprocessing.target} 1..{data.preprocessing.horizon} steps ahead" if forecasting
+                else f"classifies whole series by {data.preprocessing.label}" if data.preprocessing.panel
                 else f"classifies {data.preprocessing.label} at each window's last step",
         "data_name": data.data_name,
         "window": data.preprocessing.window,
+        "unit": "series" if data.preprocessing.panel else "windows",
         "seed": data.seed,
         "verdict": {"state": state, "headline": headline,
-                    "text": f"{verdict.sentence} Judged on {len(first.test.times):,} windows of {first.name}."},
+                    "text": f"{verdict.sentence} Judged on {len(first.test.times):,} "
+                            f"{'series' if data.preprocessing.panel else 'windows'} of {first.name}."},
         "performance": _performance(data),
         "headline": METRIC_LABELS.get(TASKS[data.task].headline, TASKS[data.task].headline),
         "classification": None if forecasting else _classification(data, fmt),

@@ -13,6 +13,7 @@ import os
 import re
 import xml.etree.ElementTree as ElementTree
 
+import pandas as pd
 import pytest
 
 from pyanalytics.bundle import load_bundle
@@ -22,6 +23,7 @@ from pyanalytics.reports import plots
 from pyanalytics.reports.html import format_number
 from pyanalytics.sequence import report as sequence_report
 from pyanalytics.sequence import train_forecaster
+from pyanalytics.sequence.explain import explain_sequences
 from pyanalytics.sequence.report import write_sequence_report
 
 CLASSIFIER_SECTIONS = {"performance", "confusion", "training", "setup"}
@@ -120,6 +122,22 @@ def test_a_bundle_is_reported_on_named_series_as_its_evaluate_scores_them(classi
     assert _row(page, "persistence")[0] == format_number(evaluation.metrics["persistence"]["accuracy"])
     assert markup.escape(evaluation.verdict.sentence, quote=True) in page
     assert "scored when trained (the bundle&#39;s metadata)" in page
+
+
+def test_a_panel_classifier_is_reported_per_series_without_a_time_axis(tmp_path):
+    from test_sequence_panel import shapes_panel
+
+    from conftest import SMALL
+    from pyanalytics.sequence import train_panel_classifier
+
+    result = train_panel_classifier(shapes_panel(60), "label", series_id="id", time_column="step", seed=0, **SMALL)
+    page = write_sequence_report(result, tmp_path / "panel.html").read_text(encoding="utf-8")
+    assert {"performance", "confusion", "setup"} <= _sections(page)
+    assert "Probability and label over time" not in page and "classifies whole series by label" in page
+    assert f"{len(result.test_sets['test'].times)} series" in page and "by series, stratified on the label" in page
+    explanation = explain_sequences(result, method="lime", n=2, n_samples=300)
+    assert list(pd.unique(explanation.frame["case"])) == list(result.test_sets["test"].times[-2:])  # series ids
+    assert set(explanation.frame["label"]) <= {"up", "down", "bump"}
 
 
 def test_a_failure_halfway_through_the_page_keeps_the_previous_report(classifier_result, tmp_path, monkeypatch):
