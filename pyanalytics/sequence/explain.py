@@ -325,8 +325,9 @@ def _result(model, method: str, parts: list[dict], background_rows: int):
             frame["horizon"] = int(part["units"][0]) + 1
         frames.append(frame)
     frame = pd.concat(frames, ignore_index=True)
-    if forecasting:  # windows first, then horizons: one window's forecasts read together
-        frame = frame.sort_values(["case", "horizon"], kind="stable", ignore_index=True)
+    if forecasting:  # windows in the order asked, each one's horizons together
+        position = pd.Index(parts[0]["times"]).get_indexer(frame["case"])
+        frame = frame.iloc[np.lexsort((frame["horizon"].to_numpy(), position))].reset_index(drop=True)
     quality = {"background_rows": int(background_rows), "steps_summed": int(pre.window)}
     if method == "shap":
         error = (frame.groupby(["case", "label"], sort=False)

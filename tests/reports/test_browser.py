@@ -167,3 +167,18 @@ def test_nothing_sticks_out_of_its_card_at_laptop_width(chromium, report_result,
              write_walk_forward_report(tmp_path / "walk_forward.html", walk_forward_results)]
     for page in pages:
         assert evaluate_in_chromium(chromium, page, tmp_path, OVERFLOWING) == "", page.name
+
+
+def test_the_sequence_report_loads_without_console_errors_and_nothing_sticks_out(chromium, tmp_path):
+    import pandas as pd
+
+    from pyanalytics.data.synthetic_series import seasonal_ar
+    from pyanalytics.sequence import train_forecaster
+    from pyanalytics.sequence.report import write_sequence_report
+
+    frame = pd.DataFrame({"time": pd.date_range("2024-01-01", periods=400, freq="h"), "value": seasonal_ar(400, seed=0)})
+    result = train_forecaster(frame, "value", time_column="time", window=24, horizon=6, period=12, quantiles=(0.1, 0.5, 0.9),
+                              units=(8,), epochs=3, seed=0)
+    page = write_sequence_report(result, tmp_path / "sequence.html")
+    assert open_in_chromium(chromium, page, tmp_path / "sequence.png", tmp_path) == []
+    assert evaluate_in_chromium(chromium, page, tmp_path, OVERFLOWING) == ""
