@@ -143,7 +143,8 @@ def rank_agreement(first: ExplanationResult, second: ExplanationResult) -> pd.Da
     from scipy.stats import spearmanr
 
     a, b = first.per_feature(), second.per_feature()
-    merged = a.merge(b, on=["case", "feature"], suffixes=("_a", "_b"))
+    keys = ["case", *(k for k in EXTRA_KEYS if k in a and k in b), "feature"]  # a forecast's horizons matched
+    merged = a.merge(b, on=keys, suffixes=("_a", "_b"))
     rows = []
     for case, group in merged.groupby("case", sort=False):
         rho = spearmanr(group["feature_weight_a"].abs(), group["feature_weight_b"].abs()).statistic

@@ -7,7 +7,8 @@ every test set, the task's metrics beside the baselines (persistence too for a c
 classifier each test set's confusion matrix and its probability against the label over a stretch of
 the series; for a forecaster the last test windows' forecasts against what happened (with the
 interval band when the model has quantiles), the error per horizon of every model and the
-interval's coverage per horizon; then the training curves, the split and the notes.
+interval's coverage per horizon; with explanations given, each feature's importance (its window's
+steps summed); then the training curves, the split and the notes.
 
 Example:
     >>> from pyanalytics.sequence.report import write_sequence_report
@@ -27,7 +28,7 @@ import pandas as pd
 from pyanalytics.errors import ParameterError
 from pyanalytics.evaluation.verdict import task_verdict
 from pyanalytics.reports import html, plots
-from pyanalytics.reports.report_data import HIGHER_IS_BETTER
+from pyanalytics.reports.report_data import HIGHER_IS_BETTER, _check_explanations, _importance
 from pyanalytics.sequence.bundle import SequenceBundle
 from pyanalytics.sequence.training import PERSISTENCE, SequenceResult, TestSet, score_frame
 from pyanalytics.tasks import TASKS
@@ -78,6 +79,7 @@ class SequenceReportData:
             purged between parts, the seed, what training decided, MASE's scale.
         history, best_epoch: the network's training history and the epoch it kept.
         config, versions: the estimator, its parameters and the bundle's path; library versions.
+        explanations: ``{"shap": ExplanationResult, "lime": ...}`` from ``explain_sequences``, either or none.
     """
 
     title: str
@@ -99,10 +101,12 @@ class SequenceReportData:
     best_epoch: int | None
     config: dict
     versions: dict
+    explanations: dict = field(default_factory=dict)
     created: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
 
-def sequence_report_data(source, data=None, *, title: str | None = None) -> SequenceReportData:
+def sequence_report_data(source, data=None, *, explanations: dict | None = None,
+                         title: str | None = None) -> SequenceReportData:
     """Gather the report of a sequence model.
 
     Args:
@@ -110,11 +114,15 @@ def sequence_report_data(source, data=None, *, title: str | None = None) -> Sequ
         data: labelled series to score: a frame, a CSV path, a list of them or a mapping name ->
             frame or path (with the model's time, feature and label or target columns). None
             reports a SequenceResult on its own test sets; a bundle needs it.
+        explanations: ``{"shap": ExplanationResult, "lime": ExplanationResult}`` (either or none) of
+            the model, from ``explain_sequences``: their global importance, per feature summed over
+            each window's steps (and its horizons), and how far the two methods agree.
         title: the page's heading.
 
     Raises:
         DataError: a series lacks a column, holds a bad value or time, or no whole window.
-        ParameterError: not a sequence model, or a bundle without data.
+        ParameterError: not a sequence model, a bundle without data, or explanations that are not
+            ``{method: ExplanationResult}`` of this model.
     """
     from pyanalytics.bundle import library_versions
     from pyanalytics.models.validation import check_fitted
@@ -160,6 +168,7 @@ def sequence_report_data(source, data=None, *, title: str | None = None) -> Sequ
         config={"estimator": type(estimator).__name__, "params": estimator.get_params(),
                 "bundle": None if not bundle or source.path is None else str(source.path)},
         versions=meta.get("versions", {}) if bundle else library_versions(),
+        explanations=_check_explanations(explanations, source.model_name),
     )
 
 
@@ -323,6 +332,17 @@ def _split(data: SequenceReportData) -> dict:
     return {"rows": rows, "how": how, "notes": list(data.notes)}
 
 
+def _explanations(data: SequenceReportData, fmt: str) -> dict | None:
+    """The importance section (``_parts.importance_section``) of the explanations given, or None."""
+    from pyanalytics.explain.result import rank_agreement
+
+    explanations = data.explanations
+    if not explanations:
+        return None
+    agreement = rank_agreement(explanations["shap"], explanations["lime"]) if len(explanations) == 2 else None
+    return html.importance_context(explanations, _importance(explanations), agreement, fmt)
+
+
 def _config_rows(data: SequenceReportData) -> list[tuple[str, str]]:
     pre = data.preprocessing
     rows = [("Task", data.task), ("Model", f"{data.model_name} ({data.config['estimator']})"),
@@ -369,6 +389,7 @@ def _context(data: SequenceReportData, fmt: str) -> dict:
         "classification": None if forecasting else _classification(data, fmt),
         "forecast": _forecasting(data, fmt) if forecasting else None,
         "nominal": None if data.nominal is None else f"{data.nominal:.0%}",
+        "explain": _explanations(data, fmt),
         "training": html.training_context(data.history, data.best_epoch, fmt, LOSS_LABELS[data.task]),
         "split": _split(data),
         "config_rows": _config_rows(data),
@@ -385,7 +406,8 @@ def render_sequence_report(data: SequenceReportData, *, image_format: str = "svg
     return "".join(_chunks(data, image_format))
 
 
-def write_sequence_report(source, path, *, data=None, title: str | None = None, image_format: str = "svg") -> Path:
+def write_sequence_report(source, path, *, data=None, explanations: dict | None = None, title: str | None = None,
+                          image_format: str = "svg") -> Path:
     """Write the self-contained HTML report of a sequence model to ``path``, atomically; return the path.
 
     Args:
@@ -394,6 +416,7 @@ def write_sequence_report(source, path, *, data=None, title: str | None = None, 
             ``SequenceReportData``.
         path: the ``.html`` file to write (replaced if it exists; its folder is created).
         data: labelled series to score (see ``sequence_report_data``).
+        explanations: ``{"shap": ..., "lime": ...}`` from ``explain_sequences`` (see ``sequence_report_data``).
         title: the page's heading.
         image_format: ``"svg"`` or ``"png"``.
 
@@ -404,5 +427,5 @@ def write_sequence_report(source, path, *, data=None, title: str | None = None, 
     """
     target = html.report_path(path)
     if not isinstance(source, SequenceReportData):
-        source = sequence_report_data(source, data, title=title)
+        source = sequence_report_data(source, data, explanations=explanations, title=title)
     return html.write_atomically(target, _chunks(source, image_format))  # every figure drawn before any file

@@ -112,6 +112,19 @@ def test_a_point_forecaster_shows_no_empty_interval_columns_but_its_error_per_ho
     assert len(_images(page)) == 4  # forecasts, MASE and MAE per horizon, training curves
 
 
+def test_explanations_given_add_the_summed_importance_and_the_methods_agreement(forecast_result, tmp_path):
+    shap = explain_sequences(forecast_result, method="shap", n=2, n_samples=300)
+    lime = explain_sequences(forecast_result, method="lime", n=2, n_samples=300)
+    page = write_sequence_report(forecast_result, tmp_path / "explained.html",
+                                 explanations={"shap": shap, "lime": lime}).read_text(encoding="utf-8")
+    assert "importance" in _sections(page) and "Do LIME and SHAP agree?" in page
+    assert "Mean absolute contribution over 2 explained windows" in page
+    assert format_number(float(shap.global_importance()["value"]), 4) in page
+    with pytest.raises(ParameterError, match=r"explanations\['lime'\]: holds a 'shap' explanation"):
+        write_sequence_report(forecast_result, tmp_path / "bad.html", explanations={"lime": shap})
+    assert not (tmp_path / "bad.html").exists()
+
+
 def test_a_bundle_is_reported_on_named_series_as_its_evaluate_scores_them(classifier_result, switching, tmp_path):
     bundle = load_bundle(classifier_result.save(tmp_path / "room"))
     frames = {"morning": switching.iloc[:400], "afternoon": switching.iloc[400:]}
