@@ -70,7 +70,10 @@ def explain(
     A model of a domain that registered its own explainer (``pyanalytics.domains``) is handed to
     it with every argument: anomaly detectors (an ``AnomalyResult`` or ``AnomalyBundle``) explain
     their anomaly score on raw rows with ``method="shap"`` or ``"reconstruction"``, by default
-    the ``last`` highest-scoring flagged rows (``pyanalytics.anomaly.explain``).
+    the ``last`` highest-scoring flagged rows (``pyanalytics.anomaly.explain``); sequence models (a
+    ``SequenceResult`` or ``SequenceBundle``) explain the windows ending at ``dates`` (or the ``last``
+    ones), each feature summed over its window's steps, a forecaster per horizon
+    (``pyanalytics.sequence.explain``).
 
     Tabular models (a ``TabularResult`` or ``TabularBundle``) explain raw rows, one tidy row per
     original column (``Sex = female``), see ``pyanalytics.explain.tabular``: binary models the

@@ -30,6 +30,31 @@ def switching_frame(n: int = 900, seed: int = 0) -> pd.DataFrame:
     })
 
 
+def shapes_panel(n: int = 120, steps: int = 20, seed: int = 0) -> pd.DataFrame:
+    """Three classes of series: a rising ramp, a falling ramp and a bump, in noise (long format)."""
+    rng = np.random.default_rng(seed)
+    t = np.linspace(0, 1, steps)
+    shapes = [t, 1 - t, np.exp(-((t - 0.5) ** 2) / 0.02)]
+    rows = []
+    for i in range(n):
+        label = ["up", "down", "bump"][i % 3]
+        values = shapes[i % 3] + rng.normal(scale=0.2, size=steps)
+        rows += [{"id": f"s{i:03d}", "step": s, "x": v, "label": label} for s, v in enumerate(values)]
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="session")
+def small_network():
+    """The small network settings (``SMALL``), for tests that must not import this module by name."""
+    return dict(SMALL)
+
+
+@pytest.fixture(scope="session")
+def shapes():
+    """``shapes_panel``, for tests that must not import this module by name."""
+    return shapes_panel
+
+
 @pytest.fixture(scope="session")
 def seasonal():
     return seasonal_frame()

@@ -22,7 +22,7 @@ from pyanalytics.models import LSTMForecaster
 from pyanalytics.reports import plots
 from pyanalytics.reports.html import format_number
 from pyanalytics.sequence import report as sequence_report
-from pyanalytics.sequence import train_forecaster
+from pyanalytics.sequence import train_forecaster, train_panel_classifier
 from pyanalytics.sequence.explain import explain_sequences
 from pyanalytics.sequence.report import write_sequence_report
 
@@ -47,11 +47,9 @@ def _row(page: str, name: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def quantile_result(seasonal):
-    from conftest import SMALL
-
+def quantile_result(seasonal, small_network):
     return train_forecaster(seasonal, "value", time_column="time", window=24, horizon=6, period=12, seed=0,
-                            quantiles=(0.1, 0.5, 0.9), **{**SMALL, "epochs": 10, "learning_rate": 1e-2})
+                            quantiles=(0.1, 0.5, 0.9), **{**small_network, "epochs": 10, "learning_rate": 1e-2})
 
 
 @pytest.fixture(scope="module")
@@ -137,13 +135,8 @@ def test_a_bundle_is_reported_on_named_series_as_its_evaluate_scores_them(classi
     assert "scored when trained (the bundle&#39;s metadata)" in page
 
 
-def test_a_panel_classifier_is_reported_per_series_without_a_time_axis(tmp_path):
-    from test_sequence_panel import shapes_panel
-
-    from conftest import SMALL
-    from pyanalytics.sequence import train_panel_classifier
-
-    result = train_panel_classifier(shapes_panel(60), "label", series_id="id", time_column="step", seed=0, **SMALL)
+def test_a_panel_classifier_is_reported_per_series_without_a_time_axis(shapes, small_network, tmp_path):
+    result = train_panel_classifier(shapes(60), "label", series_id="id", time_column="step", seed=0, **small_network)
     page = write_sequence_report(result, tmp_path / "panel.html").read_text(encoding="utf-8")
     assert {"performance", "confusion", "setup"} <= _sections(page)
     assert "Probability and label over time" not in page and "classifies whole series by label" in page
