@@ -42,7 +42,8 @@ METRIC_LABELS = {
     "pr_auc": "PR AUC", "brier": "Brier", "macro_f1": "Macro F1", "log_loss": "Log loss",
     "mae": "MAE", "rmse": "RMSE", "mase": "MASE", "coverage": "Coverage", "interval_width": "Interval width",
 }
-LOSS_LABELS = {"binary": "binary cross-entropy", "multiclass": "cross-entropy", "forecasting": "loss (scaled target)"}
+LOSS_LABELS = {"binary": "binary cross-entropy", "multiclass": "cross-entropy",
+               "forecasting": "mean squared error (scaled target)", "quantiles": "pinball loss (scaled target)"}
 
 
 @dataclass(frozen=True)
@@ -390,7 +391,8 @@ def _context(data: SequenceReportData, fmt: str) -> dict:
         "forecast": _forecasting(data, fmt) if forecasting else None,
         "nominal": None if data.nominal is None else f"{data.nominal:.0%}",
         "explain": _explanations(data, fmt),
-        "training": html.training_context(data.history, data.best_epoch, fmt, LOSS_LABELS[data.task]),
+        "training": html.training_context(data.history, data.best_epoch, fmt,
+                                          LOSS_LABELS["quantiles" if data.nominal is not None else data.task]),
         "split": _split(data),
         "config_rows": _config_rows(data),
         **html.page_context(data),
