@@ -323,7 +323,8 @@ def _forecasting(data: SequenceReportData, fmt: str) -> list[dict]:
 def _split(data: SequenceReportData) -> dict:
     pre = data.preprocessing
     used = {"train": "fitted the network and the baselines", "validation": "early stopping",
-            "test": "scored when trained (the bundle's metadata)" if data.source == "bundle" else "scored"}
+            "test": "scored" if any(scored.name == "test" for scored in data.sets)
+            else "scored when trained" + (" (the bundle's metadata)" if data.source == "bundle" else "")}
     rows = [{"part": part, "windows": html.format_number(count), "used": used.get(part, "")}
             for part, count in data.parts.items()]
     rows += [{"part": s.name, "windows": html.format_number(len(s.test.times)), "used": "scored (test series)"}
