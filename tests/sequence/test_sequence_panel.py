@@ -8,7 +8,7 @@ from pyanalytics.bundle import load_bundle
 from pyanalytics.errors import DataError
 from pyanalytics.sequence import train_panel_classifier
 
-from conftest import SMALL, shapes_panel
+from sequence_series import SMALL, shapes_panel
 
 
 @pytest.fixture(scope="module")

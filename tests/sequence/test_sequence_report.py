@@ -3,7 +3,7 @@ metrics those of the result (persistence included), the confusion matrix per tes
 with their interval band, error and coverage per horizon, and a loaded bundle reported on labelled
 series as its evaluate scores them.
 
-Planted data (tests/sequence/conftest.py); small networks and few epochs.
+Planted data (tests/sequence/sequence_series.py, fixtures in conftest.py); small networks and few epochs.
 """
 
 import base64
@@ -15,6 +15,7 @@ import xml.etree.ElementTree as ElementTree
 
 import pandas as pd
 import pytest
+from sequence_series import SMALL, shapes_panel
 
 from pyanalytics.bundle import load_bundle
 from pyanalytics.errors import DataError, NotFittedError, ParameterError
@@ -47,9 +48,9 @@ def _row(page: str, name: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def quantile_result(seasonal, small_network):
+def quantile_result(seasonal):
     return train_forecaster(seasonal, "value", time_column="time", window=24, horizon=6, period=12, seed=0,
-                            quantiles=(0.1, 0.5, 0.9), **{**small_network, "epochs": 10, "learning_rate": 1e-2})
+                            quantiles=(0.1, 0.5, 0.9), **{**SMALL, "epochs": 10, "learning_rate": 1e-2})
 
 
 @pytest.fixture(scope="module")
@@ -135,8 +136,8 @@ def test_a_bundle_is_reported_on_named_series_as_its_evaluate_scores_them(classi
     assert "scored when trained (the bundle&#39;s metadata)" in page
 
 
-def test_a_panel_classifier_is_reported_per_series_without_a_time_axis(shapes, small_network, tmp_path):
-    result = train_panel_classifier(shapes(60), "label", series_id="id", time_column="step", seed=0, **small_network)
+def test_a_panel_classifier_is_reported_per_series_without_a_time_axis(tmp_path):
+    result = train_panel_classifier(shapes_panel(60), "label", series_id="id", time_column="step", seed=0, **SMALL)
     page = write_sequence_report(result, tmp_path / "panel.html").read_text(encoding="utf-8")
     assert {"performance", "confusion", "setup"} <= _sections(page)
     assert "Probability and label over time" not in page and "classifies whole series by label" in page
