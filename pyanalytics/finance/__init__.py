@@ -14,12 +14,13 @@ from pyanalytics.finance.prices import (
     require_rows,
     validate_prices,
 )
-from pyanalytics.finance.synthetic import random_walk, synthetic_market
+from pyanalytics.finance.synthetic import garch_market, random_walk, synthetic_market
 
 __all__ = [
     "DataWarning",
     "PRICE_COLUMNS",
     "REQUIRED_COLUMNS",
+    "garch_market",
     "load_prices",
     "random_walk",
     "require_rows",

@@ -110,7 +110,7 @@ def riskmetrics_variance(returns: np.ndarray, decay: float, start: int) -> np.nd
     Example:
         >>> r = np.array([np.nan, 0.01, -0.01, 0.02])
         >>> riskmetrics_variance(r, 0.5, 2)  # [.., mean(1e-4, 1e-4), 0.5 * 1e-4 + 0.5 * 4e-4]
-        array([   nan,    nan, 0.0001 , 0.00025])
+        array([    nan,     nan, 0.0001 , 0.00025])
     """
     squared = returns**2
     out = np.full(len(returns), np.nan)
