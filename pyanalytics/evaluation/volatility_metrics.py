@@ -48,7 +48,7 @@ def _variances(name: str, values) -> np.ndarray:
     if bad.any():
         first = int(np.argmax(bad))
         raise DataError(
-            f"{name} variance at position {first}: expected a finite positive number, got {values[first]!r} "
+            f"{name} variance at position {first}: expected a finite positive number, got {float(values[first])!r} "
             f"({int(bad.sum())} such value(s)); QLIKE divides by and takes the log of each variance, so leave "
             "those dates out."
         )

@@ -343,7 +343,7 @@ def volatility_leverage(volatility, decision_dates: pd.DatetimeIndex, held: np.n
     bad = (held != 0) & ~(np.isfinite(forecast) & (forecast > 0))
     if bad.any():
         first = int(np.argmax(bad))
-        found = "no forecast" if np.isnan(forecast[first]) else f"the forecast {forecast[first]!r}"
+        found = "no forecast" if np.isnan(forecast[first]) else f"the forecast {float(forecast[first])!r}"
         raise DataError(
             f"volatility: {found} on {decision_dates[first].date()}, a date that holds a position; expected a "
             "finite positive annualised volatility for every such date. Restrict the signal to the forecasts' dates."

@@ -154,7 +154,7 @@ def _log_range(prices, dates: pd.DatetimeIndex) -> np.ndarray:
         if bad.any():
             first = int(np.argmax(bad))
             raise DataError(
-                f"prices: the {column} of {dates[first].date()} is {values[first]!r}; expected a finite positive "
+                f"prices: the {column} of {dates[first].date()} is {float(values[first])!r}; expected a finite positive "
                 "price. Fix the data, or load it with drop_invalid=True."
             )
     return np.log(prices["high"].to_numpy(dtype=np.float64) / prices["low"].to_numpy(dtype=np.float64))
