@@ -82,14 +82,14 @@ class VolatilityResult:
             for horizon, part in table.groupby("horizon")
         }
 
-    @property
-    def verdict(self) -> str:
-        """One sentence per horizon, and in how many folds the LSTM had the lowest QLIKE of all."""
+    def verdict_sentences(self) -> list[str]:
+        """One sentence per horizon: the LSTM's QLIKE against the best baseline's, and in how many folds
+        the LSTM had the lowest QLIKE of all; without an LSTM, one sentence naming the lowest QLIKE."""
         verdicts = self.verdicts()
         if not verdicts:
             best = self.table().sort_values(["horizon", "qlike"]).groupby("horizon").head(1)
             lowest = "; ".join(f"{r.horizon}-day {r.model} {r.qlike:.3f}" for r in best.itertuples())
-            return f"No LSTM in this run, so no verdict on it; the lowest QLIKE: {lowest}."
+            return [f"No LSTM in this run, so no verdict on it; the lowest QLIKE: {lowest}."]
         folds = self.fold_table().pivot_table(index=["horizon", "fold"], columns="model", values="qlike")
         sentences = []
         for horizon, judged in verdicts.items():
@@ -97,7 +97,12 @@ class VolatilityResult:
             wins = int((per_fold[MODEL] < per_fold.drop(columns=MODEL).min(axis=1)).sum())
             sentences.append(f"{horizon}-day: {judged.sentence} The LSTM has the lowest QLIKE in {wins} of "
                              f"{len(per_fold)} folds.")
-        return " ".join(sentences)
+        return sentences
+
+    @property
+    def verdict(self) -> str:
+        """The verdict sentences in one string."""
+        return " ".join(self.verdict_sentences())
 
     def volatility_forecast(self, model: str, horizon: int) -> pd.Series:
         """A model's stitched annualised volatility forecasts over ``horizon`` days, by date: what
@@ -163,7 +168,8 @@ def walk_forward_volatility(
         n_folds: number of test blocks (at least 2).
         window: days per LSTM input window.
         models: names from ``VOLATILITY_MODELS`` (``lstm``, ``har``, ``ewma``, ``garch``).
-        range_feature: give the LSTM the daily range log(high / low) too.
+        range_feature: give the LSTM the daily range log(high / low) too (the other models do not
+            read it, so without the LSTM the prices need no high and low).
         window_mode: ``"expanding"`` (all the past) or ``"rolling"`` (the last ``train_size`` dates).
         train_size: dates per rolling training window.
         test_size: dates per test block (default: the history cut into ``n_folds + 1`` parts).
@@ -190,6 +196,7 @@ def walk_forward_volatility(
     splitter = WalkForward(check_int("n_folds", n_folds, minimum=2),
                            check_choice("window_mode", window_mode, ("expanding", "rolling")),
                            gap=max(check_horizons(horizons)), train_size=train_size, test_size=test_size)
+    range_feature = bool(range_feature) and MODEL in models  # only the LSTM reads the range
     data = volatility_data(prices, horizons, range_feature=range_feature)
     if MODEL in models:
         _check_window(data, settings["window"])
@@ -213,7 +220,7 @@ def walk_forward_volatility(
     config = {
         "models": list(models), "horizons": list(data.horizons), "n_folds": splitter.n_folds,
         "window_mode": splitter.window, "train_size": splitter.train_size, "test_size": splitter.test_size,
-        "gap": splitter.gap, "window": settings["window"], "range_feature": bool(range_feature),
+        "gap": splitter.gap, "window": settings["window"], "range_feature": range_feature,
         "seed": settings["seed"], "lstm_params": {k: v for k, v in settings.items() if k not in ("window", "seed")},
         "features": list(data.features.columns),
     }
