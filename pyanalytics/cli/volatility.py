@@ -63,7 +63,7 @@ def targeting_table(name: str, targeting) -> Table:
 def volatility(
     prices: Annotated[
         list[Path],
-        typer.Argument(help="Daily prices CSV, Yahoo-style; several for several tickers.", metavar="PRICES...",
+        typer.Argument(help="Daily prices CSV, Yahoo-style; several for several tickers.", metavar="PRICES",
                        show_default=False),
     ],
     horizon: Annotated[
