@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from pyanalytics.cli import anomaly, backtest, demo, evaluate, explain, fit, predict, report, train, walk_forward
+from pyanalytics.cli import anomaly, backtest, demo, evaluate, explain, fit, predict, report, train, volatility, walk_forward
 
 app = typer.Typer(
     name="pyanalytics",
@@ -27,6 +27,7 @@ app.command()(predict.predict)
 app.command()(explain.explain)
 app.command()(report.report)
 app.command()(demo.demo)
+app.command()(volatility.volatility)
 app.add_typer(anomaly.app)
 
 _state = {"debug": False}

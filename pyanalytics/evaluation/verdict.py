@@ -104,7 +104,8 @@ def verdict(metrics: Mapping[str, dict], model_name: str) -> Verdict:
     return Verdict(judgement, sentence, "roc_auc", model_name, model_auc, baseline, baseline_auc, edge)
 
 
-_METRIC_LABELS = {"roc_auc": "ROC AUC", "accuracy": "accuracy", "rmse": "RMSE", "pr_auc": "PR AUC", "mase": "MASE"}
+_METRIC_LABELS = {"roc_auc": "ROC AUC", "accuracy": "accuracy", "rmse": "RMSE", "pr_auc": "PR AUC", "mase": "MASE",
+                  "qlike": "QLIKE"}
 
 
 def task_verdict(task, results: Mapping[str, dict], model_name: str) -> Verdict:

@@ -1,9 +1,10 @@
-"""Finance, a domain on the task-generic core: prices, indicators, direction labels, backtest and
-walk-forward.
+"""Finance, a domain on the task-generic core: prices, indicators, direction labels, backtest,
+walk-forward and volatility forecasting.
 
 This package itself reads and validates prices and generates seeded synthetic markets, importing
-only numpy and pandas; ``features``, ``training``, ``backtest``, ``walk_forward`` and ``reports``
-are its submodules.
+only numpy and pandas; ``features``, ``training``, ``backtest``, ``walk_forward``, ``reports`` and
+``volatility`` (with ``volatility_data``, ``volatility_models``, ``volatility_targeting``) are its
+submodules.
 """
 
 from pyanalytics.errors import DataWarning
@@ -14,12 +15,13 @@ from pyanalytics.finance.prices import (
     require_rows,
     validate_prices,
 )
-from pyanalytics.finance.synthetic import random_walk, synthetic_market
+from pyanalytics.finance.synthetic import garch_market, random_walk, synthetic_market
 
 __all__ = [
     "DataWarning",
     "PRICE_COLUMNS",
     "REQUIRED_COLUMNS",
+    "garch_market",
     "load_prices",
     "random_walk",
     "require_rows",

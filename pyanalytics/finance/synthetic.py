@@ -120,6 +120,57 @@ def random_walk(
     )
 
 
+def garch_market(
+    n_days: int = 3000,
+    *,
+    omega: float = 2e-6,
+    alpha: float = 0.08,
+    beta: float = 0.9,
+    seed=0,
+    start="2000-01-03",
+) -> pd.DataFrame:
+    """A seeded market whose daily log-returns follow a GARCH(1,1): volatility is predictable.
+
+    ``r_t = sigma_t * eps_t`` with ``eps_t`` iid ``N(0, 1)`` and
+    ``sigma_t^2 = omega + alpha * r_(t-1)^2 + beta * sigma_(t-1)^2``, starting at the long-run
+    variance ``omega / (1 - alpha - beta)`` (the defaults: 1 % a day, 16 % a year). Close starts at
+    100; open, high and low are drawn around it as in :func:`synthetic_market` with that day's
+    sigma, so the daily range carries the volatility too. Volume is constant.
+
+    Args:
+        n_days: Number of business days, an int >= 2.
+        omega, alpha, beta: the GARCH parameters (> 0, >= 0, >= 0, alpha + beta < 1).
+        seed: Seed for :func:`numpy.random.default_rng`.
+        start: First business day.
+
+    Raises:
+        ParameterError: An argument outside its allowed range.
+
+    Example:
+        >>> prices = garch_market(300, seed=1)
+        >>> len(prices), bool((prices["high"] >= prices["close"]).all())
+        (300, True)
+    """
+    _check_arguments(n_days, 0.0, 1.0, 0.0)
+    if not (_is_real(omega) and omega > 0 and _is_real(alpha) and alpha >= 0 and _is_real(beta) and beta >= 0
+            and alpha + beta < 1):
+        _reject("(omega, alpha, beta)", (omega, alpha, beta), "omega > 0, alpha >= 0, beta >= 0 with alpha + beta < 1")
+    index = _business_days(start, n_days)
+    eps, open_noise, high_noise, low_noise = np.random.default_rng(seed).standard_normal((4, n_days))
+    variance, returns = np.empty(n_days), np.zeros(n_days)
+    variance[0] = omega / (1.0 - alpha - beta)
+    for t in range(1, n_days):
+        variance[t] = omega + alpha * returns[t - 1] ** 2 + beta * variance[t - 1]
+        returns[t] = math.sqrt(variance[t]) * eps[t]
+    sigma = np.sqrt(variance)
+    close = _START_PRICE * np.exp(np.cumsum(returns))
+    open_ = np.r_[_START_PRICE, close[:-1] * np.exp(sigma[1:] / 4 * open_noise[1:])]
+    high = np.maximum(open_, close) * np.exp(np.abs(sigma / 2 * high_noise))
+    low = np.minimum(open_, close) * np.exp(-np.abs(sigma / 2 * low_noise))
+    columns = dict(zip(PRICE_COLUMNS, (open_, high, low, close, close.copy(), np.full(n_days, _BASE_VOLUME))))
+    return pd.DataFrame(columns, index=index)
+
+
 def _check_arguments(n_days, signal_strength, volatility, drift) -> None:
     """Raise ParameterError naming the first argument outside its range."""
     if isinstance(n_days, bool) or not isinstance(n_days, numbers.Integral) or n_days < 2:

@@ -408,6 +408,38 @@ def _walk_forward_payload(result) -> dict:
     }
 
 
+def volatility(prices, horizons=(5, 21), folds=5, window=22, models=None, epochs=30, seed=0,
+               range_feature: bool = True, target_volatility=0.10, max_leverage=2.0, cost_bps=None,
+               drop_invalid: bool = False, lstm_params: dict | None = None) -> dict:
+    """Walk-forward volatility forecasts (``pyanalytics.finance.volatility``) and volatility targeting.
+
+    Returns the run's summary, its verdict sentences, and as columns the metrics table, the
+    folds, the stitched forecasts and the targeting table (always long, unscaled and scaled by
+    each model's forecasts at the shortest horizon).
+    """
+    from pyanalytics.defaults import DEFAULT_COST_BPS
+    from pyanalytics.finance.volatility import MODEL_NAMES, walk_forward_volatility
+    from pyanalytics.finance.volatility_targeting import volatility_targeting
+
+    data = _prices(prices, "prices", ("close",), drop_invalid)
+    result = walk_forward_volatility(
+        data, horizons=horizons, n_folds=folds, window=window, models=MODEL_NAMES if models is None else models,
+        range_feature=_flag("range_feature", range_feature), seed=check_seed("seed", seed),
+        lstm_params={"epochs": check_int("epochs", epochs, minimum=1), **(lstm_params or {})},
+    )
+    targeting = volatility_targeting(result, data, target_volatility=target_volatility, max_leverage=max_leverage,
+                                     cost_bps=DEFAULT_COST_BPS if cost_bps is None else cost_bps)
+    return {
+        "summary": result.summary(),
+        "verdict": result.verdict_sentences(),
+        "table": columns(result.table()),
+        "folds": columns(result.folds),
+        "forecasts": columns(result.forecasts),
+        "targeting": columns(targeting.table().reset_index()),
+        "targeting_summary": targeting.summary(),
+    }
+
+
 @contextlib.contextmanager
 def _named(name: str):
     """Errors and warnings raised inside, their messages prefixed with ``name`` (a ticker)."""

@@ -126,3 +126,9 @@ prices_name <- function(x, expr) {
 zoo_to_frame <- function(x) {
   cbind(date = as.Date(zoo::index(x)), as.data.frame(zoo::coredata(x)))
 }
+
+# Whole numbers >= `minimum` for Python, as a list (one value stays a list of one).
+as_py_integers <- function(x, name, minimum = 0L) {
+  if (!is.numeric(x) || !length(x)) stop_argument(name, sprintf("integers >= %d", minimum), x)
+  lapply(seq_along(x), function(i) as_py_integer(x[[i]], sprintf("%s[%d]", name, i), minimum))
+}
