@@ -9,7 +9,9 @@ from typing import Annotated
 
 import typer
 
-from pyanalytics.cli import anomaly, backtest, demo, evaluate, explain, fit, predict, report, train, volatility, walk_forward
+from pyanalytics.cli import (
+    anomaly, backtest, demo, evaluate, explain, fit, predict, report, sequence, train, volatility, walk_forward,
+)
 
 app = typer.Typer(
     name="pyanalytics",
@@ -29,6 +31,7 @@ app.command()(report.report)
 app.command()(demo.demo)
 app.command()(volatility.volatility)
 app.add_typer(anomaly.app)
+app.add_typer(sequence.app)
 
 _state = {"debug": False}
 

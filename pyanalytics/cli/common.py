@@ -236,28 +236,33 @@ def parse_units(text: str, option: str = "--hidden-units") -> tuple[int, ...]:
 
 
 def reads_rows(bundle) -> bool:
-    """Whether a bundle scores the rows of a CSV (a tabular or anomaly bundle) rather than dated prices."""
+    """Whether a bundle scores the rows of a CSV (a tabular, anomaly or sequence bundle) rather than dated prices."""
     from pyanalytics.domains import domain_of
 
-    return domain_of(bundle) in ("tabular", "anomaly")
+    return domain_of(bundle) in ("tabular", "anomaly", "sequence")
 
 
-def refuse_anomaly(bundle, command: str) -> None:
-    """Point an anomaly bundle given to a generic ``command`` to its own ``pyanalytics anomaly`` command.
+OWN_COMMANDS = {"anomaly": "an anomaly detector", "sequence": "a sequence model"}  # domains with a command group
+
+
+def refuse_own_commands(bundle, command: str) -> None:
+    """Point a bundle whose domain has its own command group (``pyanalytics anomaly``, ``pyanalytics
+    sequence``) given to a generic ``command`` to that group's command.
 
     Raises:
-        ParameterError: ``bundle`` is an anomaly detector.
+        ParameterError: ``bundle`` belongs to such a domain.
     """
     from pyanalytics.domains import domain_of
     from pyanalytics.errors import ParameterError
 
-    if domain_of(bundle) == "anomaly":
-        raise ParameterError(f"--model: {visible(bundle.path)} is an anomaly detector; run `pyanalytics anomaly "
+    domain = domain_of(bundle)
+    if domain in OWN_COMMANDS:
+        raise ParameterError(f"--model: {visible(bundle.path)} is {OWN_COMMANDS[domain]}; run `pyanalytics {domain} "
                              f"{command} --model BUNDLE --data CSV` for it.")
 
 
-def anomaly_bundle(path: Path):
-    """The anomaly detector bundle at ``path``, for a ``pyanalytics anomaly`` command.
+def domain_bundle(path: Path, domain: str):
+    """The bundle at ``path`` for a ``pyanalytics <domain>`` command (``anomaly``, ``sequence``).
 
     Raises:
         ParameterError: the bundle is another kind of model (the generic commands read it).
@@ -267,10 +272,16 @@ def anomaly_bundle(path: Path):
     from pyanalytics.errors import ParameterError
 
     bundle = load_bundle(path)
-    if domain_of(bundle) != "anomaly":
-        raise ParameterError(f"--model: {visible(path)} is not an anomaly detector but a {bundle.task} model; "
+    if domain_of(bundle) != domain:
+        kind = getattr(bundle, "task", None) or "price direction"
+        raise ParameterError(f"--model: {visible(path)} is not {OWN_COMMANDS[domain]} but a {kind} model; "
                              "use `pyanalytics predict`, `evaluate`, `explain` or `report` for it.")
     return bundle
+
+
+def anomaly_bundle(path: Path):
+    """The anomaly detector bundle at ``path``, for a ``pyanalytics anomaly`` command (see ``domain_bundle``)."""
+    return domain_bundle(path, "anomaly")
 
 
 def load_rows(path: Path):

@@ -1,6 +1,7 @@
 """`pyanalytics evaluate`: score a saved model and its baselines on prices it has not seen."""
 
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -36,8 +37,8 @@ def evaluate(
     drop_invalid: DropInvalidOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Evaluate a bundle on labelled dates from --since on, next to its saved baselines (a tabular or
-    anomaly bundle: on the labelled rows of a CSV)."""
+    """Evaluate a bundle on labelled dates from --since on, next to its saved baselines (a tabular,
+    anomaly or sequence bundle: on the labelled rows of a CSV; a sequence bundle on every window)."""
     from pyanalytics.bundle import load_bundle
     from pyanalytics.evaluation.verdict import verdict
 
@@ -77,20 +78,32 @@ def evaluate(
 
 
 def evaluate_rows(bundle, model, data, as_json: bool) -> None:
-    """A tabular or anomaly bundle on the labelled rows of a CSV, beside its saved baselines (an anomaly
-    bundle adds its notes: see ``pyanalytics.cli.anomaly.evaluate.anomaly_notes``)."""
+    """A tabular, anomaly or sequence bundle on the labelled rows of a CSV, beside its saved baselines (an anomaly
+    bundle adds its notes: see ``pyanalytics.cli.anomaly.evaluate.anomaly_notes``; a sequence bundle scored on
+    its own training file, that the figures include the windows it learned from)."""
     from pyanalytics.cli.anomaly.evaluate import anomaly_notes
+    from pyanalytics.domains import domain_of
+    from pyanalytics.reports.html import training_file_caution
 
     result = bundle.evaluate(load_rows(data))
     metrics = result.metrics
+    sequence = domain_of(bundle) == "sequence"
     notes = anomaly_notes(bundle, data) if bundle.task == "anomaly" else None
+    if sequence:
+        caution = training_file_caution(Path(data).name, bundle.metadata["data"]["name"])
+        notes = [] if caution is None else [caution]
     if as_json:
         print_json({"model": bundle.model_name, "task": bundle.task, "bundle": str(model),
                     "metrics": {"test": metrics[bundle.model_name]},
                     "baselines": {k: v for k, v in metrics.items() if k != bundle.model_name},
                     "verdict": result.verdict.to_dict(), **({} if notes is None else {"notes": notes})})
         return
-    stdout.print(task_table(result.table(), f"{shown(data)}: {metrics[bundle.model_name]['n']:,} labelled rows"))
+    unit = "windows" if sequence else "rows"
+    stdout.print(task_table(result.table(), f"{shown(data)}: {metrics[bundle.model_name]['n']:,} labelled {unit}"))
+    if bundle.task == "forecasting":
+        from pyanalytics.cli.sequence.common import horizon_table
+
+        stdout.print(horizon_table(metrics, "mase"))
     stdout.print(result.verdict.sentence)
     for note in notes or ():
         stderr.print(f"note: {shown(note)}")

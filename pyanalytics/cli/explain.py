@@ -15,7 +15,7 @@ from pyanalytics.cli.common import (
     load_rows,
     print_json,
     progress_bar,
-    refuse_anomaly,
+    refuse_own_commands,
     stdout,
 )
 from pyanalytics.errors import ParameterError
@@ -88,7 +88,7 @@ def explain(
     from pyanalytics.explain import explain as run_explain
 
     bundle = load_bundle(model)
-    refuse_anomaly(bundle, "explain")
+    refuse_own_commands(bundle, "explain")
     tabular = is_tabular(bundle)
     options = {"dates": parse_dates(dates), "rows": parse_rows(rows), "label": label}
     table = load_rows(data) if tabular else load_bundle_data(bundle, data, drop_invalid=drop_invalid)

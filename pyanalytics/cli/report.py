@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from pyanalytics.cli.common import BundleOption, DataOption, DropInvalidOption, load_bundle_data, load_rows, progress_bar, refuse_anomaly, shown, stdout
+from pyanalytics.cli.common import BundleOption, DataOption, DropInvalidOption, load_bundle_data, load_rows, progress_bar, refuse_own_commands, shown, stdout
 
 
 def report(
@@ -27,7 +27,7 @@ def report(
     from pyanalytics.reports import write_report, write_tabular_report
 
     bundle = load_bundle(model)
-    refuse_anomaly(bundle, "report")
+    refuse_own_commands(bundle, "report")
     tabular = is_tabular(bundle)
     rows = load_rows(data) if tabular else load_bundle_data(bundle, data, drop_invalid=drop_invalid)
     explanations = {}

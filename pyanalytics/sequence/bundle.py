@@ -139,7 +139,8 @@ class SequenceBundle:
         return self.estimator.predict_proba(X)
 
     def predict(self, frame: pd.DataFrame, *, last: bool = False) -> pd.DataFrame:
-        """One row per window of ``frame`` (indexed by the time it ends at): the class probabilities
+        """One row per window of ``frame`` (indexed by the time it ends at, named as the time column, else
+        the frame's index or ``row``): the class probabilities
         and class, or the forecast of each horizon (``h1``..; with quantiles also ``lower_h``/``upper_h``).
 
         Args:
@@ -156,6 +157,7 @@ class SequenceBundle:
         windows, times = pre.windows(frame)
         if last:
             windows, times = windows[-1:], times[-1:]
+        times = times.rename(pre.time_column or times.name or "row")  # a column once the index is reset
         outputs = self._outputs(windows)
         if self.task == "forecasting":
             horizons = range(1, pre.horizon + 1)
