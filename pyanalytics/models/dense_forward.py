@@ -1,11 +1,13 @@
-"""A feed-forward network's inference pass in NumPy, for single rows without TensorFlow's call cost.
+"""A network's inference pass in NumPy, for single rows (or windows) without TensorFlow's call cost.
 
 Calling even a compiled ``tf.function`` costs about half a millisecond per call, and more on a
 busy machine (its threads wait to be scheduled); the same Dense stack in NumPy costs a few
 microseconds. ``numpy_forward(network)`` reads the weights of a chain of Dense,
-BatchNormalization, Activation and Dropout layers and returns a function of rows, or None
-for any other network (recurrent layers, an activation it does not know, a result that differs
-from Keras's on probe rows), which then runs in TensorFlow as before. A network with several
+BatchNormalization, Activation and Dropout layers, after any LSTM or GRU layers over windows
+(Keras's gates, one time step at a time: a window of 24 steps costs about a tenth of a
+millisecond), and returns a function of rows, or None for any other network (an activation it does
+not know, a GRU without ``reset_after``, a result that differs from Keras's on probe inputs),
+which then runs in TensorFlow as before. A network with several
 outputs, each at the end of such a chain from the one input (a variational autoencoder's
 reconstruction, code mean and code log-variance), runs as one chain per output and returns a list.
 """
@@ -96,15 +98,56 @@ def _step(layer):
         if layer.center:
             shift = shift + np.asarray(layer.beta, dtype=np.float64)
         return lambda x: x * scale + shift
+    if kind in ("LSTM", "GRU"):
+        return _recurrent_step(layer, kind)
     return False
 
 
-def _matches_keras(network, forward) -> bool:
-    """Whether ``forward`` gives Keras's outputs on seeded probe rows (a branched network does not)."""
-    shape = network.inputs[0].shape
-    if len(network.inputs) != 1 or len(shape) != 2:
+def _recurrent_step(layer, kind: str):
+    """An LSTM or GRU layer over windows (n, steps, features) as a NumPy loop over the steps, giving the
+    last state (n, units) or every state (n, steps, units) with ``return_sequences``; False when a
+    setting changes what that loop computes."""
+    config = layer.get_config()
+    activation = _ACTIVATIONS.get(config["activation"], False)
+    gate = _ACTIVATIONS.get(config["recurrent_activation"], False)
+    if (activation is False or gate is False or config["go_backwards"] or config["stateful"]
+            or not config["use_bias"] or (kind == "GRU" and not config["reset_after"])):
         return False
-    probe = np.random.default_rng(0).normal(size=(_PROBE_ROWS, shape[-1])).astype(np.float32)
+    kernel, recurrent, bias = (np.asarray(w, dtype=np.float64) for w in layer.get_weights())
+    units = recurrent.shape[0]
+    sequences = config["return_sequences"]
+
+    def lstm(state, cell, z):  # Keras's gate order: input, forget, cell, output
+        i, f, c, o = gate(z[:, :units]), gate(z[:, units:2 * units]), z[:, 2 * units:3 * units], gate(z[:, 3 * units:])
+        cell = f * cell + i * activation(c)
+        return o * activation(cell), cell
+
+    def gru(state, cell, z):  # update, reset, candidate; the reset gate applies after the recurrent kernel
+        r_z, r_r, r_h = np.split(state @ recurrent + bias[1], 3, axis=1)
+        update, reset = gate(z[:, :units] + r_z), gate(z[:, units:2 * units] + r_r)
+        candidate = activation(z[:, 2 * units:] + reset * r_h)
+        return update * state + (1 - update) * candidate, cell
+
+    def step(x):
+        inputs = x @ kernel + (bias if kind == "LSTM" else bias[0])  # every step's input part at once
+        state = np.zeros((len(x), units))
+        cell = np.zeros_like(state)
+        states = []
+        for t in range(x.shape[1]):
+            z = inputs[:, t] + state @ recurrent if kind == "LSTM" else inputs[:, t]
+            state, cell = (lstm if kind == "LSTM" else gru)(state, cell, z)
+            states.append(state)
+        return np.stack(states, axis=1) if sequences else state
+
+    return step
+
+
+def _matches_keras(network, forward) -> bool:
+    """Whether ``forward`` gives Keras's outputs on seeded probe inputs (a branched network does not)."""
+    shape = network.inputs[0].shape
+    if len(network.inputs) != 1 or len(shape) not in (2, 3) or (len(shape) == 3 and shape[1] is None):
+        return False
+    probe = np.random.default_rng(0).normal(size=(_PROBE_ROWS, *shape[1:])).astype(np.float32)
     expected = np.asarray(network(probe, training=False))
     try:
         found = forward(probe)

@@ -175,11 +175,13 @@ class RecurrentForecaster(RecurrentNetwork, KerasTraining, Forecaster):
         return self._anchored(X, forecast)
 
     def _predict(self, X):
-        levels = self._params["quantiles"]
-        if levels is None:
+        if self._params["quantiles"] is None:
             return self._anchored(X, lambda windows: self._network_output(windows) * self.target_scale_ + self.target_mean_)
-        middle = int(np.argmin(np.abs(np.asarray(levels) - 0.5)))
-        return self._quantile_forecasts(X)[..., middle]
+        return self._quantile_forecasts(X)[..., self._middle()]
+
+    def _middle(self) -> int:
+        """The position of the quantile level ``predict`` gives (the one nearest 0.5)."""
+        return int(np.argmin(np.abs(np.asarray(self._params["quantiles"]) - 0.5)))
 
     def predict_interval(self, X) -> tuple[np.ndarray, np.ndarray]:
         """The prediction interval at each horizon: the outer quantile forecasts.
@@ -190,14 +192,29 @@ class RecurrentForecaster(RecurrentNetwork, KerasTraining, Forecaster):
         Raises:
             ParameterError: the model was trained without ``quantiles``.
         """
+        forecasts = self._checked_quantile_forecasts(X, "predict_interval")
+        return forecasts[..., 0], forecasts[..., -1]
+
+    def predict_with_interval(self, X) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``predict`` and ``predict_interval`` from one pass of the network (half the cost of both).
+
+        Returns:
+            ``(forecast, lower, upper)``, each (samples, H).
+
+        Raises:
+            ParameterError: the model was trained without ``quantiles``.
+        """
+        forecasts = self._checked_quantile_forecasts(X, "predict_with_interval")
+        return forecasts[..., self._middle()], forecasts[..., 0], forecasts[..., -1]
+
+    def _checked_quantile_forecasts(self, X, where: str) -> np.ndarray:
         check_fitted(self, self._fitted_attribute)
         if self._params["quantiles"] is None:
             raise ParameterError(
                 f"quantiles: {type(self).__name__} was trained without quantiles, so it has no interval; "
                 "refit with quantiles=(0.1, 0.5, 0.9), say."
             )
-        forecasts = self._quantile_forecasts(check_features(self, X, where="predict_interval", fitted=True))
-        return forecasts[..., 0], forecasts[..., -1]
+        return self._quantile_forecasts(check_features(self, X, where=where, fitted=True))
 
     def _learned_state(self) -> dict:
         return {

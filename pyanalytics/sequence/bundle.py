@@ -158,14 +158,14 @@ class SequenceBundle:
         if last:
             windows, times = windows[-1:], times[-1:]
         times = times.rename(pre.time_column or times.name or "row")  # a column once the index is reset
-        outputs = self._outputs(windows)
         if self.task == "forecasting":
-            horizons = range(1, pre.horizon + 1)
-            columns = {f"h{h}": outputs[:, h - 1] for h in horizons}
-            if getattr(self.estimator, "quantiles", None):
-                lower, upper = self.estimator.predict_interval(windows)
-                columns |= {f"lower_h{h}": lower[:, h - 1] for h in horizons} | {f"upper_h{h}": upper[:, h - 1] for h in horizons}
-            return pd.DataFrame(columns, index=times)
+            names = [f"h{h}" for h in range(1, pre.horizon + 1)]
+            if not getattr(self.estimator, "quantiles", None):
+                return pd.DataFrame(self.estimator.predict(windows), columns=names, index=times)
+            outputs = np.hstack(self.estimator.predict_with_interval(windows))  # one pass of the network
+            return pd.DataFrame(outputs, columns=[*names, *(f"lower_{n}" for n in names), *(f"upper_{n}" for n in names)],
+                                index=times)
+        outputs = self._outputs(windows)
         classes = self.estimator.classes_
         names = TASKS[self.task].prediction_columns(list(classes))
         shown = outputs[:, 1:] if self.task == "binary" else outputs

@@ -54,8 +54,28 @@ def test_trained_batch_norm_dropout_softmax_and_linear_outputs_match_keras(optio
     np.testing.assert_allclose(forward(ROWS[5:6]), found[5:6], rtol=1e-12)  # a row's output ignores its batch
 
 
-def test_a_recurrent_network_or_an_unknown_layer_is_left_to_tensorflow():
-    assert numpy_forward(recurrent_network(5, 3)) is None
+WINDOWS = np.random.default_rng(2).normal(size=(32, 12, 3)).astype(np.float32)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+@pytest.mark.parametrize("units", [(8,), (6, 4)], ids=["one_layer", "stacked"])
+def test_trained_lstm_and_gru_windows_run_in_numpy_as_in_keras(cell, units):
+    keras.utils.set_random_seed(0)
+    network = recurrent_network(12, 3, cell=cell, units=units, output_units=4, output_activation="linear",
+                                output_name="forecast")
+    network.compile(optimizer=keras.optimizers.Adam(1e-2), loss="mse")
+    network.fit(WINDOWS, WINDOWS[:, -4:, 0] * 2, epochs=2, verbose=0)  # weights away from their initial values
+    forward = numpy_forward(network)
+    assert forward is not None
+    found = forward(WINDOWS)
+    np.testing.assert_allclose(found, keras_output(network, WINDOWS), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(forward(WINDOWS[7:8]), found[7:8], rtol=1e-12)  # a window's output ignores its batch
+
+
+def test_a_gru_without_reset_after_or_an_unknown_layer_is_left_to_tensorflow():
+    inputs = keras.Input(shape=(5, 3))
+    legacy = keras.layers.GRU(4, reset_after=False)(inputs)
+    assert numpy_forward(keras.Model(inputs, keras.layers.Dense(1)(legacy))) is None
     inputs = keras.Input(shape=(6,))
     normalised = keras.layers.LayerNormalization()(keras.layers.Dense(4)(inputs))
     assert numpy_forward(keras.Model(inputs, keras.layers.Dense(1)(normalised))) is None
