@@ -4,7 +4,7 @@ Run with ``python -m benchmarks.bench_sequence_predict``; writes ``benchmarks/re
 
 ``train_forecaster`` fits an LSTM (one layer of 32 units, the domain's default, ``EPOCHS`` epochs:
 the weights do not change the cost of a forecast) on a synthetic hourly series with a daily season
-and AR(1) noise (``N_ROWS`` rows), forecasting ``HORIZON`` steps from windows of ``WINDOW``; it is
+and AR(1) noise (``seasonal_ar``, ``N_ROWS`` rows), forecasting ``HORIZON`` steps from windows of ``WINDOW``; it is
 saved to a temporary directory and read back with ``load_bundle`` in this process. The timed call is
 ``bundle.predict(frame, last=True)`` where ``frame`` holds exactly one window of raw rows (a parsed
 time column and the value): checking the times, reading the numbers, the window view, the network
@@ -21,6 +21,7 @@ import pandas as pd
 from benchmarks._common import latencies_ms
 from benchmarks._results import row, write_results
 from pyanalytics.bundle import load_bundle
+from pyanalytics.data.synthetic_series import seasonal_ar
 from pyanalytics.sequence import train_forecaster
 
 N_ROWS = 2000
@@ -31,14 +32,10 @@ EPOCHS = 2
 CALLS = 1000
 
 
-def seasonal_series(n: int = N_ROWS, seed: int = 0) -> pd.DataFrame:
-    """Hourly values: a daily sine plus AR(1) noise."""
-    rng = np.random.default_rng(seed)
-    noise = np.zeros(n)
-    for t in range(1, n):
-        noise[t] = 0.6 * noise[t - 1] + rng.normal(scale=0.3)
-    value = 2.0 * np.sin(2 * np.pi * np.arange(n) / PERIOD) + noise
-    return pd.DataFrame({"time": pd.date_range("2024-01-01", periods=n, freq="h"), "value": value})
+def seasonal_series(n: int = N_ROWS) -> pd.DataFrame:
+    """Hourly values of ``synthetic_series.seasonal_ar`` with a daily season."""
+    return pd.DataFrame({"time": pd.date_range("2024-01-01", periods=n, freq="h"),
+                         "value": seasonal_ar(n, period=PERIOD, seed=0)})
 
 
 def forecast_latency(series: pd.DataFrame, folder: Path, quantiles=None) -> tuple[float, float]:

@@ -10,19 +10,16 @@ import pytest
 from cli_runner import invoke
 
 from pyanalytics.bundle import load_bundle
+from pyanalytics.data.synthetic_series import seasonal_ar
 
 FAST = ["--units", "8", "--epochs", "3", "--batch-size", "32", "--seed", "0"]
 PRICE_BUNDLE = Path(__file__).resolve().parents[1] / "fixtures" / "bundle_v1"
 
 
-def _seasonal(n=400, period=12, seed=0) -> pd.DataFrame:
+def _seasonal(n=400, period=12) -> pd.DataFrame:
     """A season of ``period`` hours plus AR(1) noise: linear AR and seasonal naive beat naive on it."""
-    rng = np.random.default_rng(seed)
-    noise = np.zeros(n)
-    for t in range(1, n):
-        noise[t] = 0.6 * noise[t - 1] + rng.normal(scale=0.3)
-    value = 2.0 * np.sin(2 * np.pi * np.arange(n) / period) + noise
-    return pd.DataFrame({"time": pd.date_range("2024-01-01", periods=n, freq="h"), "value": value})
+    return pd.DataFrame({"time": pd.date_range("2024-01-01", periods=n, freq="h"),
+                         "value": seasonal_ar(n, period=period, seed=0)})
 
 
 def _room(n=500, seed=0, start="2024-01-01") -> pd.DataFrame:
