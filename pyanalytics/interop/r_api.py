@@ -817,3 +817,183 @@ def _anomaly_bundle(model):
         return model
     saved = {name: baseline for name, baseline in model.baselines.items() if baseline.saveable}
     return AnomalyBundle(None, model.model_name, model.estimator, saved, model.preprocessing, {})
+
+
+# Sequence models: R's pa_sequence_classifier() and pa_forecast() on ``pyanalytics.sequence``.
+
+# Parameters of the training functions that R sets from its own arguments or fills itself: not for `...`.
+SEQUENCE_SET_BY_ARGUMENTS = frozenset({"data", "label", "target", "time_column", "features", "window", "horizon", "period",
+                                       "quantiles", "model", "test_data", "max_gap", "seed", "data_name", "on_epoch",
+                                       "network"})
+
+
+def sequence_settings() -> list[str]:
+    """The settings R passes in ``...``: the split's (``validation``, ``test``, ``gap``) and the network's."""
+    import inspect
+
+    from pyanalytics.sequence import train_forecaster
+    from pyanalytics.sequence.training import NETWORK_DEFAULTS
+
+    split = set(inspect.signature(train_forecaster).parameters) - SEQUENCE_SET_BY_ARGUMENTS
+    return sorted(split | set(NETWORK_DEFAULTS))
+
+
+def fit_sequence(task: str, data: pd.DataFrame, column: str, time_column=None, features=None, window=None,
+                 horizon=None, period=None, quantiles=None, model: str = "lstm", test_data=None, max_gap=None, seed=0,
+                 settings: dict | None = None, data_name: str | None = None):
+    """Train a sequence classifier (``task`` ``"classify"``, ``column`` the label) or forecaster (``"forecast"``,
+    ``column`` the target) on a frame from ``tabular_frame``; ``test_data`` None or ``{name: frame}``.
+
+    Raises:
+        ParameterError: a setting that is neither the split's nor the network's.
+    """
+    from pyanalytics.sequence import train_forecaster, train_sequence_classifier
+
+    task = check_choice("task", task, ("classify", "forecast"))
+    known = sequence_settings()
+    unknown = sorted(set(settings or {}) - set(known))
+    if unknown:
+        raise ParameterError(f"{unknown[0]}: not a setting of a sequence model or its split; settings: {', '.join(known)}.")
+    common = {"time_column": time_column, "features": None if features is None else [str(f) for f in np.atleast_1d(features)],
+              "model": model, "test_data": test_data or None, "max_gap": max_gap, "seed": check_seed("seed", seed),
+              "data_name": data_name, **(settings or {})}
+    if window is not None:
+        common["window"] = check_int("window", window, minimum=1)
+    if task == "classify":
+        return train_sequence_classifier(data, column, **common)
+    if horizon is not None:
+        common["horizon"] = check_int("horizon", horizon, minimum=1)
+    levels = None if quantiles is None else tuple(float(q) for q in np.atleast_1d(quantiles))
+    return train_forecaster(data, column, period=None if period is None else check_int("period", period, minimum=1),
+                            quantiles=levels, **common)
+
+
+def sequence_summary(model) -> dict:
+    """The task, columns, window, split, notes, and every test set's metrics beside the baselines (a forecast's
+    also per horizon), the verdict of the first."""
+    from pyanalytics.evaluation.verdict import task_verdict
+    from pyanalytics.tasks import TASKS
+
+    bundle = _sequence_bundle(model)
+    pre = bundle.preprocessing
+    saved = bundle.metadata
+    tests = saved["test_sets"]
+    first = next(iter(tests.values()))
+    estimator = bundle.estimator
+    return {
+        "task": pre.task,
+        "model": bundle.model_name,
+        "label": pre.label,
+        "target": pre.target,
+        "time_column": pre.time_column,
+        "window": pre.window,
+        "horizon": pre.horizon or None,
+        "max_gap": pre.max_gap,
+        "features": list(pre.feature_names),
+        "columns": list(pre.required_columns),
+        "classes": None if pre.task == "forecasting" else [_plain(c) for c in estimator.classes_],
+        "quantiles": getattr(estimator, "quantiles", None),
+        "scale": saved.get("scale"),
+        "parts": saved["parts"],
+        "notes": list(saved["notes"]),
+        "seed": saved["seed"],
+        "data_name": saved["data"]["name"],
+        "best_epoch": getattr(estimator, "best_epoch_", None),
+        "path": None if bundle.path is None else str(bundle.path),
+        "test_sets": {name: _sequence_metrics(pre.task, metrics) for name, metrics in tests.items()},
+        "verdict": json_safe(task_verdict(TASKS[pre.task], first, bundle.model_name).to_dict()),
+    }
+
+
+def sequence_predict(model, data: pd.DataFrame, last=False) -> dict[str, np.ndarray]:
+    """Each window's class probabilities and class, or forecasts (``h1``.. and the interval), by the time it ends at."""
+    return columns(_sequence_bundle(model).predict(data, last=_flag("last", last)))
+
+
+def sequence_evaluate(model, data: pd.DataFrame) -> dict:
+    """The task's metrics of the model, its saved baselines (and persistence) on every window of ``data``, and the verdict.
+
+    Returns ``{"metrics": one row per model as columns, "horizons": per model and horizon (forecasts) or None,
+    "verdict": the verdict}``.
+    """
+    evaluation = _sequence_bundle(model).evaluate(data)
+    return {**_sequence_metrics(evaluation.task, evaluation.metrics), "verdict": json_safe(evaluation.verdict.to_dict())}
+
+
+def sequence_outcomes(model, data=None, horizon=1) -> dict[str, np.ndarray]:
+    """What a sequence model said beside what happened, over time: ``data`` (None: a result's first test set).
+
+    Classification: per window end ``time``, ``actual`` (the label) and ``predicted`` (the class) and ``prob`` (the
+    probability of the positive class, or of the predicted class for more than two). Forecasting: per target time,
+    the forecast made ``horizon`` steps before it (``predicted``, with ``lower``/``upper`` for quantiles) and ``actual``.
+    """
+    bundle = _sequence_bundle(model)
+    pre = bundle.preprocessing
+    if data is None:
+        if getattr(model, "test_sets", None) is None:
+            raise ParameterError("newdata: a model loaded from a bundle keeps no series; pass a data.frame of the series.")
+        test = next(iter(model.test_sets.values()))
+        times, X, y = test.times, test.X, test.y
+        later = times[1:]  # a test set's windows end at consecutive rows: the time h rows on is h windows on
+    else:
+        series = pre.series(data)
+        if series.labels is None:
+            raise DataError(f"newdata: it has no label column {pre.label!r} to draw against.")
+        rows = np.arange(pre.window - 1, len(data) - pre.horizon)
+        X, y = pre.examples(series, rows)
+        times, later = series.times[rows], series.times[pre.window:]
+    if pre.task != "forecasting":
+        probabilities = bundle.estimator.predict_proba(X)
+        prob = probabilities[:, 1] if probabilities.shape[1] == 2 else probabilities.max(axis=1)
+        return columns(pd.DataFrame({"time": times, "actual": y, "predicted": bundle.estimator.classes_from_proba(probabilities),
+                                     "prob": prob}))
+    h = check_int("horizon", horizon, minimum=1)
+    if h > pre.horizon:
+        raise ParameterError(f"horizon: expected at most the model's horizon {pre.horizon}, got {h}.")
+    if getattr(bundle.estimator, "quantiles", None):
+        forecast, lower, upper = bundle.estimator.predict_with_interval(X)
+        bands = {"lower": lower[:, h - 1], "upper": upper[:, h - 1]}
+    else:
+        forecast, bands = bundle.estimator.predict(X), {}
+    kept = min(len(times), len(later) - h + 1)  # windows whose target time is known
+    frame = pd.DataFrame({"time": later[h - 1:h - 1 + kept], "origin": times[:kept], "actual": y[:kept, h - 1],
+                          "predicted": forecast[:kept, h - 1], **{k: v[:kept] for k, v in bands.items()}})
+    return columns(frame)
+
+
+def _sequence_metrics(task: str, metrics: dict) -> dict:
+    """A ``{model: metrics}`` dict as ``{"metrics": columns, "horizons": columns or None}``."""
+    from pyanalytics.evaluation.task_metrics import task_metrics_table
+    from pyanalytics.tasks import TASKS
+
+    table = task_metrics_table(TASKS[task], metrics).rename_axis("model").reset_index()
+    horizons = None
+    if task == "forecasting":
+        rows = []
+        for name, values in metrics.items():
+            per = values["horizons"]
+            for h in range(len(per["mase"])):
+                rows.append({"model": name, "horizon": h + 1, **{k: per[k][h] for k in per}})
+        horizons = columns(pd.DataFrame(rows))
+    return {"metrics": columns(table), "horizons": horizons}
+
+
+def _plain(value):
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _sequence_bundle(model):
+    """The SequenceBundle that predicts for ``model``: itself when loaded, else one in memory holding the
+    result's network, its saved baselines and the metadata a bundle keeps, so a model predicts and
+    evaluates alike before and after ``save``/``load``."""
+    from pyanalytics.sequence.bundle import SequenceBundle
+
+    if domain_of(model) != "sequence":
+        raise ParameterError("model: expected a sequence model from pa_sequence_classifier(), pa_forecast() or "
+                             f"pa_load(), got a {type(model).__name__}.")
+    if isinstance(model, SequenceBundle):
+        return model
+    metadata = {"scale": model.scale, "parts": model.parts, "notes": list(model.notes), "seed": model.seed,
+                "data": {"name": model.data_name},
+                "test_sets": {name: test.metrics for name, test in model.test_sets.items()}}
+    return SequenceBundle(None, model.model_name, model.estimator, model.baselines, model.preprocessing, metadata)
