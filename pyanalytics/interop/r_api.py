@@ -26,7 +26,7 @@ from pyanalytics.params import check_choice, check_int, check_seed
 
 DEFAULT_EXPLAIN_SAMPLES = {"lime": 2000, "shap": 200}
 # Domains whose results save themselves (``save_bundle``), unlike finance's TrainingResult.
-OWN_BUNDLE_DOMAINS = ("tabular", "anomaly")
+OWN_BUNDLE_DOMAINS = ("tabular", "anomaly", "sequence")
 # Settings of a model class that the R functions set from their own arguments: not for `...`.
 SET_BY_ARGUMENTS = frozenset({"epochs", "seed", "cost_fp", "tune_threshold", "validation_gap"})
 # Python's notation in error messages, and R's for the same thing (see ``r_notation``).
@@ -900,7 +900,8 @@ def sequence_summary(model) -> dict:
         "data_name": saved["data"]["name"],
         "best_epoch": getattr(estimator, "best_epoch_", None),
         "path": None if bundle.path is None else str(bundle.path),
-        "test_sets": {name: _sequence_metrics(pre.task, metrics) for name, metrics in tests.items()},
+        "test_sets": {name: {"windows": next(iter(metrics.values()))["n"], **_sequence_metrics(pre.task, metrics)}
+                      for name, metrics in tests.items()},
         "verdict": json_safe(task_verdict(TASKS[pre.task], first, bundle.model_name).to_dict()),
     }
 

@@ -22,6 +22,13 @@
 #'   label, rows, the threshold with its rule and target, the verdict's headline `metric` (PR
 #'   AUC) and its `value`, the best baseline's, the ceiling's, the `judgement` and Python's
 #'   `verdict` sentence; `augment(x, newdata)` the rows of `newdata` with `.score` and `.flag`.
+#' * `pa_sequence` (from [pa_sequence_classifier()] or [pa_forecast()]): `tidy()` the metrics of
+#'   every test set, one row per test set and model (a `test_set` column first); `glance()` one
+#'   row: the model, task, column, window, horizon, windows, the verdict's headline `metric` and
+#'   its `value` on the first test set, the best baseline's, the `judgement` and Python's
+#'   `verdict` sentence; `augment(x, newdata)` the rows of the series with the prediction
+#'   columns prefixed `.` (`.prob_1`, `.class`, or `.h1`..) on each row a window ends at (`NA`
+#'   on the first `window - 1` rows).
 #' * `pa_backtest`: `tidy()` one row per date (positions, returns, costs, equity, drawdowns);
 #'   `glance()` one row: the settings, every statistic of the strategy, the same prefixed
 #'   `buy_and_hold_`, and the t-statistics `sharpe_t` and `excess_t`.
@@ -33,7 +40,7 @@
 #'   `pa_walk_forward_list`: `tidy()` the folds of every ticker (a `ticker` column first);
 #'   `glance()` one row per ticker.
 #'
-#' @param x A `pa_model` (a `pa_tabular_model`, a `pa_anomaly`), `pa_backtest`,
+#' @param x A `pa_model` (a `pa_tabular_model`, a `pa_anomaly`, a `pa_sequence`), `pa_backtest`,
 #'   `pa_explanation`, `pa_walk_forward` or `pa_walk_forward_list`.
 #' @param newdata Prices (data.frame, xts or CSV path) to predict; for a tabular model, a
 #'   data.frame of rows.
@@ -191,5 +198,41 @@ augment.pa_anomaly <- function(x, newdata, ...) {
   predictions <- stats::predict(x, newdata)
   newdata$.score <- predictions$score
   newdata$.flag <- predictions$flag
+  newdata
+}
+
+#' @rdname tidy.pa_model
+#' @method tidy pa_sequence
+#' @rawNamespace S3method(generics::tidy,pa_sequence)
+tidy.pa_sequence <- function(x, ...) {
+  tests <- x$info$test_sets
+  do.call(rbind, lapply(names(tests), function(name) cbind(test_set = name, as.data.frame(unclass(tests[[name]]$metrics)))))
+}
+
+#' @rdname tidy.pa_model
+#' @method glance pa_sequence
+#' @rawNamespace S3method(generics::glance,pa_sequence)
+glance.pa_sequence <- function(x, ...) {
+  info <- x$info
+  verdict <- info$verdict
+  data.frame(model = info$model, task = info$task, column = info$label %||% info$target, window = info$window,
+             horizon = info$horizon %||% NA_integer_, n_train = info$parts$train,
+             test_set = names(info$test_sets)[[1L]], n_test = info$test_sets[[1L]]$windows,
+             best_epoch = info$best_epoch %||% NA_integer_, metric = verdict$metric, value = verdict$value %||% NA_real_,
+             best_baseline = verdict$baseline %||% NA_character_, best_baseline_value = verdict$baseline_value %||% NA_real_,
+             judgement = verdict$judgement, verdict = verdict$sentence)
+}
+
+#' @rdname tidy.pa_model
+#' @method augment pa_sequence
+#' @rawNamespace S3method(generics::augment,pa_sequence)
+augment.pa_sequence <- function(x, newdata, ...) {
+  if (missing(newdata)) stop_argument("newdata", "the series to predict (a model keeps no data)", NULL)
+  predictions <- stats::predict(x, newdata)
+  rows <- seq.int(x$info$window, nrow(newdata)) # each window ends at one of these rows, in order
+  for (column in setdiff(names(predictions), names(predictions)[[1L]])) {
+    newdata[[paste0(".", column)]] <- NA
+    newdata[[paste0(".", column)]][rows] <- predictions[[column]]
+  }
   newdata
 }

@@ -43,11 +43,12 @@ model_settings <- function(model) {
 
 snake_case <- function(name) tolower(gsub("([a-z])([A-Z])", "\\1_\\2", name))
 
-# A data.frame from a Python column dict: dates become Date, NaN becomes NA.
-frame_from_columns <- function(columns) {
+# A data.frame from a Python column dict: dates become Date (times stay POSIXct in UTC with
+# `keep_times`), NaN becomes NA.
+frame_from_columns <- function(columns, keep_times = FALSE) {
   columns <- lapply(columns, function(x) { # reticulate has converted the dict and its arrays
     dim(x) <- NULL
-    if (inherits(x, "POSIXct")) return(as.Date(x, tz = "UTC"))
+    if (inherits(x, "POSIXct")) return(if (keep_times) as.POSIXct(format(x, tz = "UTC", usetz = FALSE), tz = "UTC") else as.Date(x, tz = "UTC"))
     if (is.double(x)) x[is.nan(x)] <- NA
     x
   })

@@ -103,7 +103,7 @@ new_model <- function(py) {
 #'
 #' @param path The bundle directory.
 #' @return A `pa_model` (a `pa_tabular_model` for a bundle of a tabular model, a `pa_anomaly`
-#'   for an anomaly detector's).
+#'   for an anomaly detector's, a `pa_sequence` for a sequence classifier's or forecaster's).
 #' @export
 #' @examples
 #' \donttest{
@@ -114,7 +114,8 @@ new_model <- function(py) {
 pa_load <- function(path) {
   check_argument_names()
   py <- call_python("load", as_py_path(path, "path"))
-  switch(call_python("domain_of", py) %||% "finance", tabular = new_tabular_model(py), anomaly = new_anomaly(py), new_model(py))
+  switch(call_python("domain_of", py) %||% "finance", tabular = new_tabular_model(py), anomaly = new_anomaly(py),
+         sequence = new_sequence(py), new_model(py))
 }
 
 #' Save a model as a bundle
@@ -194,9 +195,14 @@ predict.pa_model <- function(object, newdata, type = c("prob", "class"), last = 
 #' beside the baselines its bundle keeps (the PCA reconstruction error and the supervised
 #' ceiling; IsolationForest is not saved), judged on PR AUC.
 #'
-#' @param model A `pa_model`, a `pa_tabular_model` or a `pa_anomaly`.
+#' A sequence model (from [pa_sequence_classifier()], [pa_forecast()] or [pa_load()]) is scored
+#' on every window of `newdata` (a data.frame of the series with its label or target column)
+#' beside its saved baselines (and persistence, for a classifier); a forecaster's table has
+#' the MASE per horizon in its `"horizons"` attribute.
+#'
+#' @param model A `pa_model`, a `pa_tabular_model`, a `pa_anomaly` or a `pa_sequence`.
 #' @param newdata Prices (data.frame, xts or CSV path); for a tabular model or an anomaly
-#'   detector, a data.frame of labelled rows.
+#'   detector, a data.frame of labelled rows; for a sequence model, the series.
 #' @param since The first date to score, or `NULL` (always `NULL` for a tabular model).
 #' @param drop_invalid `TRUE` to drop rows of `newdata` holding an invalid cell, with a warning,
 #'   as [pa_fit()] does (price models only).
@@ -218,6 +224,7 @@ pa_evaluate <- function(model, newdata, since = NULL, drop_invalid = FALSE) {
   check_argument_names()
   if (inherits(model, "pa_tabular_model")) return(tabular_evaluate(model, newdata, since, drop_invalid))
   if (inherits(model, "pa_anomaly")) return(anomaly_evaluate(model, newdata, since, drop_invalid))
+  if (inherits(model, "pa_sequence")) return(sequence_evaluate(model, newdata, since, drop_invalid))
   check_price_model(model, "pa_evaluate")
   result <- call_python("evaluate", model$py, as_py_prices(newdata, "newdata"), as_py_date(since, "since"),
                         drop_invalid = as_py_flag(drop_invalid, "drop_invalid"))

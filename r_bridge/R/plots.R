@@ -45,6 +45,7 @@ history_title <- function(model) {
 
 # The test part a model's metrics come from: a price model's dates, a tabular model's rows.
 test_part_label <- function(model) {
+  if (!is.null(model$info$test_label)) return(model$info$test_label) # a sequence model's first test set
   test <- model$info$periods$test
   if (is.null(test)) return(sprintf("test part, %d rows", model$info$parts$test))
   sprintf("test part %s .. %s, %d dates", test$start, test$end, test$rows)
