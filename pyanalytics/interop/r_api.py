@@ -133,6 +133,17 @@ def synthetic_prices(n_days=2000, signal_strength=1.0, signal: str = "volume", s
                                     signal=signal, seed=check_seed("seed", seed)))
 
 
+def synthetic_series(n=1200, kind: str = "seasonal_ar", period=12, seed=0) -> dict[str, np.ndarray]:
+    """An hourly series with a known answer (``pyanalytics.data.synthetic_series``) as columns ``time``, ``value``:
+    ``seasonal_ar`` (a season of ``period`` steps plus AR(1) noise) or ``random_walk``."""
+    from pyanalytics.data.synthetic_series import random_walk, seasonal_ar
+
+    kind = check_choice("kind", kind, ("seasonal_ar", "random_walk"))
+    n, seed = check_int("n", n, minimum=2), check_seed("seed", seed)
+    values = seasonal_ar(n, period=check_int("period", period, minimum=2), seed=seed) if kind == "seasonal_ar" else random_walk(n, seed=seed)
+    return columns(pd.DataFrame({"time": pd.date_range("2024-01-01", periods=n, freq="h"), "value": values}))
+
+
 def price_file(ticker: str) -> str:
     """Path of a ticker's CSV in the shared data folder; a DataError when it is not there."""
     from pyanalytics.settings import price_file as shared_file

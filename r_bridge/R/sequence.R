@@ -357,3 +357,27 @@ horizons_plot <- function(model) {
                   caption = "dashed: 1, the training part's in-sample naive error") +
     pa_theme()
 }
+
+#' A synthetic series with a known answer
+#'
+#' Hourly values from the generator Python's tests and course script 11 use: `"seasonal_ar"`, a
+#' sine of `period` steps plus AR(1) noise (a forecaster reading a window can beat the naive
+#' forecast), or `"random_walk"` (nothing to learn beyond the last value: no model should beat
+#' naive by more than noise).
+#'
+#' @param n Time steps.
+#' @param kind `"seasonal_ar"` or `"random_walk"`.
+#' @param period The season's length in steps (`"seasonal_ar"`).
+#' @param seed An integer seed.
+#' @return A data.frame with `time` (`POSIXct`, UTC, hourly from 2024-01-01) and `value`.
+#' @export
+#' @examples
+#' \donttest{
+#' head(pa_synthetic_series(200))
+#' }
+pa_synthetic_series <- function(n = 1200, kind = c("seasonal_ar", "random_walk"), period = 12, seed = 0) {
+  check_argument_names()
+  frame_from_columns(call_python("synthetic_series", as_py_integer(n, "n", 2L),
+                                 as_py_choice(kind, "kind", c("seasonal_ar", "random_walk")),
+                                 as_py_integer(period, "period", 2L), as_py_integer(seed, "seed", 0L)), keep_times = TRUE)
+}
