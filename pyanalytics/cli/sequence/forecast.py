@@ -40,6 +40,10 @@ def forecast(
         str | None, typer.Option("--quantiles", help="Quantiles to learn, e.g. 0.1,0.5,0.9: the outer two give a "
                                  "prediction interval, scored by its coverage.", show_default=False)
     ] = None,
+    relative: Annotated[
+        bool, typer.Option("--relative/--levels", help="Read and forecast the target relative to its last value in the "
+                           "window (it can then forecast levels training never saw), or as levels.")
+    ] = True,
     model: ModelOption = "lstm",
     test: TestFileOption = None,
     max_gap: MaxGapOption = None,
@@ -68,7 +72,7 @@ def forecast(
     with epoch_progress(not as_json, epochs) as on_epoch:
         result = train_forecaster(
             data, target, time_column=time_column, features=feature, window=window, horizon=horizon, period=period,
-            quantiles=levels, model=model, test_data=test or None, validation=validation, test=test_share, gap=gap,
+            quantiles=levels, relative=relative, model=model, test_data=test or None, validation=validation, test=test_share, gap=gap,
             max_gap=max_gap, seed=seed, on_epoch=on_epoch, **settings,
         )
     show_result(result, data, out, as_json, f"to forecast {target!r} 1..{horizon} steps ahead")
