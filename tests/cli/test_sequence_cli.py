@@ -157,3 +157,25 @@ def test_sequence_commands_refuse_another_kind_of_bundle_and_generic_ones_point_
     code, out, err = invoke("explain", "--model", bundle, "--data", folder / "week2.csv")
     assert code == 1 and err.count("\n") == 1
     assert "is a sequence model; run `pyanalytics sequence explain --model BUNDLE --data CSV` for it." in err
+
+
+def test_explain_lime_names_each_feature_per_window_and_horizon(forecast):
+    _, data, bundle, _ = forecast
+    code, out, err = invoke("sequence", "explain", "--model", bundle, "--data", data, "--method", "lime", "--last", "2",
+                            "--horizon", "1", "--horizon", "4", "--json")
+    assert code == 0, err
+    explained = json.loads(out)
+    rows = pd.DataFrame(explained["explanations"])
+    assert set(rows["case"]) == {"2024-01-17T14:00:00", "2024-01-17T15:00:00"}
+    assert sorted(set(rows["label"])) == ["h1", "h4"] and set(rows["feature"]) == {"value"}
+    assert explained["quality"]["steps_summed"] == 24 and "r2_median" in explained["quality"]
+
+
+def test_report_writes_one_page_on_a_labelled_file(classifier, tmp_path):
+    folder, _, bundle = classifier
+    code, out, err = invoke("sequence", "report", "--model", bundle, "--data", folder / "week3.csv", "--out",
+                            tmp_path / "r.html", "--no-explain")
+    assert code == 0, err
+    assert f"Report written to {tmp_path / 'r.html'}" in " ".join(out.split())
+    page = (tmp_path / "r.html").read_text()
+    assert "week3" in page and "persistence" in page

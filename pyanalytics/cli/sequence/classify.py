@@ -14,6 +14,7 @@ from pyanalytics.cli.sequence.common import (
     ModelOption,
     OutOption,
     PatienceOption,
+    ReportOption,
     TestFileOption,
     TestShareOption,
     TimeColumnOption,
@@ -42,6 +43,7 @@ def classify(
     test_share: TestShareOption = 0.15,
     gap: Annotated[int, typer.Option("--gap", min=0, help="Rows purged between parts.")] = 1,
     out: OutOption = None,
+    report: ReportOption = None,
     seed: SeedOption = 0,
     as_json: JsonOption = False,
 ) -> None:
@@ -62,4 +64,4 @@ def classify(
             test_data=test or None, validation=validation, test=test_share, gap=gap, max_gap=max_gap, seed=seed,
             on_epoch=on_epoch, **settings,
         )
-    show_result(result, data, out, as_json, f"for {label!r}, {result.task}")
+    show_result(result, data, out, report, as_json, f"for {label!r}, {result.task}")

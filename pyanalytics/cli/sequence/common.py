@@ -48,15 +48,24 @@ def network_settings(units: str, epochs: int, learning_rate: float, batch_size: 
             "batch_size": batch_size, "patience": patience}
 
 
-def show_result(result, data: Path, out: Path | None, as_json: bool, what: str) -> None:
-    """Save ``result`` to ``out`` (when given) and print it: JSON, or the split, notes, every test set's
-    metrics beside the baselines with its verdict (a forecast: MASE per horizon too) and the bundle."""
+ReportOption = Annotated[
+    Path | None, typer.Option("--report", help="Also write the HTML report on the test sets to this file.", show_default=False)
+]
+
+
+def show_result(result, data: Path, out: Path | None, report: Path | None, as_json: bool, what: str) -> None:
+    """Write the report (when asked) and save ``result`` to ``out`` (when given), then print it: JSON, or the
+    split, notes, every test set's metrics beside the baselines with its verdict (a forecast: MASE per
+    horizon too), the bundle and the report."""
+    from pyanalytics.cli.sequence.report import write_report
     from pyanalytics.evaluation.verdict import task_verdict
     from pyanalytics.tasks import TASKS
 
+    if report is not None:  # before the bundle: a report that cannot be written leaves nothing behind
+        report = write_report(report, result, None, None)
     bundle = None if out is None else result.save(out)
     if as_json:
-        print_json(result.summary(bundle))
+        print_json({**result.summary(bundle), "report": None if report is None else str(report)})
         return
     pre = result.preprocessing
     split = ", ".join(f"{name} {count:,} windows" for name, count in result.parts.items())
@@ -71,6 +80,8 @@ def show_result(result, data: Path, out: Path | None, as_json: bool, what: str) 
         show_metrics(result.task, test.metrics, f"{shown(name)}: {len(test.times):,} windows")
         stdout.print(task_verdict(task, test.metrics, result.model_name).sentence)
     stdout.print(f"Bundle written to {shown(bundle)}" if bundle is not None else "No bundle written (no --out).")
+    if report is not None:
+        stdout.print(f"Report written to {shown(report)}")
 
 
 def show_metrics(task: str, metrics: dict, title: str) -> None:

@@ -14,6 +14,7 @@ from pyanalytics.cli.sequence.common import (
     ModelOption,
     OutOption,
     PatienceOption,
+    ReportOption,
     TestFileOption,
     TestShareOption,
     TimeColumnOption,
@@ -58,6 +59,7 @@ def forecast(
         int | None, typer.Option("--gap", min=0, help="Rows purged between parts (default: the horizon).", show_default=False)
     ] = None,
     out: OutOption = None,
+    report: ReportOption = None,
     seed: SeedOption = 0,
     as_json: JsonOption = False,
 ) -> None:
@@ -75,7 +77,7 @@ def forecast(
             quantiles=levels, relative=relative, model=model, test_data=test or None, validation=validation, test=test_share, gap=gap,
             max_gap=max_gap, seed=seed, on_epoch=on_epoch, **settings,
         )
-    show_result(result, data, out, as_json, f"to forecast {target!r} 1..{horizon} steps ahead")
+    show_result(result, data, out, report, as_json, f"to forecast {target!r} 1..{horizon} steps ahead")
 
 
 def parse_quantiles(text: str | None) -> tuple[float, ...] | None:
