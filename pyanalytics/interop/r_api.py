@@ -657,8 +657,9 @@ def _tabular_with_rows(model, data, what: str, labelled: bool = False):
 
 
 def _with_rows(model, data, what: str, rows: str):
-    """``model``, refused when ``data`` is None and the model keeps no test rows (a loaded bundle)."""
-    if data is None and getattr(model, "test_frame", None) is None:
+    """``model``, refused when ``data`` is None and the model keeps no test rows (a loaded bundle; a sequence
+    result keeps its test sets)."""
+    if data is None and getattr(model, "test_frame", None) is None and not getattr(model, "test_sets", None):
         raise ParameterError(f"newdata: a model loaded from a bundle keeps no rows to {what}; pass a data.frame of {rows}.")
     return model
 
@@ -942,8 +943,7 @@ def sequence_outcomes(model, data=None, horizon=1) -> dict[str, np.ndarray]:
     bundle = _sequence_bundle(model)
     pre = bundle.preprocessing
     if data is None:
-        if getattr(model, "test_sets", None) is None:
-            raise ParameterError("newdata: a model loaded from a bundle keeps no series; pass a data.frame of the series.")
+        _with_rows(model, data, "draw", "the series with its label or target column")
         test = next(iter(model.test_sets.values()))
         times, X, y = test.times, test.X, test.y
         later = times[1:]  # a test set's windows end at consecutive rows: the time h rows on is h windows on
@@ -1000,12 +1000,45 @@ def _sequence_bundle(model):
     evaluates alike before and after ``save``/``load``."""
     from pyanalytics.sequence.bundle import SequenceBundle
 
-    if domain_of(model) != "sequence":
-        raise ParameterError("model: expected a sequence model from pa_sequence_classifier(), pa_forecast() or "
-                             f"pa_load(), got a {type(model).__name__}.")
-    if isinstance(model, SequenceBundle):
+    if isinstance(_sequence_model(model), SequenceBundle):
         return model
     metadata = {"scale": model.scale, "parts": model.parts, "notes": list(model.notes), "seed": model.seed,
                 "data": {"name": model.data_name},
                 "test_sets": {name: test.metrics for name, test in model.test_sets.items()}}
     return SequenceBundle(None, model.model_name, model.estimator, model.baselines, model.preprocessing, metadata)
+
+
+def explain_sequence(model, data=None, method: str = "shap", n=10, horizon=None, label=None, seed=0,
+                     n_samples=None) -> dict:
+    """Explain a sequence model's last ``n`` windows of ``data`` (a frame from ``tabular_frame``; None: a result's
+    first test set) by ``method`` (see ``explain_sequences``): what ``explain_tabular`` returns, per horizon for a
+    forecaster."""
+    from pyanalytics.sequence.explain import explain_sequences
+
+    model = _sequence_model(model)
+    horizon = None if horizon is None else [check_int("horizon", h, minimum=1) for h in np.atleast_1d(horizon).tolist()]
+    result = explain_sequences(model, data, method=method, n=check_int("n", n, minimum=1), horizon=horizon, label=label,
+                               n_samples=n_samples, seed=seed)
+    return {"frame": columns(result.frame), "explainer": result.explainer, "n_samples": n_samples,
+            "quality": json_safe(result.quality), "task": model.preprocessing.task, "target": result.target}
+
+
+def sequence_report(model, data, path: str, methods=("shap", "lime"), n=3, seed=0) -> str:
+    """Write the HTML report of a sequence model on the labelled series ``data`` (None: a result's own test sets),
+    with ``methods``' importance on its last ``n`` windows; return its path."""
+    from pyanalytics.sequence.explain import explain_sequences
+    from pyanalytics.sequence.report import write_sequence_report
+
+    model = _with_rows(_sequence_model(model), data, "report on", "labelled series (with the label or target column)")
+    methods = [methods] if isinstance(methods, str) else list(methods)
+    explanations = {m: explain_sequences(model, data, method=m, n=check_int("n", n, minimum=1), seed=seed) for m in methods}
+    series = None if data is None else {"newdata": data}
+    return str(write_sequence_report(model, _path("file", path), data=series, explanations=explanations or None))
+
+
+def _sequence_model(model):
+    """``model`` if it is a sequence result or bundle, else a ParameterError."""
+    if domain_of(model) != "sequence":
+        raise ParameterError("model: expected a sequence model from pa_sequence_classifier(), pa_forecast() or "
+                             f"pa_load(), got a {type(model).__name__}.")
+    return model

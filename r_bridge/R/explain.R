@@ -20,7 +20,12 @@
 #' otherwise, and `label_prob` the row's score. Without `rows` the `n` highest-scoring flagged
 #' rows of `newdata` (or of the test part of a detector fitted in this session) are explained.
 #'
-#' @param model A `pa_model` (a `pa_tabular_model`, a `pa_anomaly`).
+#' A sequence model from [pa_sequence_classifier()] or [pa_forecast()] explains its last `n`
+#' windows of `newdata` (or of its first test set), each feature's cells summed over the window's
+#' steps (`feature_desc` says how many); a forecaster once per horizon (`label` `"h1"`, ...,
+#' a `horizon` column), `case` the time the window ends at.
+#'
+#' @param model A `pa_model` (a `pa_tabular_model`, a `pa_anomaly`, a `pa_sequence`).
 #' @param newdata Prices (data.frame, xts or CSV path) holding the dates to explain and enough
 #'   history before them. For a tabular model a data.frame with its columns (the response may
 #'   be there or not); left out, the model's test rows (for a model from `pa_fit()`).
@@ -61,6 +66,7 @@ pa_explain <- function(model, newdata = NULL, method = c("lime", "shap"), n = 10
   check_argument_names()
   check_model(model)
   if (inherits(model, "pa_anomaly")) return(explain_anomaly(model, newdata, method, n, rows, seed, n_samples, drop_invalid, label))
+  if (inherits(model, "pa_sequence")) return(explain_sequence(model, newdata, method, n, rows, seed, n_samples, drop_invalid, label))
   method <- as_py_choice(method, "method", c("lime", "shap"))
   if (inherits(model, "pa_tabular_model")) return(explain_rows(model, newdata, method, n, rows, seed, n_samples, label))
   check_price_model(model, "pa_explain")
@@ -111,8 +117,8 @@ explain_anomaly <- function(model, newdata, method, n, rows, seed, n_samples, dr
   ))
 }
 
-new_explanation <- function(result) {
-  structure(frame_from_columns(result$frame), class = c("pa_explanation", "data.frame"),
+new_explanation <- function(result, keep_times = FALSE) {
+  structure(frame_from_columns(result$frame, keep_times), class = c("pa_explanation", "data.frame"),
             explainer = result$explainer, n_samples = result$n_samples, quality = result$quality,
             task = result$task, target = result$target)
 }
@@ -122,11 +128,12 @@ explained_quantity <- function(x, label) {
   task <- attr(x, "task")
   if (is.null(task)) return("P(up)")
   if (task == "anomaly") return("anomaly score")
+  if (task == "forecasting") return(sprintf("forecast of %s at %s", attr(x, "target"), label))
   if (task == "regression") sprintf("predicted %s", attr(x, "target")) else sprintf("P(%s = %s)", attr(x, "target"), label)
 }
 
 # The cases as people read them: dates, or "row 12" for a tabular model's rows.
-case_names <- function(x, case) if (is.null(attr(x, "task"))) format(case) else paste("row", case)
+case_names <- function(x, case) if (is.null(attr(x, "task")) || inherits(case, "POSIXct")) format(case) else paste("row", case)
 
 # Rows (and columns, while every column stays) of an explanation are an explanation from the
 # same run; any other piece is a plain data.frame.
@@ -198,7 +205,12 @@ as.data.frame.pa_explanation <- function(x, ...) {
 #' against actual values and the residuals (regression), the training curves, and its last five
 #' rows explained.
 #'
-#' @param model A `pa_model`, a `pa_tabular_model` or a `pa_anomaly`.
+#' For a sequence model the page shows the verdict, each series' metrics beside the baselines, the
+#' confusion matrix and probability over time (a classifier) or the forecasts with their band and
+#' the errors and coverage per horizon (a forecaster), the training curves and, with `methods`,
+#' each feature's importance on the last three windows.
+#'
+#' @param model A `pa_model`, a `pa_tabular_model`, a `pa_anomaly` or a `pa_sequence`.
 #' @param newdata Prices to score and explain (the model's test part of them is reported). For a
 #'   tabular model or an anomaly detector, a data.frame of labelled rows (with the response or
 #'   label column), or `NULL` for the test part of a model fitted in this session (a model from
@@ -220,6 +232,7 @@ pa_report <- function(model, newdata = NULL, file, methods = c("shap", "lime"), 
   methods <- vapply(methods, as_py_string, "", name = "methods", choices = c("shap", "lime"), USE.NAMES = FALSE)
   if (inherits(model, "pa_tabular_model")) return(tabular_report(model, newdata, file, methods, drop_invalid))
   if (inherits(model, "pa_anomaly")) return(anomaly_report(model, newdata, file, drop_invalid))
+  if (inherits(model, "pa_sequence")) return(sequence_report(model, newdata, file, methods, drop_invalid))
   check_price_model(model, "pa_report")
   invisible(call_python("report", model$py, as_py_prices(newdata, "newdata"), as_py_path(file, "file"), as.list(methods),
                            drop_invalid = as_py_flag(drop_invalid, "drop_invalid")))

@@ -381,3 +381,24 @@ pa_synthetic_series <- function(n = 1200, kind = c("seasonal_ar", "random_walk")
                                  as_py_choice(kind, "kind", c("seasonal_ar", "random_walk")),
                                  as_py_integer(period, "period", 2L), as_py_integer(seed, "seed", 0L)), keep_times = TRUE)
 }
+
+# pa_explain() for a sequence model: its last n windows of newdata (or of its first test set).
+explain_sequence <- function(model, newdata, method, n, rows, seed, n_samples, drop_invalid, label) {
+  method <- as_py_choice(method, "method", c("lime", "shap"))
+  if (!is.null(rows)) stop_argument("rows", "NULL for a sequence model (it explains its last n windows)", rows)
+  check_tabular_only(NULL, drop_invalid, "a sequence model", "it refuses missing values, naming them")
+  data <- if (!is.null(newdata)) sequence_rows(model, newdata)
+  new_explanation(call_python(
+    "explain_sequence", model$py, data, method, n = as_py_integer(n, "n", 1L),
+    label = if (!is.null(label)) as.character(as_py_string(as.character(label), "label")),
+    seed = as_py_integer(seed, "seed", 0L), n_samples = as_py_integer(n_samples, "n_samples", 10L, null_ok = TRUE)
+  ), keep_times = TRUE)
+}
+
+# pa_report() of a sequence model: on the labelled series newdata, or (NULL) on the test sets of a
+# model fitted in this session.
+sequence_report <- function(model, newdata, file, methods, drop_invalid) {
+  check_tabular_only(NULL, drop_invalid, "a sequence model", "it refuses missing values, naming them")
+  rows <- if (!is.null(newdata)) sequence_rows(model, newdata, labelled = TRUE)
+  invisible(call_python("sequence_report", model$py, rows, as_py_path(file, "file"), as.list(methods)))
+}

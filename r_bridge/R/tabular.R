@@ -207,7 +207,7 @@ check_price_model <- function(model, fun) {
   } else if (inherits(model, "pa_anomaly")) {
     "an anomaly detector has its own methods: predict(), pa_feature_errors(), pa_explain(), pa_report() and pa_evaluate()"
   } else if (inherits(model, "pa_sequence")) {
-    "a sequence model has its own methods: predict(), pa_outcomes(), autoplot() and pa_evaluate()"
+    "a sequence model has its own methods: predict(), pa_outcomes(), autoplot(), pa_explain(), pa_report() and pa_evaluate()"
   }
   if (!is.null(own)) stop(pa_error(sprintf("model: %s() takes a price model from pa_fit(prices); %s.", fun, own)))
 }

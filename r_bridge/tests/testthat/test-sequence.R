@@ -127,6 +127,24 @@ test_that("bad series and settings are one-line errors naming them", {
   error <- expect_error(pa_sequence_classifier(gap, "occupied", time_column = "time", window = 5, max_gap = "5min"),
                         class = "pa_data_error")
   expect_match(conditionMessage(error), "longer than max_gap", fixed = TRUE)
-  error <- expect_error(pa_explain(small_forecaster(), seasonal_series()), class = "pa_error")
+  error <- expect_error(pa_backtest(small_forecaster(), seasonal_series()), class = "pa_error")
   expect_match(conditionMessage(error), "a sequence model has its own methods", fixed = TRUE)
+})
+
+test_that("pa_explain explains a forecaster's last windows per horizon and pa_report writes its page", {
+  skip_without_python()
+  model <- small_forecaster()
+  explanation <- pa_explain(model, seasonal_series(), method = "lime", n = 2, n_samples = 200)
+  expect_s3_class(explanation, "pa_explanation")
+  expect_s3_class(explanation$case, "POSIXct")
+  expect_identical(sort(unique(explanation$label)), paste0("h", 1:4))
+  expect_identical(format(sort(unique(explanation$case)), "%H:%M", tz = "UTC"), c("14:00", "15:00"))
+  expect_true(all(grepl("24 steps summed", explanation$feature_desc, fixed = TRUE)))
+  expect_match(capture.output(print(explanation))[[1]], "lime")
+  page <- tempfile(fileext = ".html")
+  pa_report(model, seasonal_series(300, seed = 6), page, methods = "lime")
+  expect_true(grepl("newdata", paste(readLines(page, warn = FALSE), collapse = "\n"), fixed = TRUE))
+  error <- expect_error(pa_report(pa_load(pa_save(model, file.path(tempfile(), "b"))), file = tempfile(fileext = ".html")),
+                        class = "pa_parameter_error")
+  expect_match(conditionMessage(error), "newdata: a model loaded from a bundle keeps no rows to report on", fixed = TRUE)
 })
