@@ -27,6 +27,8 @@ import numpy as np
 import pandas as pd
 
 from pyanalytics.sequence import train_sequence_classifier
+from pyanalytics.sequence.explain import explain_sequences
+from pyanalytics.sequence.report import write_sequence_report
 from pyanalytics.settings import data_dir
 
 MODELS = ("majority_class", "last_step_logistic", "persistence")
@@ -82,4 +84,7 @@ print("Verdict on the first test file:", result.verdict.sentence)
 out = args.out or Path(tempfile.mkdtemp(prefix="occupancy-"))
 out.mkdir(parents=True, exist_ok=True)
 bundle = result.save(out / "occupancy.bundle")
+explanations = {method: explain_sequences(result, method=method, n=3) for method in ("shap", "lime")}
+report = write_sequence_report(result, out / "occupancy.html", explanations=explanations)
 print(f"\nBundle: {bundle}  (pyanalytics sequence evaluate --model {bundle} --data {folder / 'occupancy_datatest2.txt'})")
+print(f"Report: {report}  (both test files, SHAP and LIME on the last three windows of the first)")

@@ -52,4 +52,5 @@ for (name in names(tests)) {
 }
 cat("Verdict on the first test file:", info$verdict$sentence, "\n")
 bundle <- pa_save(model, file.path(tempdir(), "occupancy.bundle"))
-cat(sprintf("\nBundle: %s (Python: load_bundle(...).predict(frame, last=True))\n", bundle))
+report <- pa_report(model, file = file.path(tempdir(), "occupancy.html"))
+cat(sprintf("\nBundle: %s (Python: load_bundle(...).predict(frame, last=True))\nReport: %s\n", bundle, report))
