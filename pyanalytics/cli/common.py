@@ -30,8 +30,8 @@ TableOption = Annotated[
 ]
 RowsOption = Annotated[
     Path,
-    typer.Option("--data", help="CSV with a header row: the detector's feature columns (and its label column, to "
-                 "evaluate).", show_default=False),
+    typer.Option("--data", help="CSV with a header row: the model's feature columns (and its label or target "
+                 "column, to train or evaluate).", show_default=False),
 ]
 BundleOption = Annotated[
     Path, typer.Option("--model", help="Model bundle directory written by `pyanalytics train`.")
