@@ -122,10 +122,11 @@ sequence_table <- function(x, name) {
   as_py_table(x, name)
 }
 
-# Test series as a named list for Python (a dict): a single series is `test_1` unless named.
+# Test series as a named list for Python (a dict): a single series is `test_1` unless named or a path.
 sequence_tests <- function(test_data) {
   if (is.null(test_data)) return(NULL)
-  if (is.data.frame(test_data) || is.character(test_data)) test_data <- list(test_data)
+  if (is.data.frame(test_data)) test_data <- list(test_data)
+  if (is.character(test_data)) test_data <- as.list(test_data)  # c("a.csv", "b.csv"): one series per path
   if (!is.list(test_data) || !length(test_data)) stop_argument("test_data", "a data.frame, a CSV path or a list of them", test_data)
   names <- names(test_data) %||% rep("", length(test_data))
   paths <- vapply(test_data, function(x) if (is.character(x)) tools::file_path_sans_ext(basename(x)) else "", "")

@@ -96,6 +96,17 @@ test_that("a classifier fitted in R is tested on each named series beside persis
   expect_true(all(is.na(augmented$.prob_1[1:4])) && !anyNA(augmented$.prob_1[5:60]))
 })
 
+test_that("test series given as a vector of CSV paths are one test set each, named by file", {
+  skip_without_python()
+  paths <- file.path(tempfile(), c("march.csv", "april.csv"))
+  dir.create(dirname(paths[[1]]))
+  utils::write.csv(room_series(120, seed = 6, start = "2024-03-01"), paths[[1]], row.names = FALSE)
+  utils::write.csv(room_series(120, seed = 7, start = "2024-04-01"), paths[[2]], row.names = FALSE)
+  model <- pa_sequence_classifier(room_series(), "occupied", time_column = "time", window = 5, epochs = 1, units = 4,
+                                  test_data = paths, seed = 2)
+  expect_identical(names(model$info$test_sets), c("march", "april"))
+})
+
 test_that("autoplot draws the forecast against the actual values with the band, and MASE per horizon", {
   skip_without_python()
   skip_if_not_installed("ggplot2")
