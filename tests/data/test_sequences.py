@@ -71,6 +71,9 @@ def test_time_index_must_increase_and_keep_gaps_small():
         check_time_index(times, max_gap="soon")
     with pytest.raises(DataError, match="row 2 has no time"):
         check_time_index([times[0], None])
+    column = pd.Series([times[0], times[2], times[1]], index=[11, 12, 13])  # a frame's column: rows named as by
+    with pytest.raises(DataError, match=r"row 13 goes back to .* \(row 12\)"):  # its value checks, by label
+        check_time_index(column)
 
 
 def _long_panel(lengths):
