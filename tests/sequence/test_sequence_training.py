@@ -8,7 +8,7 @@ from pyanalytics.errors import DataError, ParameterError
 from pyanalytics.sequence import train_forecaster, train_sequence_classifier
 from pyanalytics.sequence.training import PERSISTENCE
 
-from sequence_series import SMALL, seasonal_frame, switching_frame
+from sequence_series import SMALL, switching_frame
 
 
 def test_classifier_beats_majority_and_stands_beside_persistence(classifier_result):
