@@ -133,10 +133,12 @@ def horizon_targets(target: np.ndarray, end_rows, horizon: int) -> np.ndarray:
     """The next ``horizon`` values after each end row: (len(end_rows), horizon), column h-1 = t + h.
 
     Raises:
-        DataError: an end row is fewer than ``horizon`` rows before the end of ``target``.
+        DataError: an end row is negative, or fewer than ``horizon`` rows before the end of ``target``.
     """
     horizon = check_int("horizon", horizon, minimum=1)
     end_rows = np.asarray(end_rows, dtype=np.int64)
+    if len(end_rows) and end_rows.min() < 0:  # numpy would wrap it round to the end of the series
+        raise DataError(f"series: end row {int(end_rows.min())} is before the first row; pass rows from 0.")
     if len(end_rows) and end_rows.max() + horizon >= len(target):
         raise DataError(
             f"series: row {int(end_rows.max()) + 1} of {len(target)} has fewer than {horizon} later "

@@ -56,6 +56,8 @@ def test_too_short_series_and_too_early_end_rows_are_refused():
         windows_ending_at(_row_numbers(10), [2], 5)
     with pytest.raises(DataError, match="fewer than 4 later rows"):
         horizon_targets(np.arange(10.0), [7], 4)
+    with pytest.raises(DataError, match="end row -1 is before the first row"):
+        horizon_targets(np.arange(10.0), [-1], 2)
 
 
 def test_time_index_must_increase_and_keep_gaps_small():
