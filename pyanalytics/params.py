@@ -52,16 +52,25 @@ def validate_params(estimator, rules: dict) -> dict:
 
 
 def check_quantiles(name: str, value) -> tuple[float, ...] | None:
-    """None, or at least two strictly increasing quantile levels, each in (0, 1)."""
+    """None, or at least three strictly increasing quantile levels, each in (0, 1), one of them
+    nearer 0.5 than every other: the outer two bound an interval and that middle one is the
+    point forecast (with two levels, or two tied nearest 0.5, the point forecast would be an
+    interval bound or an arbitrary pick)."""
     if value is None:
         return None
-    expected = "None or at least two increasing numbers in (0, 1), e.g. (0.1, 0.5, 0.9)"
+    expected = "None or at least three increasing numbers in (0, 1), e.g. (0.1, 0.5, 0.9)"
     if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
         raise ParameterError(f"{name}: expected {expected}, got {value!r}.")
     levels = tuple(value)
     for i, level in enumerate(levels):
         if isinstance(level, bool) or not isinstance(level, (int, float, np.integer, np.floating)) or not 0 < level < 1:
             raise ParameterError(f"{name}[{i}]: expected a quantile level in (0, 1), got {level!r}.")
-    if len(levels) < 2 or any(b <= a for a, b in zip(levels, levels[1:])):
+    if len(levels) < 3 or any(b <= a for a, b in zip(levels, levels[1:])):
         raise ParameterError(f"{name}: expected {expected}, got {value!r}.")
+    distance = np.abs(np.asarray(levels, dtype=np.float64) - 0.5)
+    if np.isclose(distance, distance.min()).sum() > 1:
+        raise ParameterError(
+            f"{name}: levels {list(levels)} have no single middle level nearest 0.5 to forecast with; add one "
+            "between them, e.g. 0.5."
+        )
     return tuple(float(level) for level in levels)

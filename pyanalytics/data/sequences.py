@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
+from pyanalytics.data.columns import row_label
 from pyanalytics.errors import DataError, ParameterError
 from pyanalytics.params import check_int
 
@@ -31,7 +32,9 @@ def check_time_index(times, *, max_gap=None, owner: str = "series") -> pd.Dateti
     """``times`` as a DatetimeIndex, strictly increasing, with no gap above ``max_gap``.
 
     Args:
-        times: the time of each row, in row order (anything ``pd.to_datetime`` reads).
+        times: the time of each row, in row order (anything ``pd.to_datetime`` reads); a Series'
+            rows are named by its index labels, as the other checks of a frame name them, any
+            other sequence's by position from 1.
         max_gap: the longest allowed step between consecutive rows (a Timedelta or a string
             such as ``"5min"``); None allows any.
         owner: what the rows are, for error messages.
@@ -45,20 +48,21 @@ def check_time_index(times, *, max_gap=None, owner: str = "series") -> pd.Dateti
         >>> check_time_index(["2024-01-01 10:00", "2024-01-01 10:01"], max_gap="5min").size
         2
     """
+    name = _row_namer(times)
     try:
         index = pd.DatetimeIndex(pd.to_datetime(pd.Series(times).to_numpy())).as_unit("ns")
     except (ValueError, TypeError) as error:
         raise DataError(f"{owner}: the time column does not hold dates or times ({error}); pass parseable times.") from None
     if index.hasnans:
         row = int(np.flatnonzero(index.isna())[0])
-        raise DataError(f"{owner}: row {row + 1} has no time; every row needs one. Drop or fill that row.")
+        raise DataError(f"{owner}: row {name(row)} has no time; every row needs one. Drop or fill that row.")
     steps = np.diff(index.asi8)
     if (steps <= 0).any():
         row = int(np.flatnonzero(steps <= 0)[0]) + 1
         word = "repeats" if steps[row - 1] == 0 else "goes back to"
         raise DataError(
-            f"{owner}: the time index is not increasing: row {row + 1} {word} {index[row]} after "
-            f"{index[row - 1]} (row {row}); sort the rows by time and drop duplicates."
+            f"{owner}: the time index is not increasing: row {name(row)} {word} {index[row]} after "
+            f"{index[row - 1]} (row {name(row - 1)}); sort the rows by time and drop duplicates."
         )
     if max_gap is not None:
         limit = _duration("max_gap", max_gap)
@@ -66,11 +70,18 @@ def check_time_index(times, *, max_gap=None, owner: str = "series") -> pd.Dateti
         if len(too_long):
             row = int(too_long[0]) + 1
             raise DataError(
-                f"{owner}: a gap of {index[row] - index[row - 1]} between {index[row - 1]} (row {row}) and "
-                f"{index[row]} (row {row + 1}) is longer than max_gap={limit}; fill the gap, split the "
+                f"{owner}: a gap of {index[row] - index[row - 1]} between {index[row - 1]} (row {name(row - 1)}) and "
+                f"{index[row]} (row {name(row)}) is longer than max_gap={limit}; fill the gap, split the "
                 "series there, or allow a longer max_gap."
             )
     return index
+
+
+def _row_namer(times):
+    """How messages name the row at a position: a Series' index label, else the position from 1."""
+    if isinstance(times, pd.Series):
+        return lambda position: row_label(times.index, position)
+    return lambda position: str(position + 1)
 
 
 def _duration(name: str, value) -> pd.Timedelta:
@@ -122,10 +133,12 @@ def horizon_targets(target: np.ndarray, end_rows, horizon: int) -> np.ndarray:
     """The next ``horizon`` values after each end row: (len(end_rows), horizon), column h-1 = t + h.
 
     Raises:
-        DataError: an end row is fewer than ``horizon`` rows before the end of ``target``.
+        DataError: an end row is negative, or fewer than ``horizon`` rows before the end of ``target``.
     """
     horizon = check_int("horizon", horizon, minimum=1)
     end_rows = np.asarray(end_rows, dtype=np.int64)
+    if len(end_rows) and end_rows.min() < 0:  # numpy would wrap it round to the end of the series
+        raise DataError(f"series: end row {int(end_rows.min())} is before the first row; pass rows from 0.")
     if len(end_rows) and end_rows.max() + horizon >= len(target):
         raise DataError(
             f"series: row {int(end_rows.max()) + 1} of {len(target)} has fewer than {horizon} later "

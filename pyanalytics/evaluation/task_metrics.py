@@ -106,9 +106,8 @@ def model_metrics(task, model, X, y, alpha: float = 1.0, *, scale: float | None 
             )
         if getattr(model, "nominal_coverage_", None) is None:
             return forecast_metrics(y, model.predict(X), scale=scale)
-        lower, upper = model.predict_interval(X)
-        return forecast_metrics(y, model.predict(X), scale=scale, lower=lower, upper=upper,
-                                nominal=model.nominal_coverage_)
+        forecast, lower, upper = model.predict_with_interval(X)  # one pass of the network, not two
+        return forecast_metrics(y, forecast, scale=scale, lower=lower, upper=upper, nominal=model.nominal_coverage_)
     if task.name == "regression":
         return regression_metrics(y, model.predict(X))
     if task.name == "anomaly":

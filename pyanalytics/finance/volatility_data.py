@@ -134,9 +134,10 @@ def trailing_volatility(squared: np.ndarray, days: int) -> np.ndarray:
 
 
 def next_volatility(squared: np.ndarray, days: int) -> np.ndarray:
-    """Annualised realised volatility of the ``days`` returns after each date (NaN on the last ``days`` dates)."""
+    """Annualised realised volatility of the ``days`` returns after each date (NaN on the last ``days`` dates):
+    the trailing volatility ``days`` dates later."""
     out = np.full(len(squared), np.nan)
-    out[: len(squared) - days] = np.sqrt(ANNUAL * sliding_window_view(squared[1:], days).mean(axis=1))
+    out[: len(squared) - days] = trailing_volatility(squared, days)[days:]
     return out
 
 

@@ -82,7 +82,7 @@ class EWMAVolatility(VolatilityForecaster):
     """RiskMetrics exponentially weighted variance, the same forecast at every horizon.
 
     The recursion starts at the first date with features from the mean squared return of the
-    month before it, so the forecast at t reads returns up to t only.
+    month of returns up to it (that date's included), so the forecast at t reads returns up to t only.
 
     Args:
         decay: weight of yesterday's variance (RiskMetrics' lambda, 0.94 for daily data).

@@ -43,7 +43,7 @@ class RecurrentForecaster(RecurrentNetwork, KerasTraining, Forecaster):
             gets no ``validation_data``; 0 trains every epoch without early stopping.
         validation_gap: windows dropped between the training and held-out windows; None: the
             horizon H, so no training target overlaps a held-out one.
-        quantiles: None (point forecasts, mean squared error) or increasing levels in (0, 1),
+        quantiles: None (point forecasts, mean squared error) or three or more increasing levels in (0, 1),
             e.g. (0.1, 0.5, 0.9): the pinball loss, ``predict`` gives the middle level (the
             one nearest 0.5) and ``predict_interval`` the outer two.
         relative_to: None (forecast the level) or the position of the target among the window's

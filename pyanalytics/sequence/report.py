@@ -23,7 +23,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from pyanalytics.errors import ParameterError
 from pyanalytics.evaluation.verdict import task_verdict

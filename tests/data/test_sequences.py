@@ -56,6 +56,8 @@ def test_too_short_series_and_too_early_end_rows_are_refused():
         windows_ending_at(_row_numbers(10), [2], 5)
     with pytest.raises(DataError, match="fewer than 4 later rows"):
         horizon_targets(np.arange(10.0), [7], 4)
+    with pytest.raises(DataError, match="end row -1 is before the first row"):
+        horizon_targets(np.arange(10.0), [-1], 2)
 
 
 def test_time_index_must_increase_and_keep_gaps_small():
@@ -71,6 +73,9 @@ def test_time_index_must_increase_and_keep_gaps_small():
         check_time_index(times, max_gap="soon")
     with pytest.raises(DataError, match="row 2 has no time"):
         check_time_index([times[0], None])
+    column = pd.Series([times[0], times[2], times[1]], index=[11, 12, 13])  # a frame's column: rows named as by
+    with pytest.raises(DataError, match=r"row 13 goes back to .* \(row 12\)"):  # its value checks, by label
+        check_time_index(column)
 
 
 def _long_panel(lengths):

@@ -1,7 +1,6 @@
 """Realised-volatility targets and features: hand-checked, past-only, and bad input named in one line."""
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from pyanalytics.errors import DataError, ParameterError

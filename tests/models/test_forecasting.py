@@ -173,11 +173,13 @@ def test_validation_targets_need_the_training_horizons():
 @pytest.mark.parametrize(
     ("quantiles", "message"),
     [
-        ((0.9, 0.5, 0.1), r"quantiles: expected None or at least two increasing numbers in \(0, 1\)"),
-        ((0.5,), r"quantiles: expected None or at least two increasing numbers"),
-        ((0.1, 1.2), r"quantiles\[1\]: expected a quantile level in \(0, 1\), got 1.2"),
-        ((0.0, 0.5), r"quantiles\[0\]: expected a quantile level in \(0, 1\), got 0.0"),
-        ("0.1", r"quantiles: expected None or at least two"),
+        ((0.9, 0.5, 0.1), r"quantiles: expected None or at least three increasing numbers in \(0, 1\)"),
+        ((0.5,), r"quantiles: expected None or at least three increasing numbers"),
+        ((0.1, 0.9), r"quantiles: expected None or at least three increasing numbers"),  # no point forecast
+        ((0.1, 0.3, 0.7, 0.9), r"quantiles: levels \[0.1, 0.3, 0.7, 0.9\] have no single middle level"),
+        ((0.1, 0.5, 1.2), r"quantiles\[2\]: expected a quantile level in \(0, 1\), got 1.2"),
+        ((0.0, 0.5, 0.9), r"quantiles\[0\]: expected a quantile level in \(0, 1\), got 0.0"),
+        ("0.1", r"quantiles: expected None or at least three"),
     ],
 )
 def test_bad_quantiles_are_refused_naming_them(quantiles, message):

@@ -1,7 +1,6 @@
 """Panels of separate series, one label each: split by series, saved, and read back from long frames."""
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from pyanalytics.bundle import load_bundle
