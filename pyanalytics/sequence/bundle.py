@@ -83,8 +83,23 @@ def load_sequence_bundle(folder: Path, files: dict[str, bytes]) -> "SequenceBund
     with _fields_of(folder, "preprocessing.json"):
         estimator = _from_state(networks[pre["model"]], pre["estimator"], "estimator", network=network)
     bundle = SequenceBundle(folder, pre["model"], estimator, baselines, preprocessing, documents["metadata.json"], files)
+    _check_target(folder, bundle)
     _check_outputs(folder, bundle)
     return bundle
+
+
+def _check_target(folder: Path, bundle: "SequenceBundle") -> None:
+    """Refuse a forecaster or baseline that reads another feature as the target than the preprocessing's."""
+    target = bundle.preprocessing.target_index
+    readers = {"estimator.params.relative_to": bundle.estimator.get_params().get("relative_to", target),
+               **{f"{name}.params.target_index": model.get_params().get("target_index", target)
+                  for name, model in bundle.baselines.items()}}
+    for key, found in readers.items():
+        if found is not None and found != target:
+            raise BundleError(
+                f"bundle {str(folder)!r}: {key} reads feature {found} as the target, but preprocessing.json's "
+                f"target is feature {target}; refusing to load it. Save the model again."
+            )
 
 
 def _check_outputs(folder: Path, bundle: "SequenceBundle") -> None:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from pyanalytics.bundle import schema
+from pyanalytics.data.columns import row_label
 from pyanalytics.data.numeric import numeric_matrix, require_columns
 from pyanalytics.data.sequences import Panel, check_time_index, horizon_targets, panel_from, window_view, windows_ending_at
 from pyanalytics.errors import DataError
@@ -200,7 +201,7 @@ class SequencePreprocessing:
             labels = frame[self.label].to_numpy()
             missing = np.flatnonzero(pd.isna(labels))
             if len(missing):
-                raise DataError(f"label {self.label!r}: row {frame.index[missing[0]]} has no label; drop or fill it.")
+                raise DataError(f"label {self.label!r}: row {row_label(frame.index, int(missing[0]))} has no label; drop or fill it.")
         return Series(times, values, labels)
 
     def end_rows(self, n_rows: int) -> np.ndarray:

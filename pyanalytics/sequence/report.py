@@ -179,16 +179,19 @@ def _columns(pre) -> tuple[str, ...]:
 def _series(data) -> dict:
     """Named labelled frames from a frame, a path, a list of them or a mapping."""
     from pyanalytics.data.tabular import read_frame
-    from pyanalytics.sequence.training import _named
+    from pyanalytics.sequence.training import named_sources
 
-    return {name: read_frame(source)[0] for name, source in _named(data).items()}
+    return {name: read_frame(source)[0] for name, source in named_sources(data).items()}
 
 
 def _scored(name: str, test: TestSet, models: dict, task: str, quantiles) -> ScoredSet:
     if task == "forecasting":
-        outputs = {model: np.asarray(m.predict(test.X), dtype=float) for model, m in models.items()}
-        network = next(iter(models.values()))
-        lower, upper = network.predict_interval(test.X) if quantiles else (None, None)
+        network_name, network = next(iter(models.items()))
+        lower = upper = None
+        if quantiles:  # the forecast and its interval from one pass of the network
+            forecast, lower, upper = network.predict_with_interval(test.X)
+        outputs = {model: np.asarray(forecast if quantiles and model == network_name else m.predict(test.X), dtype=float)
+                   for model, m in models.items()}
         return ScoredSet(name, test, outputs, lower, upper)
     return ScoredSet(name, test, {model: m.predict_proba(test.X) for model, m in models.items()})
 

@@ -323,7 +323,7 @@ def _train(pre, frame, data_name, model_name, estimator, baseline_classes, test_
     scale = naive_scale(series.labels[split.train], period or 1) if pre.task == "forecasting" else None
     notes = []
     tests = {}
-    for name, (test_series, rows) in _test_series(pre, series, end_rows, test_data, notes).items():
+    for name, (test_series, rows) in _test_series(pre, series, end_rows, test_data).items():
         tests[name] = score_windows(pre, models, test_series, rows, scale)
     if test_data is not None:
         _note_order(series, tests, notes)
@@ -354,12 +354,12 @@ def part_windows(name: str, rows: np.ndarray, pre: SequencePreprocessing) -> np.
     return ends
 
 
-def _test_series(pre, series, end_rows, test_data, notes) -> dict:
+def _test_series(pre, series, end_rows, test_data) -> dict:
     """Each test series and its windows' end rows: the test part, or every series in ``test_data``."""
     if test_data is None:
         return {"test": (series, end_rows["test"])} if "test" in end_rows else {}
     tests = {}
-    for name, source in _named(test_data).items():
+    for name, source in named_sources(test_data).items():
         frame, _ = read_frame(source)
         try:
             test_series = pre.series(frame)
@@ -372,7 +372,8 @@ def _test_series(pre, series, end_rows, test_data, notes) -> dict:
     return tests
 
 
-def _named(test_data) -> dict:
+def named_sources(test_data) -> dict:
+    """Test series by name: a mapping as given, else named by file name (``test_1``.. for frames)."""
     if isinstance(test_data, dict):
         return {str(k): v for k, v in test_data.items()}
     sources = test_data if isinstance(test_data, (list, tuple)) else [test_data]

@@ -50,16 +50,28 @@ def test_a_frame_shorter_than_a_window_or_missing_a_column_is_refused(forecast_b
         forecast_bundle.predict(seasonal.drop(columns="value"))
 
 
-def test_a_bundle_whose_window_was_edited_is_refused(forecast_result, tmp_path):
+def _edited(result, folder, name: str, edit) -> None:
+    """Save ``result`` at ``folder``, change JSON file ``name`` with ``edit`` and re-sign the manifest
+    (what a careless hand, not a broken disk, does)."""
     import json
 
     from pyanalytics.bundle.files import MANIFEST, manifest_bytes
 
-    folder = forecast_result.save(tmp_path / "edited")
-    pre = json.loads((folder / "preprocessing.json").read_text())
-    pre["horizon"] = 3
-    (folder / "preprocessing.json").write_text(json.dumps(pre))
+    result.save(folder)
+    document = json.loads((folder / name).read_text())
+    edit(document)
+    (folder / name).write_text(json.dumps(document))
     files = {p.name: p.read_bytes() for p in folder.iterdir() if p.name != MANIFEST}
     (folder / MANIFEST).write_bytes(manifest_bytes(files))
+
+
+def test_a_bundle_whose_window_was_edited_is_refused(forecast_result, tmp_path):
+    _edited(forecast_result, tmp_path / "edited", "preprocessing.json", lambda pre: pre.update(horizon=3))
     with pytest.raises(BundleError, match=r"maps a window of shape \(1, 24, 1\) to \(1, 6\); .* needs \(1, 3\)"):
-        load_bundle(folder)
+        load_bundle(tmp_path / "edited")
+
+
+def test_a_baseline_reading_another_feature_as_the_target_is_refused(forecast_result, tmp_path):
+    _edited(forecast_result, tmp_path / "edited", "baselines.json", lambda b: b["naive"]["params"].update(target_index=2))
+    with pytest.raises(BundleError, match="naive.params.target_index reads feature 2 as the target, but .* feature 0"):
+        load_bundle(tmp_path / "edited")
