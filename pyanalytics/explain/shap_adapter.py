@@ -231,11 +231,16 @@ def explain_shap(
                 summary, n_reference = flat_background, len(flat_background)
             kernel = shap.KernelExplainer(prob_of_flat, summary)
             samples = n_samples or KERNEL_SAMPLES
+            # one pass gives every unit: a case asked for again (another horizon) reuses it
+            passes = {}
             with _numpy_global_seed_kept():
                 for i in range(n):
-                    np.random.seed(case_seeds[i] % 2**32)  # KernelExplainer samples with numpy's global RNG
-                    phi = kernel.shap_values(cases[i].reshape(1, -1), nsamples=samples, silent=True, l1_reg=False)
-                    values[i] = _unit_values(phi, input_shape, case_units[i])
+                    key = (cases[i].tobytes(), case_seeds[i])
+                    if key not in passes:
+                        np.random.seed(case_seeds[i] % 2**32)  # KernelExplainer samples with numpy's global RNG
+                        passes[key] = kernel.shap_values(cases[i].reshape(1, -1), nsamples=samples, silent=True,
+                                                         l1_reg=False)
+                    values[i] = _unit_values(passes[key], input_shape, case_units[i])
                     progress(i + 1)
             base_value = _per_case(kernel.expected_value, units)
             return ShapOutput(CLASS_NAMES[explainer], values, base_value, explained, n_reference)

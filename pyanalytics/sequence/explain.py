@@ -62,7 +62,7 @@ def explain_sequences(model, data=None, *, method: str = "shap", times=None, n: 
             before the first explained one (every window when fewer than ``MIN_BACKGROUND`` do).
         n_samples: LIME's perturbed samples per window (default ``LIME_SAMPLES``); SHAP's
             expected-gradient samples (default ``GRADIENT_SAMPLES``) or KernelExplainer evaluations
-            (default 5,000; exact additivity, some seconds a window for 30 steps x 5 features).
+            (default ``kernel_samples``: 2 per window cell + 2,048, at most 5,000; exact additivity).
         explainer: SHAP only: ``"gradient"`` (a classifier's default), or ``"kernel"`` (a
             forecaster's only one: its forecasts are rescaled and sorted quantiles, which the
             network's gradients do not explain).
@@ -114,8 +114,8 @@ def explain_sequences(model, data=None, *, method: str = "shap", times=None, n: 
     units = [h - 1 for h in horizons] if forecasting else [_class_units(estimator, cases, label)]
     if method == "shap":
         chosen = "kernel" if forecasting else shap_explainer_for(estimator, explainer)
-        samples = n_samples or (GRADIENT_SAMPLES if chosen == "gradient" else None)
-        parts = [_shap(model, cases, times, reference, unit, chosen, samples, seed, on_case) for unit in units]
+        samples = n_samples or (GRADIENT_SAMPLES if chosen == "gradient" else kernel_samples(cases.shape[1:]))
+        parts = _shap(model, cases, times, reference, units, chosen, samples, seed, on_case)
     else:
         parts = [_lime(model, cases, times, reference, unit, n_samples or LIME_SAMPLES, seed, on_case)
                  for unit in units]
@@ -258,24 +258,43 @@ def _per_case(units, n: int) -> np.ndarray:
     return np.full(n, units, dtype=np.int64) if np.ndim(units) == 0 else np.asarray(units, dtype=np.int64)
 
 
-def _shap(model, cases, times, reference, unit, explainer, n_samples, seed, on_case) -> dict:
+def kernel_samples(window_shape: tuple) -> int:
+    """KernelExplainer's evaluations per window: shap's own default for that many cells (2 per cell
+    + 2,048), at most the adapter's ``KERNEL_SAMPLES``; each evaluation runs the network on a whole
+    window for every background row, so the adapter's tabular default cost minutes a window."""
+    from pyanalytics.explain.shap_adapter import KERNEL_SAMPLES
+
+    return min(KERNEL_SAMPLES, 2 * int(np.prod(window_shape)) + 2048)
+
+
+def _shap(model, cases, times, reference, units: list, explainer, n_samples, seed, on_case) -> list[dict]:
+    """One part per explained unit, from one adapter call over the cases repeated for each unit: a
+    KernelExplainer's pass over a window gives every horizon at once, and the adapter reuses it."""
     from pyanalytics.explain.explain import value_descriptions
     from pyanalytics.explain.shap_adapter import explain_shap
     from pyanalytics.explain.tabular import row_seeds
 
-    units = _per_case(unit, len(cases))
+    n, k = len(cases), len(units)
     binary = model.preprocessing.task == "binary"  # the adapter's one unit of a binary model: P(classes_[1])
-    out = explain_shap(model.estimator, cases, reference, explainer=explainer, case_seeds=row_seeds(seed, times),
-                       n_samples=n_samples, seed=seed, on_case=on_case, units=units - 1 if binary else units)
-    weights = out.values.sum(axis=1)  # (cases, features): the window's steps summed
+    per_case = np.concatenate([_per_case(unit, n) for unit in units])
+    out = explain_shap(model.estimator, np.concatenate([cases] * k), reference, explainer=explainer,
+                       case_seeds=row_seeds(seed, times) * k, n_samples=n_samples, seed=seed, on_case=on_case,
+                       units=per_case - 1 if binary else per_case)
     values = cases[:, -1, :]
     names = list(model.preprocessing.feature_names)
     steps = model.preprocessing.window
     descriptions = np.array([[f"{text} at the window's end ({steps} steps summed)" for text in row]
                              for row in value_descriptions(names, values)], dtype=object)
-    return {"times": times, "weights": weights, "values": values, "descriptions": descriptions, "units": units,
-            "label_prob": out.explained, "model_prediction": out.base_value + weights.sum(axis=1),
-            "model_intercept": np.nan, "base_value": out.base_value, "model_r2": np.nan, "explainer": out.explainer}
+    base = np.broadcast_to(out.base_value, (n * k,))
+    parts = []
+    for j in range(k):
+        part = slice(j * n, (j + 1) * n)
+        weights = out.values[part].sum(axis=1)  # (cases, features): the window's steps summed
+        parts.append({"times": times, "weights": weights, "values": values, "descriptions": descriptions,
+                      "units": per_case[part], "label_prob": out.explained[part],
+                      "model_prediction": base[part] + weights.sum(axis=1), "model_intercept": np.nan,
+                      "base_value": base[part], "model_r2": np.nan, "explainer": out.explainer})
+    return parts
 
 
 def _lime(model, cases, times, reference, unit, n_samples, seed, on_case) -> dict:
