@@ -18,7 +18,7 @@ from pyanalytics.errors import DataError, ParameterError
 from pyanalytics.evaluation.forecast_metrics import naive_scale
 from pyanalytics.evaluation.task_metrics import binary_metrics, compare_task_models, multiclass_metrics
 from pyanalytics.models import FORECAST_BASELINES, SEQUENCE_BASELINES, GRUClassifier, GRUForecaster, LSTMClassifier, LSTMForecaster
-from pyanalytics.params import check_choice
+from pyanalytics.params import check_choice, check_int
 from pyanalytics.sequence.preprocessing import SequencePreprocessing
 from pyanalytics.splits import MIN_ROWS_PER_PART, chronological_split, tabular_split
 from pyanalytics.tasks import TASKS, classification_task
@@ -203,6 +203,9 @@ def forecasting_models(pre: SequencePreprocessing, model: str, period, quantiles
     """An unfitted forecaster (it holds out its last training windows, ``horizon`` rows apart), the
     baselines' classes (seasonal naive only with a ``period``) and the baselines' settings."""
     model = check_choice("model", model, tuple(FORECASTERS))
+    if period is not None and check_int("period", period, minimum=1) > pre.window:
+        raise ParameterError(f"period: expected at most the window length {pre.window}, got {period!r}; the seasonal "
+                             "naive forecast reads one season back inside the window. Use a longer window.")
     estimator = FORECASTERS[model](**_network_settings(network), quantiles=quantiles,
                                    relative_to=pre.target_index if relative else None, seed=seed)
     baselines = {name: cls for name, cls in FORECAST_BASELINES.items() if period is not None or name != "seasonal_naive"}

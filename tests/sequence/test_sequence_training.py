@@ -90,8 +90,11 @@ def test_bad_series_get_one_line_errors_naming_them(switching):
         train_sequence_classifier(switching.assign(occupied=1), "occupied", time_column="date")
 
 
-def test_forecaster_refuses_a_season_longer_than_the_window(seasonal):
-    with pytest.raises(ParameterError, match="period"):
+def test_forecaster_refuses_a_season_longer_than_the_window_before_training(seasonal, monkeypatch):
+    from pyanalytics.models import LSTMForecaster
+
+    monkeypatch.setattr(LSTMForecaster, "fit", lambda *args, **kwargs: pytest.fail("trained before refusing"))
+    with pytest.raises(ParameterError, match="period: expected at most the window length 6, got 12"):
         train_forecaster(seasonal, "value", time_column="time", window=6, horizon=3, period=12, **SMALL)
 
 
