@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pyanalytics.data.numeric import require_columns
 from pyanalytics.data.sequences import panel_from, part_end_rows
 from pyanalytics.data.tabular import read_frame
 from pyanalytics.errors import DataError, ParameterError
@@ -293,8 +294,7 @@ def score_panel(models: dict, task: str, panel, rows: np.ndarray) -> TestSet:
 
 
 def _classes(frame: pd.DataFrame, label: str) -> np.ndarray:
-    if label not in frame.columns:
-        raise DataError(f"label: column {label!r} is not in the data; its columns are {', '.join(map(str, frame.columns[:20]))}.")
+    require_columns(frame, [label], "label")
     classes = pd.unique(frame[label].dropna())
     if len(classes) < 2:
         raise DataError(f"label {label!r}: holds {len(classes)} class(es); a classifier needs at least two.")
