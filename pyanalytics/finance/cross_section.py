@@ -186,7 +186,8 @@ def run_cross_section_fold(
         fold: which fold, from 1 to ``folds``.
         folds, gap, window_mode, train_size, test_size, embargo: see ``cross_section_blocks``.
         model: the pooled model, ``"dnn"``.
-        validation: fraction of the training dates held out for early stopping.
+        validation: fraction of the training dates held out for early stopping, > 0 (without
+            it the model would carve its own from the last rows, splitting a date).
         seed: seed of the model.
         model_params: extra keyword arguments of the model class (e.g. ``{"epochs": 20}``).
 
@@ -207,7 +208,7 @@ def run_cross_section_fold(
         )
     params = {"batch_size": CROSS_SECTION_BATCH, **(model_params or {})}
     setup = ModelSetup(model, panel.horizon, None, gap, None, False, seed, params)
-    check_float("validation", validation, low=0.0, high=0.9)
+    check_float("validation", validation, low=0.0, high=0.9, low_open=True)  # a model's own carve counts rows
     blocks = cross_section_blocks(panel, folds=folds, gap=setup.gap, window_mode=window_mode,
                                   train_size=train_size, test_size=test_size, embargo=embargo)
     fold = check_int("fold", fold, minimum=1)

@@ -168,6 +168,8 @@ def test_bad_arguments_are_named():
         run_cross_section_fold(panel, 1, folds=2, model="lstm")
     with pytest.raises(ParameterError, match="fold: expected a fold from 1 to 2, got 3"):
         run_cross_section_fold(panel, 3, folds=2)
+    with pytest.raises(ParameterError, match="validation"):
+        run_cross_section_fold(panel, 1, folds=2, validation=0.0)
     with pytest.raises(ParameterError, match="quantile"):
         assemble_cross_section(panel, [{}], quantile=0.6)
     with pytest.raises(ParameterError, match="min_tickers"):
