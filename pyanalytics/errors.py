@@ -30,5 +30,9 @@ class RBridgeError(PyAnalyticsError, RuntimeError):
     """R or rpy2 missing, or an R function that failed when called through the rpy2 bridge."""
 
 
+class EngineError(PyAnalyticsError, RuntimeError):
+    """A run of tasks that could not go on: a worker process died or the engine could not start."""
+
+
 class DataWarning(UserWarning):
     """Data that can be used, with something the user should know (one line, no newline)."""

@@ -1,0 +1,102 @@
+"""The engines that run tasks: a local process pool, a Dask cluster (local or by address), this process.
+
+Each engine is a generator over ``(task, outcome, error)`` in completion order: ``outcome`` is what
+``run_in_worker`` returns, ``error`` the exception the task raised (then ``outcome`` is None). Closing
+the generator (the run ends, fails or is interrupted) cancels what is pending and shuts the engine
+down. Worker processes are spawned, never forked (TensorFlow in the parent must not be copied), with
+this environment's Python even when the parent is R embedding Python (reticulate, rpy2).
+"""
+
+import logging
+import multiprocessing
+import os
+import sys
+import uuid
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from pyanalytics.engine.worker import SINGLE_THREAD, run_in_worker, single_thread
+from pyanalytics.errors import EngineError
+
+ENGINES = ("local", "dask", "serial")
+
+
+def python_executable() -> str:
+    """The Python of this environment: ``sys.executable`` unless that is another program (R under reticulate).
+
+    Raises:
+        EngineError: no Python found in ``sys.prefix``.
+    """
+    if Path(sys.executable).name.lower().startswith("python"):
+        return sys.executable
+    prefix = Path(sys.prefix)
+    candidates = [prefix / "bin" / f"python{sys.version_info.major}.{sys.version_info.minor}",
+                  prefix / "bin" / "python3", prefix / "bin" / "python", prefix / "python.exe",
+                  prefix / "Scripts" / "python.exe", Path(getattr(sys, "_base_executable", "") or "")]
+    for candidate in candidates:
+        if candidate.name and candidate.is_file():
+            return str(candidate)
+    raise EngineError(f"worker processes: no Python found in {prefix} (this process runs {sys.executable}); "
+                      "run from that environment's python or use engine='serial'.")
+
+
+def _spawn_with_python() -> None:
+    # Global to multiprocessing's spawn and forkserver contexts, so Dask's nanny uses it too.
+    multiprocessing.set_executable(python_executable())
+
+
+def run_serial(tasks: list, workers: int):
+    """Run the tasks in this process, one after another."""
+    for task in tasks:
+        try:
+            yield task, run_in_worker(task.function, task.args), None
+        except Exception as error:  # noqa: BLE001 -- the task's own failure, reported by run_tasks
+            yield task, None, error
+
+
+def run_local(tasks: list, workers: int):
+    """Run the tasks on a pool of ``workers`` spawned processes (``BrokenProcessPool`` if one dies)."""
+    _spawn_with_python()
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=multiprocessing.get_context("spawn"),
+                               initializer=single_thread)
+    try:
+        futures = {pool.submit(run_in_worker, task.function, task.args): task for task in tasks}
+        for future in as_completed(futures):
+            error = future.exception()
+            if isinstance(error, BrokenProcessPool):
+                raise error
+            yield futures[future], None if error else future.result(), error
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def run_dask(tasks: list, workers: int, address: str | None = None):
+    """Run the tasks on a Dask scheduler at ``address``, or on a local cluster of ``workers`` processes."""
+    import dask.config
+    from distributed import Client, LocalCluster, as_completed as dask_completed
+
+    cluster = None
+    if address is None:
+        _spawn_with_python()
+        environment = os.environ.copy()  # the nanny sets OMP_NUM_THREADS and others here to spawn its workers
+        try:
+            with dask.config.set({"distributed.worker.multiprocessing-method": "spawn"}):
+                cluster = LocalCluster(n_workers=min(workers, len(tasks)), threads_per_worker=1, processes=True,
+                                       dashboard_address=None, silence_logs=logging.CRITICAL, env=SINGLE_THREAD)
+        finally:
+            os.environ.clear()
+            os.environ.update(environment)
+    try:
+        with Client(cluster if cluster is not None else address) as client:
+            futures = {client.submit(run_in_worker, task.function, task.args, key=f"{task.key}-{uuid.uuid4().hex}",
+                                     pure=False): task for task in tasks}
+            try:
+                for future in dask_completed(futures):
+                    error = future.exception()
+                    yield futures[future], None if error else future.result(), error
+            finally:
+                client.cancel(list(futures))
+    finally:
+        if cluster is not None:
+            cluster.close()
