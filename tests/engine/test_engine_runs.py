@@ -102,6 +102,18 @@ def test_a_worker_that_dies_stops_the_run_and_keeps_the_finished_tasks(tmp_path)
     assert store.keys() == ["sq/0"]
 
 
+def test_ctrl_c_shuts_the_pool_down_and_keeps_the_finished_tasks(tmp_path):
+    store = TaskStore(tmp_path, engine_tasks.SQUARES_SETTINGS)
+
+    def interrupt(key, done, total, status):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_tasks(engine_tasks.square_tasks(4), engine="local", workers=1, store=store, on_task=interrupt)
+    assert multiprocessing.active_children() == []
+    assert len(store) == 1
+
+
 def test_a_killed_run_restarted_computes_only_the_missing_tasks(tmp_path):
     """SIGKILL the whole process group of a run once some tasks are stored, then run again."""
     count = 8
