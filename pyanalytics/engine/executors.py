@@ -88,7 +88,12 @@ def run_dask(tasks: list, workers: int, address: str | None = None):
             os.environ.clear()
             os.environ.update(environment)
     try:
-        with Client(cluster if cluster is not None else address) as client:
+        try:
+            client = Client(cluster if cluster is not None else address)
+        except OSError as error:
+            raise EngineError(f"engine {address!r}: cannot reach the Dask scheduler ({error}); start it, check the "
+                              "address, or use engine='local'.") from error
+        with client:
             futures = {client.submit(run_in_worker, task.function, task.args, key=f"{task.key}-{uuid.uuid4().hex}",
                                      pure=False): task for task in tasks}
             try:

@@ -100,7 +100,7 @@ def run_tasks(tasks: list[Task], *, engine="local", workers: int | None = None, 
     """
     started = time.perf_counter()
     runner = _runner(engine)
-    workers = check_int("workers", os.cpu_count() or 1 if workers is None else workers, minimum=1)
+    workers = check_int("workers", (os.cpu_count() or 1) if workers is None else workers, minimum=1)
     keys = [task.key for task in tasks]
     if len(set(keys)) < len(keys):
         duplicate = next(key for key in keys if keys.count(key) > 1)

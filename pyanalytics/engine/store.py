@@ -89,7 +89,10 @@ class TaskStore:
         return self.directory / f"{safe}.{digest}.json"
 
     def get(self, task: Task):
-        """The stored result of ``task`` when its file matches the task's key and fingerprint, else None."""
+        """The stored result of ``task`` when its file matches the task's key and fingerprint, else None.
+
+        A task whose result is None is therefore computed again by every run.
+        """
         record = _read_json(self.path(task.key))
         if (isinstance(record, dict) and record.get("key") == task.key
                 and record.get("fingerprint") == task.fingerprint and "result" in record):

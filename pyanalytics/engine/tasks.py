@@ -17,6 +17,7 @@ from typing import Callable
 import pandas as pd
 
 from pyanalytics.errors import ParameterError
+from pyanalytics.params import check_seed
 
 SEED_LIMIT = 2**31 - 1  # task seeds lie in [0, SEED_LIMIT): any seed Keras, NumPy and TensorFlow accept
 
@@ -54,8 +55,9 @@ def task_seed(seed: int | None, *parts: str | int) -> int | None:
         *parts: what tells the task apart; ``3`` and ``"3"`` are different parts.
 
     Raises:
-        ParameterError: a part that is not a str or an int.
+        ParameterError: a seed that is not None or an integer >= 0, a part that is not a str or an int.
     """
+    seed = check_seed("seed", seed)
     if seed is None:
         return None
     for part in parts:

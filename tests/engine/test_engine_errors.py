@@ -49,3 +49,11 @@ def test_bad_arguments_are_refused(arguments, message):
 def test_duplicate_keys_are_refused():
     with pytest.raises(ParameterError, match="tasks: expected unique keys, got 'AAPL/fold-0' more than once"):
         run_tasks([TASKS[0], TASKS[0]], engine="serial")
+
+
+def test_an_unreachable_scheduler_is_an_engine_error():
+    import dask.config
+
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}), \
+            pytest.raises(EngineError, match=r"engine 'tcp://127.0.0.1:9': cannot reach the Dask scheduler \(.*\); start"):
+        run_tasks(TASKS[:1], engine="tcp://127.0.0.1:9")

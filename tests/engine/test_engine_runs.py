@@ -5,6 +5,7 @@ runs are module fixtures shared by the assertions.
 """
 
 import json
+import logging
 import multiprocessing
 import os
 import signal
@@ -91,6 +92,19 @@ def test_a_dask_cluster_of_two_workers_gives_the_same_bits(one_worker, dask_two_
     assert errors == FAILED
     assert (report.engine, report.computed, report.failed) == ("dask", 4, 1)
     assert len(report.peak_memory) == 2 and all(worker.startswith("tcp://") for worker in report.peak_memory)
+
+
+def test_an_existing_scheduler_runs_the_tasks_and_stays_up():
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None, silence_logs=logging.CRITICAL) as cluster:
+        results, errors, report = run_tasks(engine_tasks.square_tasks(2), engine=cluster.scheduler_address)
+        assert results == {"sq/0": {"square": 0, "ratio": 0.0}, "sq/1": {"square": 1, "ratio": 1 / 3}}
+        assert (errors, report.engine, list(report.peak_memory)) == ({}, cluster.scheduler_address,
+                                                                     list(cluster.scheduler_info["workers"]))
+        with Client(cluster) as client:
+            assert client.submit(abs, -1).result() == 1
+    assert multiprocessing.active_children() == []
 
 
 def test_a_worker_that_dies_stops_the_run_and_keeps_the_finished_tasks(tmp_path):

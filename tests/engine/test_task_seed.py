@@ -24,11 +24,14 @@ def test_task_seed_is_distinct_per_part_and_none_stays_none():
     assert task_seed(0, "AAPL") != task_seed(1, "AAPL")
     assert task_seed(0, 3) != task_seed(0, "3")
     assert task_seed(None, "AAPL", 3) is None
+    assert task_seed(7.0, "AAPL", 3) == task_seed(7, "AAPL", 3)  # R sends integers as doubles
 
 
-def test_task_seed_refuses_a_part_that_is_not_a_str_or_int():
+def test_task_seed_refuses_a_bad_seed_or_part():
     with pytest.raises(ParameterError, match="task_seed part: expected a str or an int, got 1.5"):
         task_seed(0, 1.5)
+    with pytest.raises(ParameterError, match="seed: expected an integer >= 0, got -1"):
+        task_seed(-1, "AAPL")
 
 
 def test_fingerprint_tells_parts_apart():
