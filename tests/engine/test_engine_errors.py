@@ -53,6 +53,7 @@ def test_duplicate_keys_are_refused():
 
 def test_an_unreachable_scheduler_is_an_engine_error():
     import dask.config
+    import distributed  # noqa: F401 -- its config defaults must be loaded before set() overrides one of them
 
     with dask.config.set({"distributed.comm.timeouts.connect": "1s"}), \
             pytest.raises(EngineError, match=r"engine 'tcp://127.0.0.1:9': cannot reach the Dask scheduler \(.*\); start"):
