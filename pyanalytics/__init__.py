@@ -69,7 +69,7 @@ _PUBLIC = {
     "BacktestResult": "pyanalytics.finance.backtest",
     "signals_from_bundle": "pyanalytics.finance.backtest",
     "walk_forward": "pyanalytics.finance.walk_forward",
-    "walk_forward_many": "pyanalytics.finance.walk_forward",
+    "walk_forward_many": "pyanalytics.finance.universe",
     "write_walk_forward_report": "pyanalytics.finance.reports",
 }
 

@@ -15,7 +15,7 @@ import sys
 
 from pyanalytics.finance import load_prices, synthetic_market
 from pyanalytics.finance.reports import write_walk_forward_report
-from pyanalytics.finance.walk_forward import walk_forward_many
+from pyanalytics.finance.universe import walk_forward_many
 from pyanalytics.settings import price_file
 
 FOLDS = 5
@@ -29,16 +29,20 @@ for seed, ticker in enumerate(("AAPL", "MSFT")):
     print(f"{ticker}: {len(prices[ticker]):,} days, {prices[ticker].index[0].date()} to {prices[ticker].index[-1].date()}")
 
 
-# 2. Retrain per fold; on_fold reports each fold as it finishes (the library itself never prints).
-def on_fold(ticker, fold, n_folds, row):
-    print(f"  {ticker} fold {fold}/{n_folds}: trained to {row['train_end'].date()}, early-stopped on dates to "
-          f"{row['validation_end'].date()}, tested "
-          f"{row['test_start'].date()}..{row['test_end'].date()}, AUC {row['roc_auc']:.3f} "
-          f"(best baseline {row['best_baseline']} {row['best_baseline_auc']:.3f}), best epoch {row['best_epoch']}")
+# 2. Retrain per fold, each fold a task of a local process pool (one per core); on_task reports
+#    each (ticker, fold) fit as it ends (the library itself never prints).
+def on_task(key, done, total, status):
+    print(f"  {key}: {status} ({done}/{total})")
 
 
 multi = walk_forward_many(prices, model="dnn", folds=FOLDS, seed=0, mode="long_flat", cost_bps=5.0,
-                          explain=True, on_fold=on_fold)
+                          explain=True, on_task=on_task)
+for ticker, result in multi.results.items():
+    for row in result.folds.itertuples():
+        print(f"  {ticker} fold {row.fold}: trained to {row.train_end.date()}, early-stopped on dates to "
+              f"{row.validation_end.date()}, tested {row.test_start.date()}..{row.test_end.date()}, AUC "
+              f"{row.roc_auc:.3f} (best baseline {row.best_baseline} {row.best_baseline_auc:.3f}), best epoch "
+              f"{row.best_epoch}")
 
 # 3. Out-of-sample metrics of the stitched predictions, beside the baselines, per ticker.
 for ticker, result in multi.results.items():

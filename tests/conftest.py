@@ -75,7 +75,8 @@ def walk_result(walk_market):
 def walk_forward_results():
     """Walk-forward runs of a small DNN on two synthetic tickers, the first with SHAP per fold."""
     from pyanalytics.finance import synthetic_market
-    from pyanalytics.finance.walk_forward import MultiWalkForwardResult, walk_forward
+    from pyanalytics.finance.universe_result import MultiWalkForwardResult
+    from pyanalytics.finance.walk_forward import walk_forward
 
     options = {"folds": 2, "seed": 0, "model_params": {**SMALL_DNN, "epochs": 4, "patience": 2}}
     return MultiWalkForwardResult({

@@ -19,7 +19,7 @@ from pyanalytics.cli.common import (
     shown,
     stdout,
 )
-from pyanalytics.cli.walk_forward import print_table, ticker_names
+from pyanalytics.cli.walk_forward import print_table
 from pyanalytics.defaults import DEFAULT_COST_BPS
 
 # The names of pyanalytics.finance.volatility.MODEL_NAMES (an Enum: Typer repeats no Literal option).
@@ -95,6 +95,7 @@ def volatility(
     """Forecast realised volatility walk-forward, score MSE and QLIKE, and backtest volatility targeting."""
     from pyanalytics.finance.volatility import MODEL_NAMES, walk_forward_volatility
     from pyanalytics.finance.volatility_data import HORIZONS
+    from pyanalytics.finance.universe_files import ticker_names
     from pyanalytics.finance.volatility_targeting import volatility_targeting
 
     names = ticker_names(prices)

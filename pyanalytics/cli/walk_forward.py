@@ -22,7 +22,6 @@ from pyanalytics.cli.common import (
     SeedOption,
     SlippageOption,
     TuneThresholdOption,
-    load_data,
     print_json,
     progress_bar,
     shown,
@@ -30,39 +29,29 @@ from pyanalytics.cli.common import (
 )
 from pyanalytics.defaults import DEFAULT_COST_BPS
 
-def ticker_names(paths: list[Path]) -> list[str]:
-    """``AAPL.csv`` -> ``AAPL``; the whole path where two files share a name."""
-    stems = [p.stem for p in paths]
-    return stems if len(set(stems)) == len(stems) else [str(p) for p in paths]
+DETAILED_TICKERS = 3  # up to this many tickers, each one's folds and verdicts are printed
+TABLE_TICKERS = 20  # up to this many, the summary table (one row per ticker); every one is in --json and --report
 
 
 @contextmanager
-def fold_progress(names: list[str], folds: int, enabled: bool):
-    """Yield ``(on_fold, on_epoch)`` callbacks drawing one bar over every ticker's folds, or Nones."""
-    with progress_bar("walk-forward: fold", enabled) as update:
+def task_progress(enabled: bool):
+    """Yield an ``on_task(key, done, total, status)`` callback drawing one bar over every (ticker, fold) task, or None."""
+    with progress_bar("walk-forward: task", enabled) as update:
         if update is None:
-            yield None, None
+            yield None
             return
-        total = len(names) * folds
-        done = [0]
-        update(0, total, f"{shown(names[0])} fold 1/{folds}")
 
-        def on_fold(name: str, fold: int, n_folds: int, row: dict) -> None:
-            done[0] += 1
-            update(done[0], total, f"{shown(name)} fold {fold}/{n_folds}: AUC {row['roc_auc']:.3f}")
+        def on_task(key: str, done: int, total: int, status: str) -> None:
+            update(done, total, f"{shown(key)} {status}")
 
-        def on_epoch(epoch: int, max_epochs: int, logs: dict) -> None:
-            name, fold = names[min(done[0] // folds, len(names) - 1)], done[0] % folds + 1
-            update(done[0], total, f"{shown(name)} fold {fold}/{folds}: epoch {epoch}/{max_epochs}")
-
-        yield on_fold, on_epoch
+        yield on_task
 
 
-def _percent(value) -> str:
+def percent_text(value) -> str:
     return "n/a" if value is None or value != value else f"{value:.1%}"
 
 
-def _number(value, digits: int = 3) -> str:
+def number_text(value, digits: int = 3) -> str:
     return "n/a" if value is None or value != value else f"{value:.{digits}f}"
 
 
@@ -90,9 +79,9 @@ def folds_table(name: str, result) -> Table:
         learned_to = f.validation_end if pd.notna(f.validation_end) else f.train_end
         table.add_row(
             str(f.fold), f"{f.train_start.date()} .. {learned_to.date()}", f"{f.test_start.date()} .. {f.test_end.date()}",
-            f"{f.n_train:,}", f"{f.n_test:,}", str(f.best_epoch), _number(f.roc_auc),
-            f"{f.best_baseline} {_number(f.best_baseline_auc)}", _percent(f.strategy_return),
-            _percent(f.buy_and_hold_return),
+            f"{f.n_train:,}", f"{f.n_test:,}", str(f.best_epoch), number_text(f.roc_auc),
+            f"{f.best_baseline} {number_text(f.best_baseline_auc)}", percent_text(f.strategy_return),
+            percent_text(f.buy_and_hold_return),
         )
     return table
 
@@ -104,8 +93,8 @@ def fold_auc_table(name: str, result) -> Table:
         table.add_column(header, justify="right" if header else "left", no_wrap=True)
     for model, spread in result.fold_auc_spread.items():
         label = f"[bold]{model}[/]" if model == result.model_name else model
-        table.add_row(label, *(_number(spread[k]) for k in ("mean", "std", "min", "max")), str(spread["n_folds"]),
-                      _number(result.metrics[model]["roc_auc"]))
+        table.add_row(label, *(number_text(spread[k]) for k in ("mean", "std", "min", "max")), str(spread["n_folds"]),
+                      number_text(result.metrics[model]["roc_auc"]))
     return table
 
 
@@ -119,41 +108,57 @@ def summary_table(multi, mode: str, costs: str) -> Table:
     for row in multi.summary_table().itertuples():
         table.add_row(
             shown(row.ticker), f"{row.start} .. {row.end}", str(row.n_folds),
-            f"{_number(row.model_auc)} ± {_number(row.model_auc_std)}",
-            f"{row.best_baseline} {_number(row.best_baseline_auc)}",
-            f"{_signed(row.auc_edge)} ± {_number(row.auc_edge_se)}",
-            _number(row.strategy_sharpe, 2), _percent(row.strategy_annual_return), _percent(row.strategy_max_drawdown),
-            _number(row.buy_and_hold_sharpe, 2), _percent(row.buy_and_hold_annual_return),
-            _percent(row.buy_and_hold_max_drawdown),
+            f"{number_text(row.model_auc)} ± {number_text(row.model_auc_std)}",
+            f"{row.best_baseline} {number_text(row.best_baseline_auc)}",
+            f"{_signed(row.auc_edge)} ± {number_text(row.auc_edge_se)}",
+            number_text(row.strategy_sharpe, 2), percent_text(row.strategy_annual_return), percent_text(row.strategy_max_drawdown),
+            number_text(row.buy_and_hold_sharpe, 2), percent_text(row.buy_and_hold_annual_return),
+            percent_text(row.buy_and_hold_max_drawdown),
         )
     return table
 
 
 def render(multi, mode: str, costs: str) -> None:
-    """Per ticker the folds, the AUCs per fold and the verdicts, then the summary table and the portfolio."""
+    """Per ticker (a few) the folds, the AUCs and the verdicts; the summary table and the portfolio (up to
+    ``TABLE_TICKERS``); for a universe, who was set aside, the spread across tickers, the discoveries,
+    the cross-section and the run."""
+    from pyanalytics.cli import universe_tables as universe
     from pyanalytics.evaluation.verdict import fold_edge_verdict
 
-    for name, result in multi.results.items():
-        print_table(folds_table(name, result))
-        print_table(fold_auc_table(name, result))
-        stdout.print(f"{shown(name)}: {fold_edge_verdict(result.auc_edge)}")
-        stdout.print(f"{shown(name)}: {backtest_verdict(result.backtest)}\n")
-    print_table(summary_table(multi, mode, costs))
+    universe.print_notes(multi)
+    if len(multi.results) <= DETAILED_TICKERS:
+        for name, result in multi.results.items():
+            print_table(folds_table(name, result))
+            print_table(fold_auc_table(name, result))
+            stdout.print(f"{shown(name)}: {fold_edge_verdict(result.auc_edge)}")
+            stdout.print(f"{shown(name)}: {backtest_verdict(result.backtest)}\n")
+    if len(multi.results) <= TABLE_TICKERS:
+        print_table(summary_table(multi, mode, costs))
+    if multi.skipped:
+        print_table(universe.skipped_table(multi))
     if len(multi.results) > 1:
         _, stats = multi.portfolio()
         strategy, hold = stats["strategy"], stats["buy_and_hold"]
         stdout.print(
             f"Equal-weight portfolio on the {strategy['n_days']:,} common days ({strategy['start']} .. {strategy['end']}): "
-            f"Sharpe {_number(strategy['sharpe'], 2)}, annual {_percent(strategy['annual_return'])}, max DD "
-            f"{_percent(strategy['max_drawdown'])}; buy and hold {_number(hold['sharpe'], 2)}, "
-            f"{_percent(hold['annual_return'])}, {_percent(hold['max_drawdown'])}."
+            f"Sharpe {number_text(strategy['sharpe'], 2)}, annual {percent_text(strategy['annual_return'])}, max DD "
+            f"{percent_text(strategy['max_drawdown'])}; buy and hold {number_text(hold['sharpe'], 2)}, "
+            f"{percent_text(hold['annual_return'])}, {percent_text(hold['max_drawdown'])}.\n"
         )
+        print_table(universe.distribution_table(multi))
+        print_table(universe.discoveries_table(multi))
+        stdout.print(universe.deflated_line(multi) + "\n")
+    if multi.cross_section is not None:
+        print_table(universe.cross_section_table(multi))
+    if multi.run is not None:
+        stdout.print(universe.run_line(multi))
 
 
 def walk_forward(
     data: Annotated[
         list[Path],
-        typer.Option("--data", help="Daily prices CSV, Yahoo-style; repeat for several tickers.", show_default=False),
+        typer.Option("--data", help="Daily prices CSV (Yahoo-style), a folder of them or a quoted glob such as "
+                     "'prices/*.csv'; repeat for several.", show_default=False),
     ],
     model: Annotated[ModelName, typer.Option("--model", help="dnn: one day's features; lstm/gru: windows of days.")] = "dnn",
     folds: Annotated[int, typer.Option("--folds", min=2, help="Test blocks, each predicted by a model retrained on its past.")] = 5,
@@ -185,23 +190,45 @@ def walk_forward(
     explain: Annotated[
         bool, typer.Option("--explain", help="Explain each fold's model with SHAP (importance per fold in the report).")
     ] = False,
+    engine: Annotated[
+        str,
+        typer.Option("--engine", help="Where the (ticker, fold) fits run: local (a process pool), dask (a local Dask "
+                     "cluster), serial (this process) or a Dask scheduler's address (tcp://host:8786)."),
+    ] = "local",
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, help="Processes of the pool or local cluster (default: every core).")
+    ] = None,
+    store: Annotated[
+        Path | None,
+        typer.Option("--store", help="Folder keeping every finished fit; run again with it to compute only what is missing."),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Stop at the first ticker that cannot run instead of setting it aside.")
+    ] = False,
+    cross_section: Annotated[
+        bool | None,
+        typer.Option("--cross-section/--no-cross-section", help="Also trade a pooled model long-short across the "
+                     "tickers (default: with the dnn and at least 10 tickers).", show_default=False),
+    ] = None,
+    quantile: Annotated[
+        float, typer.Option("--quantile", min=0.0, max=0.5, help="Fraction of tickers held long and short each day.")
+    ] = 0.2,
     report: Annotated[Path | None, typer.Option("--report", help="Also write an HTML report here.")] = None,
     drop_invalid: DropInvalidOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Walk-forward evaluation: retrain per fold, stitch out-of-sample predictions, backtest them."""
+    """Walk-forward evaluation: retrain per fold, stitch out-of-sample predictions, backtest them; a universe in parallel."""
     from pyanalytics.finance.features.spec import check_extra_features
-    from pyanalytics.finance.walk_forward import walk_forward_many
+    from pyanalytics.finance.universe import walk_forward_many
 
-    names = ticker_names(data)
     extra_features = check_extra_features(feature or (), "--feature")
-    prices = {name: load_data(path, extra=extra_features, drop_invalid=drop_invalid) for name, path in zip(names, data)}
-    with fold_progress(names, folds, not as_json) as (on_fold, on_epoch):
+    with task_progress(not as_json) as on_task:
         multi = walk_forward_many(
-            prices, model=model, folds=folds, window_mode=window, train_size=train_size, window=sequence_window,
+            data, model=model, folds=folds, window_mode=window, train_size=train_size, window=sequence_window,
             horizon=horizon, cost_fp=cost_fp, tune_threshold=tune_threshold, seed=seed, model_params={"epochs": epochs},
-            mode=mode, cost_bps=cost_bps, slippage_bps=slippage_bps, explain=explain, on_fold=on_fold,
-            on_epoch=on_epoch, extra_features=extra_features,
+            mode=mode, cost_bps=cost_bps, slippage_bps=slippage_bps, explain=explain, extra_features=extra_features,
+            engine=engine, workers=workers, store=store, strict=strict, cross_section=cross_section, quantile=quantile,
+            drop_invalid=drop_invalid, on_task=on_task,
         )
     if report is not None:
         from pyanalytics.finance.reports import write_walk_forward_report

@@ -91,7 +91,8 @@ def run_tasks(tasks: list[Task], *, engine="local", workers: int | None = None, 
         stop_on_error: raise the first task error (after cancelling the rest) instead of recording it.
 
     Returns:
-        ``(results {key: result}, errors {key: "ExceptionType: message"}, RunReport)``.
+        ``(results {key: result}, errors {key: reason}, RunReport)``: a reason is the message of a
+        PyAnalyticsError (it names the input and what to do), else ``"ExceptionType: message"``.
 
     Raises:
         ParameterError: an unknown engine, ``workers`` < 1, duplicate task keys.
@@ -133,7 +134,7 @@ def run_tasks(tasks: list[Task], *, engine="local", workers: int | None = None, 
                         except EngineError as not_json:
                             error = not_json
                     if error is not None:
-                        errors[task.key] = f"{type(error).__name__}: {error}"
+                        errors[task.key] = _reason(error)
                         finish(task.key, "failed")
                         if stop_on_error:
                             raise _with_key(task.key, error) from error
@@ -152,3 +153,8 @@ def run_tasks(tasks: list[Task], *, engine="local", workers: int | None = None, 
     report = RunReport(engine=engine, workers=workers, seconds=time.perf_counter() - started,
                        peak_memory=peak_memory, **counts)
     return results, errors, report
+
+
+def _reason(error: BaseException) -> str:
+    """Why a task failed, in one line: a PyAnalyticsError's own message, else the exception's type and message."""
+    return str(error) if isinstance(error, PyAnalyticsError) else f"{type(error).__name__}: {error}"

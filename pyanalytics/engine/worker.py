@@ -1,7 +1,8 @@
 """What runs around every task in its process: one TensorFlow thread, one task at a time, a fresh Keras.
 
-One thread per process makes float results independent of the machine's cores and of how many
-workers share it; the lock makes a Dask worker with several threads run one fit at a time (Keras
+One thread per process (TensorFlow's and the BLAS under NumPy) makes float results independent of
+the machine's cores and of how many workers share it (a pooled prediction on two BLAS threads
+differed in the last bits from one on one thread); the lock makes a Dask worker with several threads run one fit at a time (Keras
 seeds are global to the process). In a Dask worker, the event loop measures messages with
 ``dask.sizeof``, which samples them with Python's global ``random`` while a task runs on another
 thread: that shifted the layer seeds Keras draws from the same generator (a test saw one fit in
@@ -12,6 +13,8 @@ import os
 import random
 import sys
 import threading
+
+from threadpoolctl import threadpool_limits
 
 SINGLE_THREAD = {"TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1", "OMP_NUM_THREADS": "1"}
 _LOCK = threading.Lock()
@@ -76,5 +79,6 @@ def run_in_worker(function, args: tuple) -> tuple:
         keras = sys.modules.get("keras")
         if keras is not None:
             keras.backend.clear_session()
-        result = function(*args)
+        with threadpool_limits(limits=1):  # NumPy's BLAS may have started with every core before the environment was set
+            result = function(*args)
     return result, worker_id(), peak_memory_mb()

@@ -97,12 +97,12 @@ def deflated_sharpe_ratio(returns, sharpe_trials, n_trials: int | None = None, *
             ``V[SR]``.
         n_trials: the number of trials ``N`` (default: the finite ``sharpe_trials``); pass more
             when more were tried than are listed.
-        periods_per_year: periods per year, only for ``sharpe_annual``.
+        periods_per_year: periods per year, only for the annualised figures.
 
     Returns:
-        ``{"sharpe", "sharpe_annual", "expected_max_sharpe", "n_trials", "n_days", "skewness",
-        "kurtosis", "dsr"}``: per-period Sharpe ratio of ``returns`` (mean / sample standard
-        deviation), annualised, ``SR0``, ``N``, ``T``, the returns' skewness and non-excess
+        ``{"sharpe", "sharpe_annual", "expected_max_sharpe", "expected_max_sharpe_annual",
+        "n_trials", "n_days", "skewness", "kurtosis", "dsr"}``: per-period Sharpe ratio of
+        ``returns`` (mean / sample standard deviation), annualised, ``SR0`` and annualised, ``N``, ``T``, the returns' skewness and non-excess
         kurtosis, and the DSR, a probability in [0, 1] (above 0.95: the edge survives the search).
 
     Raises:
@@ -133,6 +133,7 @@ def deflated_sharpe_ratio(returns, sharpe_trials, n_trials: int | None = None, *
             f"got {len(trials)}; pass every trial's per-period Sharpe ratio."
         )
     sharpe = float(returns.mean() / spread)
+    annual = float(np.sqrt(check_int("periods_per_year", periods_per_year, minimum=1)))
     sr0 = expected_max_sharpe(float(trials.var(ddof=1)) if len(trials) > 1 else 0.0, n_trials)
     skewness = float(stats.skew(returns))
     kurtosis = float(stats.kurtosis(returns, fisher=False))
@@ -141,8 +142,9 @@ def deflated_sharpe_ratio(returns, sharpe_trials, n_trials: int | None = None, *
     z = (sharpe - sr0) * np.sqrt(n_days - 1) / scale if scale > 0 else np.sign(sharpe - sr0) * np.inf
     return {
         "sharpe": sharpe,
-        "sharpe_annual": sharpe * float(np.sqrt(check_int("periods_per_year", periods_per_year, minimum=1))),
+        "sharpe_annual": sharpe * annual,
         "expected_max_sharpe": sr0,
+        "expected_max_sharpe_annual": sr0 * annual,
         "n_trials": n_trials,
         "n_days": n_days,
         "skewness": skewness,

@@ -45,6 +45,7 @@ STAT_NAMES = (
     "n_days", "start", "end",
 )
 MAX_BPS = 10_000.0
+PORTFOLIO_STATS = ("total_return", "annual_return", "annual_volatility", "sharpe", "sortino", "max_drawdown")
 
 
 @dataclass(frozen=True)
@@ -438,3 +439,24 @@ def signals_from_bundle(bundle, prices: pd.DataFrame, *, since=None) -> pd.Serie
         index=pd.DatetimeIndex(predictions["date"], name="date"),
         name="signal",
     )
+
+
+def portfolio_record(strategy: np.ndarray, benchmark: np.ndarray, dates: pd.DatetimeIndex, *,
+                     periods_per_year: int = 252) -> tuple[pd.DataFrame, dict]:
+    """Equity and drawdown of a portfolio's daily net returns and of its benchmark's, and their statistics.
+
+    Returns:
+        ``(daily, stats)``: ``daily`` (index ``dates``) has ``equity``, ``drawdown``,
+        ``benchmark_equity`` and ``benchmark_drawdown``; ``stats`` is ``{"strategy": {...},
+        "buy_and_hold": {...}}`` with ``PORTFOLIO_STATS`` and the first and last date and ``n_days``.
+    """
+    kernel = backtest_matrix(np.ones((len(dates), 2)), np.column_stack([strategy, benchmark]),
+                             periods_per_year=periods_per_year)
+    daily = pd.DataFrame({
+        "equity": kernel["equity"][:, 0], "drawdown": kernel["drawdown"][:, 0],
+        "benchmark_equity": kernel["equity"][:, 1], "benchmark_drawdown": kernel["drawdown"][:, 1],
+    }, index=dates)
+    period = {"start": dates[0].date().isoformat(), "end": dates[-1].date().isoformat(), "n_days": len(dates)}
+    stats = {side: {**{k: kernel[k][column].item() for k in PORTFOLIO_STATS}, **period}
+             for column, side in enumerate(("strategy", "buy_and_hold"))}
+    return daily, stats

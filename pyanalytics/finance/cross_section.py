@@ -42,14 +42,15 @@ from pyanalytics.evaluation import best_baseline, classification_metrics
 from pyanalytics.evaluation.metrics import fold_spread
 from pyanalytics.evaluation.scoring import probabilities, score
 from pyanalytics.evaluation.verdict import fold_edge
-from pyanalytics.finance.backtest import DEFAULT_COST_BPS, MAX_BPS, backtest_matrix
+from pyanalytics.finance.backtest import DEFAULT_COST_BPS, MAX_BPS, backtest_matrix, portfolio_record
 from pyanalytics.finance.features import Dataset, FeatureSpec, build_dataset, default_spec, forward_returns
 from pyanalytics.finance.model_setup import ModelSetup
-from pyanalytics.finance.walk_forward import PORTFOLIO_STATS, WINDOW_MODES
+from pyanalytics.finance.walk_forward import WINDOW_MODES
 from pyanalytics.jsonio import json_safe
 from pyanalytics.params import check_choice, check_float, check_int
 from pyanalytics.splits import WalkForward, chronological_split
 
+DEFAULT_MIN_TICKERS = 10  # fewer tickers on a date make its quantiles and z-scores mostly noise
 CROSS_SECTION_BATCH = 512  # the pooled rows are ~100x one ticker's: batch_size unless model_params sets one
 POOLED_MODELS = ("dnn",)
 
@@ -86,7 +87,7 @@ class CrossSectionPanel:
 
 
 def cross_section_panel(
-    prices: dict, *, horizon: int = 1, spec: FeatureSpec | None = None, min_tickers: int = 10
+    prices: dict, *, horizon: int = 1, spec: FeatureSpec | None = None, min_tickers: int = DEFAULT_MIN_TICKERS
 ) -> CrossSectionPanel:
     """Build the pooled panel of a universe: features per ticker, standardised per date, relative labels.
 
@@ -406,20 +407,14 @@ def long_short_portfolio(predictions: pd.DataFrame, *, cost_bps: float, slippage
                            slippage_bps=slippage_bps, periods_per_year=periods_per_year)
     net = held["net_return"].sum(axis=1)
     benchmark = returns.mean(axis=1).to_numpy()
-    kernel = backtest_matrix(np.ones((len(net), 2)), np.column_stack([net, benchmark]),
-                             periods_per_year=periods_per_year)
+    record, stats = portfolio_record(net, benchmark, pd.DatetimeIndex(weights.index).rename("date"),
+                                     periods_per_year=periods_per_year)
     daily = pd.DataFrame({
         "n_tickers": returns.notna().sum(axis=1).to_numpy(),
         "n_long": (weights > 0).sum(axis=1).to_numpy(), "n_short": (weights < 0).sum(axis=1).to_numpy(),
         "gross_return": held["gross_return"].sum(axis=1), "turnover": held["daily_turnover"].sum(axis=1),
-        "cost": held["cost"].sum(axis=1), "long_short_return": net,
-        "equity": kernel["equity"][:, 0], "drawdown": kernel["drawdown"][:, 0],
-        "benchmark_return": benchmark, "benchmark_equity": kernel["equity"][:, 1],
-        "benchmark_drawdown": kernel["drawdown"][:, 1],
-    }, index=weights.index.rename("date"))
-    period = {"start": _iso(daily.index[0]), "end": _iso(daily.index[-1]), "n_days": len(daily)}
-    stats = {side: {**{k: kernel[k][column].item() for k in PORTFOLIO_STATS}, **period}
-             for column, side in enumerate(("strategy", "buy_and_hold"))}
+        "cost": held["cost"].sum(axis=1), "long_short_return": net, "benchmark_return": benchmark,
+    }, index=record.index).join(record)
     stats["strategy"]["turnover"] = float(daily["turnover"].mean())
     return daily, stats
 

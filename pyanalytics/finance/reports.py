@@ -61,7 +61,8 @@ def _stat(name: str, value) -> str:
 
 def _runs(source) -> dict:
     """``{name: WalkForwardResult}`` from a result, a MultiWalkForwardResult or such a dict."""
-    from pyanalytics.finance.walk_forward import MultiWalkForwardResult, WalkForwardResult
+    from pyanalytics.finance.universe_result import MultiWalkForwardResult
+    from pyanalytics.finance.walk_forward import WalkForwardResult
 
     if isinstance(source, WalkForwardResult):
         return {source.model_name.upper(): source}
@@ -234,7 +235,7 @@ def _ticker(number: int, name: str, result, fmt: str) -> dict:
 
 
 def _portfolio(runs: dict, fmt: str) -> dict | None:
-    from pyanalytics.finance.walk_forward import MultiWalkForwardResult
+    from pyanalytics.finance.universe_result import MultiWalkForwardResult
 
     if len(runs) < 2:
         return None

@@ -8,14 +8,14 @@ on that fold's past only; the test blocks' predictions are stitched into one ser
 backtested against buy-and-hold. Nothing here writes to disk or prints.
 """
 
-from dataclasses import dataclass
-from functools import partial
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from pyanalytics.data.windows import model_inputs
-from pyanalytics.errors import DataError, FoldError, ParameterError, PyAnalyticsError
+from pyanalytics.engine import task_seed
+from pyanalytics.errors import FoldError
 from pyanalytics.evaluation import best_baseline, classification_metrics
 from pyanalytics.evaluation.metrics import fold_spread
 from pyanalytics.evaluation.scoring import probabilities, score
@@ -26,7 +26,6 @@ from pyanalytics.finance.backtest import (
     MODES,
     BacktestResult,
     backtest,
-    backtest_matrix,
 )
 from pyanalytics.finance.extra_features import with_extra_features
 from pyanalytics.finance.features import Dataset, FeatureSpec, build_dataset, default_spec
@@ -38,7 +37,6 @@ from pyanalytics.training import part_rows
 
 EXPLAIN_DATES = 50  # test dates per fold explained with SHAP when ``explain=True``
 WINDOW_MODES = ("expanding", "rolling")
-PORTFOLIO_STATS = ("total_return", "annual_return", "annual_volatility", "sharpe", "sortino", "max_drawdown")
 DATE_COLUMNS = ("train_start", "train_end", "validation_start", "validation_end", "test_start", "test_end")
 
 
@@ -146,66 +144,78 @@ class WalkForwardResult:
 
 
 @dataclass(frozen=True, eq=False)
-class MultiWalkForwardResult:
-    """Walk-forward results of several tickers, each run on its own whole history.
+class WalkForwardPlan:
+    """One ticker's walk-forward, checked and cut into folds before anything is fitted.
+
+    ``walk_forward`` runs every fold here, one after another; a universe run sends each fold to
+    an engine worker, which rebuilds the plan from the same prices and options and runs that fold
+    alone (``run_fold`` depends only on the plan and the fold's number). ``finish`` stitches the
+    folds' runs into the result.
 
     Attributes:
-        results: ticker -> WalkForwardResult, in the order given.
+        prices: the prices in the prices contract.
+        setup: the model and how it is fitted (``seed`` is the run's; each fold derives its own).
+        splitter: the walk-forward splitter of the labelled rows.
+        dataset: features, labels and forward returns.
+        blocks: per fold, the dataset rows it trains on and the rows it tests on.
+        options: the remaining settings: ``validation``, ``explain``, ``mode``, ``cost_bps``, ``slippage_bps``.
     """
 
-    results: dict
+    prices: pd.DataFrame
+    setup: ModelSetup
+    splitter: WalkForward
+    dataset: Dataset
+    blocks: list
+    options: dict
 
-    def summary_table(self) -> pd.DataFrame:
-        """One row per ticker: see ``WalkForwardResult.summary_row`` (each on its own period)."""
-        return pd.DataFrame([{"ticker": name, **r.summary_row()} for name, r in self.results.items()])
+    @property
+    def n_folds(self) -> int:
+        return len(self.blocks)
 
-    def portfolio(self) -> tuple[pd.DataFrame, dict]:
-        """The equal-weight portfolio of the tickers' strategies, and of their buy-and-holds.
+    def run_fold(self, number: int, on_epoch=None) -> "FoldRun":
+        """Fit fold ``number`` (from 1) on its past, with its own seed, and predict its test block.
 
-        Tickers' histories differ (Microsoft listed in 1986, Apple in 1980), so the portfolio is
-        aligned on the dates common to every ticker's backtest: each such day earns the mean of
-        the tickers' net strategy returns (rebalanced daily to equal weights, no extra cost).
-
-        Returns:
-            ``(daily, stats)``: ``daily`` has ``strategy_return``, ``equity``, ``drawdown`` and
-            the same three for ``benchmark_``; ``stats`` is ``{"strategy": {...},
-            "buy_and_hold": {...}}`` with the statistics in ``PORTFOLIO_STATS`` and the dates.
+        Raises:
+            FoldError: the fold failed; the message names the fold, its dates and the cause.
         """
-        returns = {
-            side: pd.concat({n: r.backtest.daily[side] for n, r in self.results.items()}, axis=1, join="inner")
-            for side in ("strategy_return", "benchmark_return")
+        train, test = self.blocks[number - 1]
+        setup = replace(self.setup, seed=task_seed(self.setup.seed, number))
+        try:
+            return _fold(number, setup, self.dataset, train, test, self.options["validation"],
+                         self.options["explain"], on_epoch)
+        except Exception as error:
+            where = _fold_name(number, self.n_folds, self.dataset.X.index, train, test)
+            raise FoldError(f"{where}: {error}") from error
+
+    def finish(self, runs: list) -> WalkForwardResult:
+        """Stitch the folds' runs (in fold order), score them and backtest the stitched signals."""
+        setup, splitter, dataset, options = self.setup, self.splitter, self.dataset, self.options
+        predictions = pd.concat([r.predictions for r in runs]).rename_axis("date")
+        traded = backtest(predictions["signal"].astype(np.float64), self.prices, mode=options["mode"],
+                          holding=setup.horizon, cost_bps=options["cost_bps"], slippage_bps=options["slippage_bps"])
+        fold_table = pd.DataFrame([r.row for r in runs])
+        fold_table = fold_table.join(_fold_returns(traded.daily, fold_table["test_start"], self.prices.index), on="fold")
+        config = {
+            "model": setup.model, "horizon": setup.horizon, "window": setup.window, "gap": setup.gap,
+            "embargo": splitter.embargo, "n_folds": splitter.n_folds, "window_mode": splitter.window,
+            "train_size": splitter.train_size, "test_size": splitter.test_size, "validation": options["validation"],
+            "cost_fp": setup.cost_fp, "alpha": setup.alpha, "tune_threshold": setup.tune_threshold,
+            "seed": setup.seed, "model_params": setup.model_params, "dead_zone": dataset.dead_zone,
+            "mode": options["mode"], "cost_bps": options["cost_bps"], "slippage_bps": options["slippage_bps"],
+            "features": list(dataset.X.columns), "extra_features": list(dataset.spec.extra_features),
         }
-        common = returns["strategy_return"].index
-        if not len(common):
-            raise DataError(
-                f"portfolio: the backtests of {', '.join(self.results)} share no date; "
-                "an equal-weight portfolio needs overlapping histories."
-            )
-        means = np.column_stack([returns[side].mean(axis=1).to_numpy() for side in returns])
-        kernel = backtest_matrix(np.ones_like(means), means)
-        daily = pd.DataFrame({
-            "strategy_return": means[:, 0], "equity": kernel["equity"][:, 0], "drawdown": kernel["drawdown"][:, 0],
-            "benchmark_return": means[:, 1], "benchmark_equity": kernel["equity"][:, 1],
-            "benchmark_drawdown": kernel["drawdown"][:, 1],
-        }, index=common)
-        period = {"start": common[0].date().isoformat(), "end": common[-1].date().isoformat(), "n_days": len(common)}
-        stats = {
-            side: {**{k: kernel[k][column].item() for k in PORTFOLIO_STATS}, **period}
-            for column, side in enumerate(("strategy", "buy_and_hold"))
-        }
-        return daily, stats
-
-    def summary(self) -> dict:
-        """Every ticker's summary, the summary table and the portfolio, as plain JSON-able data."""
-        portfolio = self.portfolio()[1] if len(self.results) > 1 else None
-        return json_safe({
-            "tickers": {name: r.summary() for name, r in self.results.items()},
-            "summary": self.summary_table().to_dict(orient="records"),
-            "portfolio": portfolio,
-        })
+        return WalkForwardResult(
+            model_name=setup.model,
+            predictions=predictions,
+            folds=fold_table,
+            metrics=_stitched_metrics(predictions, runs, setup.model, setup.alpha),
+            backtest=traded,
+            config=config,
+            importance=_importance_table(runs) if options["explain"] else None,
+        )
 
 
-def walk_forward(
+def plan_walk_forward(
     prices: pd.DataFrame,
     *,
     model: str = "dnn",
@@ -229,65 +239,12 @@ def walk_forward(
     cost_bps: float = DEFAULT_COST_BPS,
     slippage_bps: float = 0.0,
     explain: bool = False,
-    on_fold=None,
-    on_epoch=None,
-) -> WalkForwardResult:
-    """Retrain the model on each walk-forward fold, predict the next block, stitch and backtest.
-
-    The labelled dates are cut into ``folds`` consecutive test blocks (scikit-learn's
-    ``TimeSeriesSplit``). For each block the model and the baselines are fitted on the dates
-    before it only (all of them, or the last ``train_size`` with ``window_mode="rolling"``),
-    ending ``gap + embargo`` labelled rows before the block. The last ``validation`` fraction of
-    those dates, after a further purge gap, is held out for early stopping (and threshold
-    tuning). A sequence model's windows stay inside their part: they never reach back across the
-    fold's training start, the validation start or the gap before the test block, so a block's
-    first ``window - 1`` dates get no prediction. Dates in the dead zone get none either; the
-    backtest stays flat on dates without a prediction.
-
-    Args:
-        prices: a frame in the prices contract (see ``pyanalytics.finance.load_prices``).
-        model: ``"dnn"``, ``"lstm"`` or ``"gru"``.
-        folds: number of test blocks (at least 2).
-        window_mode: ``"expanding"`` (train on all the past) or ``"rolling"`` (the last
-            ``train_size`` labelled rows).
-        train_size: labelled rows per rolling training window (validation included).
-        test_size: labelled rows per test block (default: the history divided into
-            ``folds + 1`` equal parts, the first of which only trains).
-        horizon: rows ahead for the direction label.
-        window: days per input window of ``"lstm"``/``"gru"`` (default 20).
-        gap: purge gap in rows (default: the horizon), before each test block and before the
-            validation rows.
-        embargo: further rows dropped before each test block (see ``WalkForward``).
-        validation: fraction of each fold's training rows held out for early stopping.
-        cost_fp: a false positive costs ``cost_fp`` false negatives (see ``train_direction_model``).
-        tune_threshold: tune each fold's threshold on its validation rows.
-        seed: seed of every fold's model (the same for each fold).
-        model_params: extra keyword arguments of the model class (e.g. ``{"epochs": 20}``).
-        spec: which features to compute (default ``default_spec(prices)``: ``FeatureSpec()``
-            without the volume feature where the volume is flat, with a DataWarning).
-        extra_features: names of your own numeric columns of ``prices`` used as features, each
-            date's value known at its close (see ``train_direction_model``).
-        dead_zone: moves within ``±dead_zone`` are left unlabelled.
-        mode: backtest positions, ``"long_flat"`` or ``"long_short"``.
-        cost_bps: transaction cost in basis points per unit of turnover.
-        slippage_bps: slippage in basis points per unit of turnover.
-        explain: also explain each fold's model with SHAP on ``EXPLAIN_DATES`` dates spread over
-            its test block (background: the fold's training rows), for ``importance``.
-        on_fold: progress callback ``on_fold(fold, n_folds, fold_row)`` after each fold, where
-            ``fold_row`` is the fold's row of ``folds`` as a dict (without the backtest returns).
-        on_epoch: progress callback ``on_epoch(epoch, max_epochs, logs)`` of every fit.
+) -> WalkForwardPlan:
+    """Check every argument, build the dataset and cut it into folds (see ``walk_forward``).
 
     Raises:
-        ParameterError: an argument out of range (before anything is fitted).
+        ParameterError: an argument out of range.
         DataError: too little history for the folds.
-        FoldError: a fold failed; the message names the fold, its dates and the cause.
-
-    Example:
-        >>> from pyanalytics.finance import synthetic_market
-        >>> result = walk_forward(synthetic_market(1500, signal_strength=2.0), folds=3,
-        ...                       model_params={"epochs": 3})
-        >>> len(result.folds), result.metrics["dnn"]["roc_auc"] > 0.6
-        (3, True)
     """
     setup = ModelSetup(model, horizon, window, gap, cost_fp, tune_threshold, seed, model_params)
     splitter = WalkForward(
@@ -301,79 +258,134 @@ def walk_forward(
     spec = with_extra_features(spec or default_spec(prices), extra_features)
     dataset = build_dataset(prices, spec, setup.horizon, dead_zone)
     labelled = np.flatnonzero(dataset.labelled)
-    blocks = list(splitter.split(len(labelled)))
-    fold_runs = []
-    for number, (train, test) in enumerate(blocks, start=1):
-        try:
-            run = _fold(number, setup, dataset, labelled[train], labelled[test], validation, explain, on_epoch)
-        except Exception as error:
-            where = _fold_name(number, len(blocks), dataset.X.index, labelled[train], labelled[test])
-            raise FoldError(f"{where}: {error}") from error
-        fold_runs.append(run)
-        if on_fold is not None:
-            on_fold(number, len(blocks), dict(run.row))
-    predictions = pd.concat([r.predictions for r in fold_runs]).rename_axis("date")
-    traded = backtest(predictions["signal"].astype(np.float64), prices, mode=mode, holding=setup.horizon,
-                      cost_bps=cost_bps, slippage_bps=slippage_bps)
-    fold_table = pd.DataFrame([r.row for r in fold_runs])
-    fold_table = fold_table.join(_fold_returns(traded.daily, fold_table["test_start"], prices.index), on="fold")
-    config = {
-        "model": setup.model, "horizon": setup.horizon, "window": setup.window, "gap": setup.gap,
-        "embargo": splitter.embargo, "n_folds": splitter.n_folds, "window_mode": splitter.window,
-        "train_size": splitter.train_size, "test_size": splitter.test_size, "validation": validation,
-        "cost_fp": setup.cost_fp, "alpha": setup.alpha, "tune_threshold": setup.tune_threshold,
-        "seed": setup.seed, "model_params": setup.model_params, "dead_zone": dataset.dead_zone,
-        "mode": mode, "cost_bps": cost_bps, "slippage_bps": slippage_bps,
-        "features": list(dataset.X.columns), "extra_features": list(dataset.spec.extra_features),
-    }
-    return WalkForwardResult(
-        model_name=setup.model,
-        predictions=predictions,
-        folds=fold_table,
-        metrics=_stitched_metrics(predictions, fold_runs, setup.model, setup.alpha),
-        backtest=traded,
-        config=config,
-        importance=_importance_table(fold_runs) if explain else None,
-    )
+    blocks = [(labelled[train], labelled[test]) for train, test in splitter.split(len(labelled))]
+    options = {"validation": validation, "explain": explain, "mode": mode, "cost_bps": cost_bps,
+               "slippage_bps": slippage_bps}
+    return WalkForwardPlan(prices, setup, splitter, dataset, blocks, options)
 
 
-def walk_forward_many(prices_by_name: dict, *, on_fold=None, **options) -> MultiWalkForwardResult:
-    """``walk_forward`` on each ticker's prices with the same options, one after another.
+def walk_forward(prices: pd.DataFrame, *, on_fold=None, on_epoch=None, **options) -> WalkForwardResult:
+    """Retrain the model on each walk-forward fold, predict the next block, stitch and backtest.
 
-    Each ticker runs on its own whole history (its folds cut its own dates); only the
-    equal-weight ``portfolio()`` of the result aligns the tickers, on their common dates.
+    The labelled dates are cut into ``folds`` consecutive test blocks (scikit-learn's
+    ``TimeSeriesSplit``). For each block the model and the baselines are fitted on the dates
+    before it only (all of them, or the last ``train_size`` with ``window_mode="rolling"``),
+    ending ``gap + embargo`` labelled rows before the block. The last ``validation`` fraction of
+    those dates, after a further purge gap, is held out for early stopping (and threshold
+    tuning). A sequence model's windows stay inside their part: they never reach back across the
+    fold's training start, the validation start or the gap before the test block, so a block's
+    first ``window - 1`` dates get no prediction. Dates in the dead zone get none either; the
+    backtest stays flat on dates without a prediction. Many tickers at once, in parallel:
+    ``pyanalytics.finance.universe.walk_forward_many``.
 
     Args:
-        prices_by_name: ticker -> prices frame, e.g. ``{"AAPL": aapl, "MSFT": msft}``.
-        on_fold: progress callback ``on_fold(ticker, fold, n_folds, fold_row)``.
-        **options: keyword arguments of ``walk_forward``.
+        prices: a frame in the prices contract (see ``pyanalytics.finance.load_prices``).
+        on_fold: progress callback ``on_fold(fold, n_folds, fold_row)`` after each fold, where
+            ``fold_row`` is the fold's row of ``folds`` as a dict (without the backtest returns).
+        on_epoch: progress callback ``on_epoch(epoch, max_epochs, logs)`` of every fit.
+        **options: keyword arguments of ``plan_walk_forward``:
+
+            model: ``"dnn"``, ``"lstm"`` or ``"gru"``.
+            folds: number of test blocks (at least 2).
+            window_mode: ``"expanding"`` (train on all the past) or ``"rolling"`` (the last
+                ``train_size`` labelled rows).
+            train_size: labelled rows per rolling training window (validation included).
+            test_size: labelled rows per test block (default: the history divided into
+                ``folds + 1`` equal parts, the first of which only trains).
+            horizon: rows ahead for the direction label.
+            window: days per input window of ``"lstm"``/``"gru"`` (default 20).
+            gap: purge gap in rows (default: the horizon), before each test block and before the
+                validation rows.
+            embargo: further rows dropped before each test block (see ``WalkForward``).
+            validation: fraction of each fold's training rows held out for early stopping.
+            cost_fp: a false positive costs ``cost_fp`` false negatives (see ``train_direction_model``).
+            tune_threshold: tune each fold's threshold on its validation rows.
+            seed: the run's seed; fold k's model gets the seed ``task_seed(seed, k)``, so folds
+                draw independently and any fold can be rerun alone.
+            model_params: extra keyword arguments of the model class (e.g. ``{"epochs": 20}``).
+            spec: which features to compute (default ``default_spec(prices)``: ``FeatureSpec()``
+                without the volume feature where the volume is flat, with a DataWarning).
+            extra_features: names of your own numeric columns of ``prices`` used as features, each
+                date's value known at its close (see ``train_direction_model``).
+            dead_zone: moves within ``±dead_zone`` are left unlabelled.
+            mode: backtest positions, ``"long_flat"`` or ``"long_short"``.
+            cost_bps: transaction cost in basis points per unit of turnover.
+            slippage_bps: slippage in basis points per unit of turnover.
+            explain: also explain each fold's model with SHAP on ``EXPLAIN_DATES`` dates spread over
+                its test block (background: the fold's training rows), for ``importance``.
 
     Raises:
-        ParameterError: no prices given.
-        PyAnalyticsError: the first ticker that fails, named at the start of the message.
+        ParameterError: an argument out of range (before anything is fitted).
+        DataError: too little history for the folds.
+        FoldError: a fold failed; the message names the fold, its dates and the cause.
+
+    Example:
+        >>> from pyanalytics.finance import synthetic_market
+        >>> result = walk_forward(synthetic_market(1500, signal_strength=2.0), folds=3,
+        ...                       model_params={"epochs": 3})
+        >>> len(result.folds), result.metrics["dnn"]["roc_auc"] > 0.6
+        (3, True)
     """
-    if not prices_by_name:
-        raise ParameterError("prices_by_name: expected at least one ticker's prices, got none.")
-    results = {}
-    for name, prices in prices_by_name.items():
-        callback = None if on_fold is None else partial(on_fold, name)
-        try:
-            results[name] = walk_forward(prices, on_fold=callback, **options)
-        except PyAnalyticsError as error:
-            raise type(error)(f"{name}: {error}") from error
-    return MultiWalkForwardResult(results)
+    plan = plan_walk_forward(prices, **options)
+    runs = []
+    for number in range(1, plan.n_folds + 1):
+        runs.append(plan.run_fold(number, on_epoch))
+        if on_fold is not None:
+            on_fold(number, plan.n_folds, dict(runs[-1].row))
+    return plan.finish(runs)
 
 
 @dataclass(frozen=True, eq=False)
-class _FoldRun:
+class FoldRun:
+    """One fold's out-of-sample predictions, its row of the fold table, thresholds and importance.
+
+    ``to_plain``/``from_plain`` turn it into JSON-able data and back exactly (what an engine
+    worker sends back and a task store keeps): dates as nanoseconds, floats as they are.
+    """
+
     predictions: pd.DataFrame
     row: dict
     thresholds: dict
     importance: pd.Series | None
 
+    def to_plain(self) -> dict:
+        frame = self.predictions
+        return {
+            "dates": frame.index.asi8.tolist(),
+            "columns": {name: {"dtype": str(frame[name].dtype), "values": frame[name].tolist()} for name in frame},
+            "row": {key: _plain_value(value) for key, value in self.row.items()},
+            "thresholds": {name: float(value) for name, value in self.thresholds.items()},
+            "importance": None if self.importance is None else {str(k): float(v) for k, v in self.importance.items()},
+        }
+
+    @classmethod
+    def from_plain(cls, data: dict) -> "FoldRun":
+        columns = {name: np.asarray(c["values"], dtype=c["dtype"]) for name, c in data["columns"].items()}
+        predictions = pd.DataFrame(columns, index=pd.DatetimeIndex(np.asarray(data["dates"], dtype="datetime64[ns]")))
+        importance = data["importance"]
+        return cls(
+            predictions=predictions,
+            row={key: _value_from_plain(value) for key, value in data["row"].items()},
+            thresholds=dict(data["thresholds"]),
+            importance=None if importance is None else pd.Series(importance, dtype=np.float64),
+        )
+
+
+def _plain_value(value):
+    """A fold row's value as JSON-able data: a date (or NaT) becomes ``{"date": nanoseconds or None}``."""
+    if isinstance(value, (pd.Timestamp, type(pd.NaT))):
+        return {"date": None if pd.isna(value) else value.value}
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _value_from_plain(value):
+    if isinstance(value, dict):
+        return pd.NaT if value["date"] is None else pd.Timestamp(value["date"])
+    return value
+
 
 def _fold(number: int, setup: ModelSetup, dataset: Dataset, training: np.ndarray, test: np.ndarray,
-          validation: float, explain: bool, on_epoch) -> _FoldRun:
+          validation: float, explain: bool, on_epoch) -> FoldRun:
     """Fit on one fold's training rows (validation carved from their end), predict its test block."""
     carve = chronological_split(len(training), validation=validation, test=0.0, gap=setup.gap)
     parts = {"train": training[carve.train], "validation": training[carve.validation], "test": test}
@@ -409,7 +421,7 @@ def _fold(number: int, setup: ModelSetup, dataset: Dataset, training: np.ndarray
     }
     thresholds = {setup.model: estimator.threshold_, **{n: b.threshold_ for n, b in baselines.items()}}
     importance = _fold_importance(estimator, dataset, rows, setup.window, setup.seed) if explain else None
-    return _FoldRun(predictions, row, thresholds, importance)
+    return FoldRun(predictions, row, thresholds, importance)
 
 
 def _fold_importance(estimator, dataset: Dataset, rows: dict, window: int | None, seed) -> pd.Series:

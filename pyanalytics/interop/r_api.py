@@ -367,7 +367,7 @@ def walk_forward(prices, model: str = "dnn", folds=5, window_mode: str = "expand
     from pyanalytics.defaults import DEFAULT_COST_BPS
     from pyanalytics.finance.walk_forward import walk_forward as run_walk_forward
     from pyanalytics.finance.features.spec import check_extra_features
-    from pyanalytics.finance.walk_forward import walk_forward_many
+    from pyanalytics.finance.universe import walk_forward_many
 
     extra_features = check_extra_features(extra_features)
     options = dict(

@@ -8,7 +8,7 @@ from cli_runner import invoke
 from pyanalytics.finance import synthetic_market
 
 pytestmark = pytest.mark.slow
-FAST = ("--folds", "2", "--epochs", "2")
+FAST = ("--folds", "2", "--epochs", "2", "--engine", "serial")  # one process: no pool to start per command
 
 
 def _csv(path, frame):
@@ -92,7 +92,7 @@ def test_sequence_window_sets_the_lstm_look_back(csvs):
 def test_ticker_names_come_from_the_files():
     from pathlib import Path
 
-    from pyanalytics.cli.walk_forward import ticker_names
+    from pyanalytics.finance.universe_files import ticker_names
 
     assert ticker_names([Path("a/AAPL.csv"), Path("b/MSFT.csv")]) == ["AAPL", "MSFT"]
     assert ticker_names([Path("a/X.csv"), Path("b/X.csv")]) == ["a/X.csv", "b/X.csv"]

@@ -15,7 +15,7 @@ def test_task_errors_are_recorded_with_their_key_and_the_run_goes_on():
     statuses = []
     results, errors, report = run_tasks(TASKS, engine="serial", on_task=lambda *call: statuses.append(call))
     assert results == {"AAPL/fold-0": 1.5, "MSFT/fold-0": 2}
-    assert errors == {"BAD/fold-0": "DataError: BAD: expected 300 rows, found 12; pass a longer history.",
+    assert errors == {"BAD/fold-0": "BAD: expected 300 rows, found 12; pass a longer history.",
                       "ZERO/fold-0": "ZeroDivisionError: division by zero"}
     assert statuses == [("AAPL/fold-0", 1, 4, "computed"), ("BAD/fold-0", 2, 4, "failed"),
                         ("ZERO/fold-0", 3, 4, "failed"), ("MSFT/fold-0", 4, 4, "computed")]
@@ -34,7 +34,7 @@ def test_stop_on_error_raises_with_the_key_first_and_keeps_a_pyanalytics_error_t
 def test_a_result_that_is_not_json_is_a_task_error():
     results, errors, _ = run_tasks([Task("AAPL/fold-0", np.zeros, (2,), fingerprint(2))], engine="serial")
     assert results == {}
-    assert errors["AAPL/fold-0"].startswith("EngineError: task AAPL/fold-0: its result is not JSON-able")
+    assert errors["AAPL/fold-0"].startswith("task AAPL/fold-0: its result is not JSON-able")
 
 
 @pytest.mark.parametrize(("arguments", "message"), [

@@ -27,7 +27,7 @@ SETTINGS = {"network": "fit_small_network", "seed": 0}
 NETWORKS = [Task(f"net/{i}", engine_tasks.fit_small_network, (task_seed(0, "net", i),), fingerprint(SETTINGS, i))
             for i in range(4)]
 FAILING = Task("BAD/fold-0", engine_tasks.fail_with_data_error, ("BAD",), fingerprint("BAD"))
-FAILED = {"BAD/fold-0": "DataError: BAD: expected 300 rows, found 12; pass a longer history."}
+FAILED = {"BAD/fold-0": "BAD: expected 300 rows, found 12; pass a longer history."}
 
 
 def _run(tasks, **options):

@@ -137,7 +137,8 @@ def test_the_heatmap_caption_says_how_many_features_it_shows(page, walk_forward_
 def test_a_report_on_long_histories_stays_under_2_mb():
     """Two tickers of 20,000 days each (80 years, as an index since the 1940s): the page stays light."""
     from pyanalytics.finance import synthetic_market
-    from pyanalytics.finance.walk_forward import MultiWalkForwardResult, walk_forward
+    from pyanalytics.finance.universe_result import MultiWalkForwardResult
+    from pyanalytics.finance.walk_forward import walk_forward
 
     from report_fakes import SMALL
 

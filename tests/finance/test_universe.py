@@ -1,0 +1,115 @@
+"""walk_forward_many on a universe: files resolved, messy tickers set aside, the same results on any
+engine, resumable after a kill, and honest about how many strategies were tried."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pyanalytics import jsonio
+from pyanalytics.errors import DataError, ParameterError
+from pyanalytics.finance import synthetic_market
+from pyanalytics.finance.universe import walk_forward_many
+from pyanalytics.finance.universe_files import load_universe, universe_files
+from pyanalytics.finance.universe_result import MultiWalkForwardResult
+from pyanalytics.finance.walk_forward import WalkForwardResult, walk_forward
+
+SMALL = {"hidden_units": (16, 8), "epochs": 3, "patience": 2, "learning_rate": 0.005}
+
+
+def write_prices(path, frame):
+    """A Yahoo-style CSV of a prices frame."""
+    frame.rename(columns={"adj_close": "Adj Close"}).rename(columns=str.title).rename_axis("Date").to_csv(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    """Three good tickers (one planted), one with a zero open, one too short for the folds."""
+    root = tmp_path_factory.mktemp("universe")
+    write_prices(root / "AAA.csv", synthetic_market(700, signal_strength=2.0, seed=1))
+    write_prices(root / "BBB.csv", synthetic_market(650, seed=2, start="2000-02-01"))
+    write_prices(root / "CCC.csv", synthetic_market(700, seed=3))
+    bad = synthetic_market(700, seed=4)
+    bad.iloc[10, bad.columns.get_loc("open")] = 0.0
+    write_prices(root / "ZERO.csv", bad)
+    write_prices(root / "TINY.csv", synthetic_market(40, seed=5))
+    (root / "notes.txt").write_text("not prices")
+    return root
+
+
+def test_a_folder_a_glob_and_a_list_name_the_same_tickers(folder):
+    expected = ["AAA", "BBB", "CCC", "TINY", "ZERO"]
+    assert list(universe_files(folder)) == expected
+    assert list(universe_files(str(folder / "*.csv"))) == expected
+    assert list(universe_files([folder / "AAA.csv", str(folder / "B*.csv")])) == ["AAA", "BBB"]
+    with pytest.raises(DataError, match="matches no file"):
+        universe_files(str(folder / "*.parquet"))
+    with pytest.raises(DataError, match="does not exist"):
+        universe_files(folder / "NOPE.csv")
+    with pytest.raises(ParameterError, match="^universe"):
+        universe_files(42)
+
+
+def test_unreadable_prices_are_set_aside_with_their_reason(folder):
+    prices, skipped, notes = load_universe(folder)
+    assert list(prices) == ["AAA", "BBB", "CCC", "TINY"]
+    assert list(skipped) == ["ZERO"] and "column 'open'" in skipped["ZERO"] and "not positive" in skipped["ZERO"]
+    prices, skipped, notes = load_universe(folder, drop_invalid=True)
+    assert "ZERO" in prices and not skipped and "ZERO" in notes
+    with pytest.raises(DataError, match="^ZERO: "):
+        load_universe(folder, strict=True)
+
+
+@pytest.fixture(scope="module")
+def serial_run(folder):
+    return walk_forward_many(folder, folds=3, engine="serial", model_params=SMALL, seed=0)
+
+
+def test_a_short_history_is_set_aside_and_the_rest_run(serial_run, folder):
+    assert list(serial_run.results) == ["AAA", "BBB", "CCC"]
+    assert set(serial_run.skipped) == {"ZERO", "TINY"} and "supply a longer history" in serial_run.skipped["TINY"]
+    assert serial_run.config["n_tickers"] == 5
+    with pytest.raises(DataError, match="^(TINY|ZERO): "):
+        walk_forward_many(folder, folds=3, engine="serial", model_params=SMALL, strict=True)
+
+
+def test_each_ticker_is_its_own_walk_forward_with_a_derived_seed(serial_run, folder):
+    from pyanalytics.engine import task_seed
+    from pyanalytics.finance import load_prices
+
+    alone = walk_forward(load_prices(folder / "BBB.csv"), folds=3, model_params=SMALL, seed=task_seed(0, "BBB"))
+    pd.testing.assert_frame_equal(serial_run.results["BBB"].predictions, alone.predictions, check_exact=True)
+    assert isinstance(serial_run.results["BBB"], WalkForwardResult)
+    assert not serial_run.results["AAA"].predictions.equals(serial_run.results["CCC"].predictions)
+
+
+def test_the_summary_table_the_distribution_and_json(serial_run):
+    table = serial_run.summary_table()
+    assert list(table["ticker"]) == ["AAA", "BBB", "CCC"]
+    row = table.set_index("ticker").loc["BBB"]
+    result = serial_run.results["BBB"]
+    assert row["model_auc"] == result.folds["roc_auc"].mean()
+    assert row["buy_and_hold_sharpe"] == result.backtest.benchmark["sharpe"]
+    spread = serial_run.distribution()
+    assert spread.loc["model_auc", "count"] == 3
+    assert spread.loc["strategy_sharpe", "max"] == table["strategy_sharpe"].max()
+    summary = json.loads(jsonio.dumps(serial_run.summary()))
+    assert summary["skipped"].keys() == {"ZERO", "TINY"} and len(summary["significance"]) == 3
+    assert summary["run"]["engine"] == "serial" and summary["run"]["computed"] == 9
+
+
+def test_the_portfolio_is_equal_weight_on_common_dates(serial_run):
+    daily, stats = serial_run.portfolio()
+    parts = [serial_run.results[n].backtest.daily["strategy_return"] for n in ("AAA", "BBB", "CCC")]
+    common = parts[0].index.intersection(parts[1].index).intersection(parts[2].index)
+    assert daily.index.equals(common)
+    np.testing.assert_allclose(daily["strategy_return"], sum(p.loc[common] for p in parts) / 3)
+    np.testing.assert_allclose(daily["equity"], np.cumprod(1 + daily["strategy_return"]))
+    assert stats["strategy"]["total_return"] == pytest.approx(daily["equity"].iloc[-1] - 1)
