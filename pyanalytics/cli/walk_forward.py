@@ -25,6 +25,7 @@ from pyanalytics.cli.common import (
     print_json,
     progress_bar,
     shown,
+    stderr,
     stdout,
 )
 from pyanalytics.defaults import DEFAULT_COST_BPS
@@ -45,6 +46,18 @@ def task_progress(enabled: bool):
             update(done, total, f"{shown(key)} {status}")
 
         yield on_task
+
+
+@contextmanager
+def interrupted_run(store: Path | None):
+    """On Ctrl-C, say what was kept and how to go on, then exit with 130 (the shell's code for an interrupt)."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        kept = (f"the finished fits are in {shown(store)}; run the same command again to compute only the rest"
+                if store is not None else "nothing was kept; pass --store FOLDER to resume an interrupted run")
+        stderr.print(f"interrupted: {kept}.")
+        raise typer.Exit(130) from None
 
 
 def percent_text(value) -> str:
@@ -222,7 +235,7 @@ def walk_forward(
     from pyanalytics.finance.universe import walk_forward_many
 
     extra_features = check_extra_features(feature or (), "--feature")
-    with task_progress(not as_json) as on_task:
+    with task_progress(not as_json) as on_task, interrupted_run(store):
         multi = walk_forward_many(
             data, model=model, folds=folds, window_mode=window, train_size=train_size, window=sequence_window,
             horizon=horizon, cost_fp=cost_fp, tune_threshold=tune_threshold, seed=seed, model_params={"epochs": epochs},
