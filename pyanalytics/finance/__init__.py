@@ -1,8 +1,9 @@
 """Finance, a domain on the task-generic core: prices, indicators, direction labels, backtest,
-walk-forward and volatility forecasting.
+walk-forward over one ticker or a universe, and volatility forecasting.
 
 This package itself reads and validates prices and generates seeded synthetic markets, importing
-only numpy and pandas; ``features``, ``training``, ``backtest``, ``walk_forward``, ``reports`` and
+only numpy and pandas; ``features``, ``training``, ``backtest``, ``walk_forward``, ``universe``
+(with ``universe_files``, ``universe_result`` and the pooled ``cross_section``), ``reports`` and
 ``volatility`` (with ``volatility_data``, ``volatility_models``, ``volatility_targeting``) are its
 submodules.
 """

@@ -156,7 +156,9 @@ def backtest_matrix(
     """Net returns and per-ticker statistics of held positions over (days, tickers) arrays.
 
     ``positions[t]`` is held over day t and earns ``returns[t]``; the alignment (decided at the
-    previous close) is the caller's. No argument checks: this is the throughput kernel.
+    previous close) is the caller's. No argument checks: this is the throughput kernel. A day whose
+    net return is below -100% (a short in a stock that more than doubles) ruins the portfolio: its
+    equity stays 0 from then on.
 
     Returns:
         (days, tickers) arrays ``daily_turnover``, ``gross_return``, ``cost``, ``net_return``,
@@ -179,6 +181,7 @@ def backtest_matrix(
     curve = np.empty((n_days + 1, n_tickers))  # row 0: the starting capital of 1
     curve[0] = 1.0
     np.add(net, 1.0, out=curve[1:])
+    np.maximum(curve[1:], 0.0, out=curve[1:])  # a day that loses more than everything leaves nothing: ruin
     np.cumprod(curve, axis=0, out=curve)
     peak = np.maximum.accumulate(curve, axis=0)
     drawdown = np.divide(curve, peak)

@@ -85,7 +85,7 @@ def walk_forward_many(
                                            extra=options.get("extra_features", ()), strict=strict)
     n_tickers = len(prices) + len(skipped)
     plans = _plans(prices, options, seed, strict, skipped, notes)
-    settings = _settings(options, seed, quantile, min_tickers, drop_invalid)
+    settings = _settings(options, seed, min_tickers, drop_invalid)
     tasks = [
         Task(f"{name}/fold-{number}", fold_task, (plan.prices, {**options, "seed": task_seed(seed, name)}, number),
              fingerprint(settings, name, frame_hash(plan.prices), number))
@@ -116,7 +116,7 @@ def walk_forward_many(
             pooled = assemble_cross_section(panel, runs, quantile=quantile,
                                             cost_bps=settings["cost_bps"], slippage_bps=settings["slippage_bps"])
     return MultiWalkForwardResult(results=results, skipped=skipped, notes=notes, cross_section=pooled, run=report,
-                                  config={"n_tickers": n_tickers, **settings})
+                                  config={"n_tickers": n_tickers, **settings, "quantile": quantile})
 
 
 def _plans(prices: dict, options: dict, seed, strict: bool, skipped: dict, notes: dict) -> dict:
@@ -153,15 +153,15 @@ def _fold_outputs(name: str, n_folds: int, outputs: dict, errors: dict) -> list 
     return failed[0] if failed else [outputs[key] for key in keys]
 
 
-def _settings(options: dict, seed, quantile: float, min_tickers: int, drop_invalid: bool) -> dict:
-    """The run's settings as plain data, defaults filled in: what a task store compares and the result reports."""
+def _settings(options: dict, seed, min_tickers: int, drop_invalid: bool) -> dict:
+    """The settings the tasks' results depend on, as plain data with the defaults filled in: what a
+    task store compares (the quantile only trades the pooled predictions, so it may change between runs)."""
     bound = inspect.signature(plan_walk_forward).bind(None, **options)
     bound.apply_defaults()
     plain = {name: value for name, value in bound.arguments.items() if name != "prices"}
     spec = plain["spec"]
     plain["spec"] = None if spec is None else dataclasses.asdict(spec)
-    return json_safe({**plain, "seed": seed, "quantile": quantile, "min_tickers": min_tickers,
-                      "drop_invalid": drop_invalid})
+    return json_safe({**plain, "seed": seed, "min_tickers": min_tickers, "drop_invalid": drop_invalid})
 
 
 def _cross_section_panel(plans: dict, wanted: bool | None, min_tickers: int, spec, notes: dict):
@@ -201,4 +201,6 @@ def _cross_section_tasks(panel, plans: dict, settings: dict, seed) -> list:
 
 def fold_task(prices, options: dict, number: int) -> dict:
     """One engine task: rebuild the ticker's plan from its prices and run fold ``number`` (plain data back)."""
-    return plan_walk_forward(prices, **options).run_fold(number).to_plain()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)  # the parent's plan recorded them in the ticker's notes
+        return plan_walk_forward(prices, **options).run_fold(number).to_plain()

@@ -253,3 +253,10 @@ def test_signals_from_bundle_are_the_out_of_sample_predictions(strong_bundle_dir
     assert later.index[0] == signal.index[100] and later.equals(signal.iloc[100:])
     result = backtest(signal, strong_market, mode="long_short", cost_bps=1)
     assert result.stats["n_days"] == len(signal) - 1
+
+
+def test_a_day_losing_more_than_everything_ruins_the_portfolio():
+    # short one unit of a stock that triples on day 2: -200%, and nothing after can bring it back
+    kernel = backtest_matrix(np.full(4, -1.0), np.array([0.01, 2.0, -0.5, -0.5]))
+    np.testing.assert_allclose(kernel["equity"][:, 0], [0.99, 0.0, 0.0, 0.0])
+    assert kernel["max_drawdown"][0] == -1.0 and kernel["annual_return"][0] == -1.0
