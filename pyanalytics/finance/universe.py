@@ -86,15 +86,17 @@ def walk_forward_many(
     n_tickers = len(prices) + len(skipped)
     plans = _plans(prices, options, seed, strict, skipped, notes)
     settings = _settings(options, seed, min_tickers, drop_invalid)
-    tasks = [
-        Task(f"{name}/fold-{number}", fold_task, (plan.prices, {**options, "seed": task_seed(seed, name)}, number),
-             fingerprint(settings, name, frame_hash(plan.prices), number))
+    work = [  # (training rows, task): the longest fits go first, so no worker is left with one at the end
+        (len(plan.blocks[number - 1][0]),
+         Task(f"{name}/fold-{number}", fold_task, (plan.prices, {**options, "seed": task_seed(seed, name)}, number),
+              fingerprint(settings, name, frame_hash(plan.prices), number)))
         for name, plan in plans.items()
         for number in range(1, plan.n_folds + 1)
     ]
     panel = _cross_section_panel(plans, cross_section, min_tickers, options.get("spec"), notes)
     if panel is not None:
-        tasks += _cross_section_tasks(panel, plans, settings, seed)
+        work += [(len(panel.dates), task) for task in _cross_section_tasks(panel, plans, settings, seed)]
+    tasks = [task for _, task in sorted(work, key=lambda pair: -pair[0])]
     task_store = None if store is None else TaskStore(store, settings)
     outputs, errors, report = run_tasks(tasks, engine=engine, workers=workers, store=task_store, on_task=on_task,
                                         stop_on_error=strict)
