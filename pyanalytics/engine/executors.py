@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import sys
 import uuid
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -94,8 +95,9 @@ def run_dask(tasks: list, workers: int, address: str | None = None):
             raise EngineError(f"engine {address!r}: cannot reach the Dask scheduler ({error}); start it, check the "
                               "address, or use engine='local'.") from error
         with client:
-            futures = {client.submit(run_in_worker, task.function, task.args, key=f"{task.key}-{uuid.uuid4().hex}",
-                                     pure=False): task for task in tasks}
+            shared = _shared_arguments(client, tasks)
+            futures = {client.submit(run_in_worker, task.function, tuple(shared.get(id(a), a) for a in task.args),
+                                     key=f"{task.key}-{uuid.uuid4().hex}", pure=False): task for task in tasks}
             try:
                 for future in dask_completed(futures):
                     error = future.exception()
@@ -105,3 +107,12 @@ def run_dask(tasks: list, workers: int, address: str | None = None):
     finally:
         if cluster is not None:
             cluster.close()
+
+
+def _shared_arguments(client, tasks: list) -> dict:
+    """``id`` -> Dask future of every argument object that several tasks share (a ticker's prices, the
+    pooled panel), sent to the cluster once instead of inside every task."""
+    counts = Counter(id(a) for task in tasks for a in task.args)
+    objects = {id(a): a for task in tasks for a in task.args
+               if counts[id(a)] > 1 and not isinstance(a, (bool, int, float, str, type(None)))}
+    return dict(zip(objects, client.scatter(list(objects.values()), hash=False))) if objects else {}
