@@ -61,6 +61,13 @@ def defaults() -> dict:
     }
 
 
+def engines() -> list[str]:
+    """The engines a universe runs on (``pyanalytics.engine.ENGINES``); a Dask scheduler's address also does."""
+    from pyanalytics.engine import ENGINES
+
+    return list(ENGINES)
+
+
 def model_settings(model: str) -> list[str]:
     """The settings of the ``model`` class that R passes in ``...`` (its ``get_params`` names)."""
     from pyanalytics.models import MODELS
@@ -354,15 +361,18 @@ def backtest(model, prices, mode: str = "long_flat", cost_bps=None, slippage_bps
 def walk_forward(prices, model: str = "dnn", folds=5, window_mode: str = "expanding", train_size=None,
                  horizon=1, window=None, epochs=50, seed=0, mode: str = "long_flat", cost_bps=None,
                  cost_fp=None, tune_threshold: bool = False, explain: bool = False,
-                 model_params: dict | None = None, drop_invalid: bool = False, extra_features=()) -> dict:
-    """Walk-forward retraining (see ``pyanalytics.finance.walk_forward``) of one ticker or several.
+                 model_params: dict | None = None, drop_invalid: bool = False, extra_features=(),
+                 engine: str = "local", workers=None, store=None, strict: bool = False, cross_section=None,
+                 quantile=0.2, min_tickers=None) -> dict:
+    """Walk-forward retraining (see ``pyanalytics.finance.walk_forward``) of one ticker or a universe.
 
-    ``prices`` is one ticker's prices, or a dict ``{ticker: prices}``. Returns, per ticker, the
-    summary, its summary row and, as columns, the stitched predictions, the folds, the overall
-    metrics of the model and its baselines, the backtest's daily record and, with ``explain``,
-    the global importance per fold. For a dict also the summary table (one row per ticker) and
-    the equal-weight portfolio's statistics and, as columns, its daily record on the tickers'
-    common dates.
+    ``prices`` is one ticker's prices (a frame or a CSV file), or a universe: a dict
+    ``{ticker: prices}``, a folder of price CSVs, a glob, or a list of paths, run by
+    ``walk_forward_many`` on ``engine`` with the other engine settings (see there; ``min_tickers``
+    None is its default). Returns, per
+    ticker, the summary, its summary row and, as columns, the stitched predictions, the folds, the
+    overall metrics of the model and its baselines, the backtest's daily record and, with
+    ``explain``, the global importance per fold. For a universe also ``_universe_payload``'s tables.
     """
     from pyanalytics.defaults import DEFAULT_COST_BPS
     from pyanalytics.finance.walk_forward import walk_forward as run_walk_forward
@@ -386,20 +396,64 @@ def walk_forward(prices, model: str = "dnn", folds=5, window_mode: str = "expand
         model_params={"epochs": check_int("epochs", epochs, minimum=1), **(model_params or {})},
         extra_features=extra_features,
     )
-    if not isinstance(prices, dict):
+    if not _is_universe(prices):
         prices = _prices(prices, "prices", _default_spec().required_columns, drop_invalid, extra_features)
         return _walk_forward_payload(run_walk_forward(prices, **options))
-    frames = {}
-    for name, frame in prices.items():
-        with _named(name):
-            frames[name] = _prices(frame, "prices", _default_spec().required_columns, drop_invalid, extra_features)
-    multi = walk_forward_many(frames, **options)
-    daily, portfolio = multi.portfolio() if len(frames) > 1 else (None, None)
+    multi = walk_forward_many(
+        prices, engine=engine, workers=workers, store=None if store is None else _path("store", store),
+        strict=_flag("strict", strict), cross_section=None if cross_section is None else _flag("cross_section", cross_section),
+        quantile=quantile, drop_invalid=_flag("drop_invalid", drop_invalid),
+        **({} if min_tickers is None else {"min_tickers": min_tickers}), **options,
+    )
+    return _universe_payload(multi)
+
+
+def _is_universe(prices) -> bool:
+    """Whether ``prices`` names several tickers: a dict, a list of paths, a folder or a glob (not one file)."""
+    from pyanalytics.finance.universe_files import GLOB_CHARACTERS
+
+    if isinstance(prices, (dict, list, tuple)):
+        return True
+    if not isinstance(prices, str):
+        return False
+    path = Path(prices).expanduser()
+    return path.is_dir() or (any(c in prices for c in GLOB_CHARACTERS) and not path.exists())
+
+
+def _universe_payload(multi) -> dict:
+    """A universe's result for R: per ticker as ``_walk_forward_payload``, and across the tickers.
+
+    Besides ``tickers`` and the ``summary`` table (one row per ticker): the equal-weight
+    ``portfolio`` of several tickers and its daily record ``portfolio_daily``; ``skipped``
+    (columns ``ticker``, ``reason``); ``notes`` (ticker -> its data warnings); ``distribution``
+    and ``significance`` as columns (``MultiWalkForwardResult``); ``deflated_sharpe`` (None when
+    every strategy is flat); ``cross_section`` (its ``summary`` and, as columns, its ``daily``
+    record and ``folds``; None without one); ``run`` (the engine's ``RunReport``).
+    """
+    from dataclasses import asdict
+
+    many = len(multi.results) > 1
+    daily, portfolio = multi.portfolio() if many else (None, None)
+    pooled = multi.cross_section
+    try:
+        deflated = json_safe(multi.deflated_sharpe())
+    except DataError:
+        deflated = None
     return {
         "tickers": {name: _walk_forward_payload(result) for name, result in multi.results.items()},
         "summary": columns(multi.summary_table()),
         "portfolio": json_safe(portfolio),
         "portfolio_daily": None if daily is None else columns(daily.rename_axis("date")),
+        "skipped": columns(pd.DataFrame({"ticker": list(multi.skipped), "reason": list(multi.skipped.values())},
+                                        dtype=object)),
+        "notes": json_safe(multi.notes),
+        "distribution": columns(multi.distribution()),
+        "significance": columns(multi.significance()),
+        "deflated_sharpe": deflated,
+        "cross_section": None if pooled is None else {
+            "summary": pooled.summary(), "daily": columns(pooled.daily), "folds": columns(pooled.folds),
+        },
+        "run": None if multi.run is None else json_safe(asdict(multi.run)),
     }
 
 

@@ -90,7 +90,7 @@ def test_walk_forward_of_several_tickers_gives_rows_and_the_portfolio():
     assert len(daily["date"]) == result["portfolio"]["strategy"]["n_days"]
     assert daily["equity"][-1] - 1 == pytest.approx(result["portfolio"]["strategy"]["total_return"])
     with pytest.raises(DataError, match="^B: prices: missing required column"):
-        r_api.walk_forward({"A": markets["A"], "B": markets["B"][["open"]]}, folds=2, epochs=1)
+        r_api.walk_forward({"A": markets["A"], "B": markets["B"][["open"]]}, folds=2, epochs=1, strict=True)
 
 
 def test_r_calls_a_function_by_name_and_gets_its_data_warnings_as_r_lines(monkeypatch):
