@@ -32,12 +32,20 @@ pa_theme <- function() {
 #'   panel each.
 #' * `pa_backtest`: equity (growth of 1) and drawdown of the strategy against buy-and-hold.
 #' * `pa_walk_forward`: equity of the stitched out-of-sample strategy against buy-and-hold (log
-#'   scale), each fold's test period shaded and labelled; `pa_walk_forward_list`: one panel per
-#'   ticker and one for the equal-weight portfolio on the tickers' common dates.
+#'   scale), each fold's test period shaded and labelled.
+#' * `pa_walk_forward_list`: `type = "equity"`, one panel per ticker and one for the
+#'   equal-weight portfolio on the tickers' common dates (the default for up to 6 tickers);
+#'   `"distribution"`, histograms across tickers of the mean per-fold ROC AUC (line at 0.5) and
+#'   of the strategy's Sharpe ratio (line at 0) (the default beyond 6 tickers);
+#'   `"significance"`, the one-sided p-values sorted against the Benjamini-Hochberg line, the
+#'   discoveries in red; `"cross_section"`, the pooled model's long-short portfolio against the
+#'   equal-weight buy-and-hold of the universe (log scale), its folds marked.
 #'
 #' @param object A `pa_model`, `pa_explanation`, `pa_backtest`, `pa_walk_forward` or
 #'   `pa_walk_forward_list`.
-#' @param type For a model: `"history"` or `"metrics"`.
+#' @param type For a model: `"history"` or `"metrics"`; for a `pa_walk_forward_list`:
+#'   `"equity"`, `"distribution"`, `"significance"` or `"cross_section"` (`NULL`: `"equity"` up
+#'   to 6 tickers, else `"distribution"`).
 #' @param metric For `type = "metrics"`: a column of the model's metrics, e.g. `"accuracy"`
 #'   (default: the metric its verdict compares, `"roc_auc"` for price and binary models,
 #'   `"accuracy"` for multiclass, `"rmse"` for regression).
@@ -203,7 +211,13 @@ autoplot.pa_walk_forward <- function(object, ticker = object$ticker, ...) {
 #' @rdname autoplot.pa_model
 #' @method autoplot pa_walk_forward_list
 #' @rawNamespace S3method(ggplot2::autoplot,pa_walk_forward_list)
-autoplot.pa_walk_forward_list <- function(object, ...) {
+autoplot.pa_walk_forward_list <- function(object, type = NULL, ...) {
+  type <- walk_forward_list_type(object, type)
+  switch(type, equity = equity_panels_plot(object), distribution = distribution_plot(object),
+         significance = significance_plot(object), cross_section = cross_section_plot(object$cross_section))
+}
+
+equity_panels_plot <- function(object) {
   tickers <- names(object$results)
   portfolio <- if (is.null(object$portfolio_daily)) character() else "equal-weight portfolio"
   order <- c(tickers, portfolio)
@@ -229,5 +243,57 @@ autoplot.pa_walk_forward_list <- function(object, ...) {
                         if (length(portfolio)) ";\nthe equal-weight portfolio on the tickers' common dates, rebalanced daily"),
       y = "growth of 1 (log scale)"
     ) +
+    pa_theme()
+}
+
+distribution_plot <- function(object) {
+  long <- distribution_long(object)
+  references <- distribution_references_frame()
+  ggplot2::ggplot(long, ggplot2::aes(.data$value)) +
+    ggplot2::geom_histogram(bins = histogram_bins(nrow(object$summary)), fill = series_colours[["strategy"]],
+                            colour = "white", na.rm = TRUE) +
+    ggplot2::geom_vline(data = references, ggplot2::aes(xintercept = .data$at), linetype = "dashed", colour = "grey30") +
+    ggplot2::geom_text(data = references, ggplot2::aes(x = .data$at, label = .data$label), y = Inf, hjust = 0,
+                       vjust = 1.5, size = 3.2, colour = "grey30") +
+    ggplot2::facet_wrap(ggplot2::vars(.data$measure), scales = "free_x", strip.position = "bottom") +
+    ggplot2::scale_y_continuous(breaks = function(limits) unique(floor(pretty(limits))),
+                                expand = ggplot2::expansion(mult = c(0, 0.15))) +
+    ggplot2::labs(title = sprintf("%s walk-forward across a universe: one model per ticker",
+                                  object$results[[1]]$summary_row$model),
+                  subtitle = distribution_subtitle(object), x = NULL, y = "tickers") +
+    pa_theme() +
+    ggplot2::theme(strip.placement = "outside", strip.text = ggplot2::element_text(size = 11))
+}
+
+significance_plot <- function(object) {
+  points <- significance_points(object)
+  found <- points[points$discovery == "discovery", ]
+  ggplot2::ggplot(points, ggplot2::aes(.data$rank, .data$p_value)) +
+    ggplot2::geom_line(ggplot2::aes(y = .data$bh), linetype = "dashed", colour = "grey30") +
+    ggplot2::geom_point(ggplot2::aes(colour = .data$discovery), size = 2) +
+    ggplot2::geom_text(data = found, ggplot2::aes(label = .data$ticker), hjust = -0.25, size = 3.2,
+                       colour = significance_colours[["discovery"]]) +
+    ggplot2::annotate("text", x = max(points$rank), y = FDR_ALPHA, label = "Benjamini-Hochberg line: 5% \u00d7 rank / tickers",
+                      hjust = 1, vjust = -0.6, size = 3.2, colour = "grey30") +
+    ggplot2::scale_colour_manual(values = significance_colours, name = NULL, drop = FALSE) +
+    ggplot2::scale_x_continuous(breaks = function(limits) unique(round(pretty(limits)))) +
+    ggplot2::scale_y_continuous(limits = c(0, 1)) +
+    ggplot2::labs(title = significance_title(object),
+                  subtitle = "a discovery: its p-value up to the last one below the line (the strategy earned more than nothing)",
+                  x = "tickers by p-value", y = "one-sided p-value of Sharpe > 0") +
+    pa_theme()
+}
+
+cross_section_plot <- function(pooled) {
+  long <- cross_section_long(pooled)
+  ggplot2::ggplot(long) +
+    ggplot2::geom_vline(data = pooled$folds, ggplot2::aes(xintercept = .data$test_start), colour = "grey60",
+                        linetype = "dotted") +
+    ggplot2::geom_line(ggplot2::aes(.data$date, .data$equity, colour = .data$series), linewidth = 0.7) +
+    ggplot2::scale_colour_manual(values = cross_section_colours, name = NULL) +
+    ggplot2::scale_y_log10() +
+    date_scale(long$date) +
+    ggplot2::labs(title = cross_section_title(pooled), subtitle = cross_section_subtitle(pooled, "\n"),
+                  y = "growth of 1 (log scale)") +
     pa_theme()
 }

@@ -93,8 +93,10 @@ as.data.frame.pa_backtest <- function(x, ...) x$daily
 #' end of that training period. The out-of-sample predictions are stitched into one series,
 #' scored next to the baselines and traded against buy-and-hold.
 #'
-#' @param prices Prices (data.frame, xts or CSV path), or a named list of them for several
-#'   tickers (each evaluated on its own history).
+#' @param prices Prices (data.frame, xts or CSV path), or a universe of tickers, each evaluated
+#'   on its own history: a named list of prices, a character vector of CSV files, a folder of
+#'   CSV files or a glob such as `"data/universe/A*.csv"` (tickers are the file names without
+#'   `.csv`). One CSV path is one ticker.
 #' @param model `"dnn"`, `"lstm"` or `"gru"`.
 #' @param folds Number of test blocks.
 #' @param window `"expanding"` or `"rolling"` training windows.
@@ -114,14 +116,48 @@ as.data.frame.pa_backtest <- function(x, ...) x$daily
 #'   warning, as [pa_fit()] does.
 #' @param extra_features Names of your own numeric columns of the prices used as features, each
 #'   date's value known at its close (see [pa_fit()]), or `NULL`.
+#' @param engine For a universe, where its (ticker, fold) fits run: `"local"` (a pool of
+#'   processes on this machine, one TensorFlow thread each), `"dask"` (a local Dask cluster),
+#'   `"serial"` (this R session's Python, one after another) or a Dask scheduler's address such
+#'   as `"tcp://host:8786"`. Results are the same whatever the engine.
+#' @param workers Processes of the local pool or cluster (`NULL`: every core).
+#' @param store A folder keeping each finished fit; a run started again with the same settings
+#'   computes only what is missing (`NULL`: none).
+#' @param strict `TRUE` to stop at the first ticker that cannot be run (an error naming it)
+#'   instead of setting it aside in `$skipped`.
+#' @param cross_section Also fit one DNN pooled across the tickers and trade a daily long-short
+#'   portfolio of its ranks (`NULL`: when the model is the DNN and at least `min_tickers`
+#'   tickers run).
+#' @param quantile Fraction of the tickers held long (top) and short (bottom) each day by the
+#'   cross-section.
+#' @param min_tickers Dates with fewer tickers are left out of the cross-section (`NULL`:
+#'   Python's default, 10).
 #' @param ... Further settings of the Python model (e.g. `hidden_units = c(32, 16)`). A name
 #'   that is neither an argument nor a setting is an error that lists the valid ones.
 #' @return A `pa_walk_forward` (`$folds`, `$metrics`, `$predictions`, `$backtest`,
 #'   `$importance`, `$summary`, and `$ticker`: the name of the prices' file or variable, which
-#'   plots show), or for a list of tickers a `pa_walk_forward_list` with one
-#'   summary row per ticker in `$summary`, each ticker's result in `$results`, and in
-#'   `$portfolio` the equal-weight portfolio of the strategies (and of buy-and-hold) on the
-#'   tickers' common dates (its daily record in `$portfolio_daily`).
+#'   plots show), or for a universe a `pa_walk_forward_list` with one summary row per ticker in
+#'   `$summary`, each ticker's result in `$results`, in `$portfolio` the equal-weight portfolio
+#'   of the strategies (and of buy-and-hold) on the tickers' common dates (its daily record in
+#'   `$portfolio_daily`), and:
+#'   * `$skipped`: the tickers set aside (`ticker`, `reason`), and `$notes` their data warnings;
+#'   * `$distribution`: across tickers, count, mean, spread and quantiles (one row each) of
+#'     the mean per-fold ROC AUC, its edge over the best baseline, and the Sharpe ratios of the
+#'     strategy and of buy-and-hold;
+#'   * `$significance`: per ticker (by p-value), the strategy's annual Sharpe ratio, its
+#'     t-statistic, the t-statistic of its excess over buy-and-hold, the one-sided p-value of
+#'     "Sharpe > 0", the Benjamini-Hochberg adjusted p-value and whether it is a discovery at a
+#'     5% false discovery rate;
+#'   * `$deflated_sharpe`: the deflated Sharpe ratio (Bailey and Lopez de Prado, 2014) of the
+#'     best strategy given how many were tried (`NULL` when every strategy is flat);
+#'   * `$cross_section`: the pooled model's `$summary`, `$folds` and `$daily` record
+#'     (long-short and equal-weight buy-and-hold returns and equity), or `NULL`;
+#'   * `$run`: the engine, workers, fits computed, reused from the store and failed, seconds,
+#'     and `peak_memory`, the peak memory in MB of each worker.
+#'
+#'   `print()` shows the tickers run and set aside, the discoveries and the cross-section;
+#'   `autoplot()` draws the equity per ticker, the distributions, the p-values or the
+#'   cross-section.
 #' @export
 #' @examples
 #' \donttest{
@@ -133,7 +169,9 @@ as.data.frame.pa_backtest <- function(x, ...) x$daily
 pa_walk_forward <- function(prices, model = "dnn", folds = 5, window = c("expanding", "rolling"), train_size = NULL,
                             epochs = 50, seed = 0, mode = c("long_flat", "long_short"), cost_bps = NULL,
                             explain = FALSE, horizon = 1, sequence_window = NULL, cost_fp = NULL,
-                            tune_threshold = FALSE, drop_invalid = FALSE, extra_features = NULL, ...) {
+                            tune_threshold = FALSE, drop_invalid = FALSE, extra_features = NULL, engine = "local",
+                            workers = NULL, store = NULL, strict = FALSE, cross_section = NULL, quantile = 0.2,
+                            min_tickers = NULL, ...) {
   window <- as_py_choice(window, "window", c("expanding", "rolling"))
   mode <- as_py_choice(mode, "mode", c("long_flat", "long_short"))
   model <- as_py_string(model, "model", python_defaults()$model_names)
@@ -149,20 +187,70 @@ pa_walk_forward <- function(prices, model = "dnn", folds = 5, window = c("expand
     model_params = model_params(list(...)), drop_invalid = as_py_flag(drop_invalid, "drop_invalid"),
     extra_features = as_py_column_names(extra_features, "extra_features")
   )
-  if (is.list(prices) && !is.data.frame(prices)) {
-    if (is.null(names(prices)) || any(!nzchar(names(prices)))) stop_argument("prices", "a named list of prices", prices)
-    sent <- lapply(names(prices), function(ticker) as_py_prices(prices[[ticker]], sprintf("prices[[\"%s\"]]", ticker)))
-    names(sent) <- names(prices)
-    result <- do.call(call_python, c(list("walk_forward", sent), arguments))
-    return(structure(list(
-      summary = frame_from_columns(result$summary), results = Map(new_walk_forward, result$tickers, names(result$tickers)),
-      portfolio = result$portfolio,
-      portfolio_daily = if (is.null(result$portfolio_daily)) NULL else frame_from_columns(result$portfolio_daily)
-    ), class = "pa_walk_forward_list"))
+  universe <- as_py_universe(prices)
+  if (!is.null(universe)) {
+    settings <- list(
+      engine = as_py_engine(engine), workers = as_py_integer(workers, "workers", 1L, null_ok = TRUE),
+      store = if (is.null(store)) NULL else as_py_path(store, "store"), strict = as_py_flag(strict, "strict"),
+      cross_section = if (is.null(cross_section)) NULL else as_py_flag(cross_section, "cross_section"),
+      quantile = as_py_number(quantile, "quantile"), min_tickers = as_py_integer(min_tickers, "min_tickers", 2L, null_ok = TRUE)
+    )
+    return(new_walk_forward_list(do.call(call_python, c(list("walk_forward", universe), arguments, settings))))
   }
   ticker <- prices_name(prices, substitute(prices))
   if (is.character(prices)) ticker <- sub("\\.[^.]*$", "", ticker) # the file name without its extension
   new_walk_forward(do.call(call_python, c(list("walk_forward", as_py_prices(prices, "prices")), arguments)), ticker)
+}
+
+# A universe of tickers for Python (a named list of prices, files, a folder or a glob), or NULL
+# for one ticker's prices (a data.frame, xts, or one CSV file).
+as_py_universe <- function(prices) {
+  if (is.list(prices) && !is.data.frame(prices)) {
+    if (is.null(names(prices)) || any(!nzchar(names(prices)))) stop_argument("prices", "a named list of prices", prices)
+    sent <- lapply(names(prices), function(ticker) as_py_prices(prices[[ticker]], sprintf("prices[[\"%s\"]]", ticker)))
+    return(stats::setNames(sent, names(prices)))
+  }
+  if (!is.character(prices)) return(NULL)
+  if (!length(prices) || anyNA(prices) || !all(nzchar(prices))) stop_argument("prices", "CSV files, a folder or a glob", prices)
+  if (length(prices) > 1L) return(as.list(path.expand(prices)))
+  if (dir.exists(prices) || (grepl("[*?[]", prices) && !file.exists(prices))) path.expand(prices)
+}
+
+# An engine's name, or a Dask scheduler's address ("tcp://host:8786").
+as_py_engine <- function(x) {
+  if (is.character(x) && length(x) == 1L && !is.na(x) && grepl("^[A-Za-z][A-Za-z0-9+.-]*://.", x)) return(x)
+  if (is.null(state$engines)) state$engines <- unlist(call_python("engines"))
+  if (!is.character(x) || length(x) != 1L || !x %in% state$engines) {
+    stop_argument("engine", paste0("one of ", paste0('"', state$engines, '"', collapse = ", "),
+                                   ' or a Dask scheduler address such as "tcp://host:8786"'), x)
+  }
+  x
+}
+
+new_walk_forward_list <- function(result) {
+  pooled <- result$cross_section
+  run <- result$run
+  if (!is.null(run)) run$peak_memory <- unlist(run$peak_memory) %||% numeric()
+  structure(list(
+    summary = frame_from_columns(result$summary), results = Map(new_walk_forward, result$tickers, names(result$tickers)),
+    portfolio = result$portfolio,
+    portfolio_daily = if (is.null(result$portfolio_daily)) NULL else frame_from_columns(result$portfolio_daily),
+    skipped = skipped_frame(result$skipped), notes = result$notes,
+    distribution = frame_from_columns(result$distribution), significance = frame_from_columns(result$significance),
+    deflated_sharpe = result$deflated_sharpe,
+    cross_section = if (!is.null(pooled)) {
+      folds <- frame_from_columns(pooled$folds)
+      dated <- grepl("_(start|end)$", names(folds))
+      folds[dated] <- lapply(folds[dated], as.Date)
+      list(summary = pooled$summary, folds = folds, daily = frame_from_columns(pooled$daily))
+    },
+    run = run
+  ), class = "pa_walk_forward_list")
+}
+
+# The tickers set aside; typed columns even when there is none.
+skipped_frame <- function(columns) {
+  data.frame(ticker = as.character(unlist(columns$ticker)), reason = as.character(unlist(columns$reason)))
 }
 
 # `ticker` names the prices in plots: the list name, file name or variable they came from.
@@ -195,15 +283,54 @@ print.pa_walk_forward <- function(x, ...) {
 
 #' @export
 print.pa_walk_forward_list <- function(x, ...) {
-  cat(sprintf("<pa_walk_forward_list> %d tickers\n", nrow(x$summary)))
-  print(x$summary, digits = 3, row.names = FALSE)
-  for (ticker in names(x$results)) cat(ticker, ": ", x$results[[ticker]]$verdict, "\n", sep = "")
+  run <- x$run
+  cat(sprintf("<pa_walk_forward_list> %d tickers run, %d set aside%s\n", nrow(x$summary), nrow(x$skipped),
+              if (is.null(run)) "" else sprintf(" (%d fits on %s, %d workers, %.0f s; %d from the store)",
+                                                run$computed + run$stored + run$failed, run$engine, run$workers,
+                                                run$seconds, run$stored)))
+  if (nrow(x$summary) <= SHOWN_TICKERS) {
+    print(x$summary, digits = 3, row.names = FALSE)
+    for (ticker in names(x$results)) cat(ticker, ": ", x$results[[ticker]]$verdict, "\n", sep = "")
+  } else {
+    cat("Across the tickers (per-ticker rows in $summary):\n")
+    print(x$distribution[c("statistic", "mean", "std", "min", "25%", "50%", "75%", "max")], digits = 3, row.names = FALSE)
+  }
+  for (i in seq_len(nrow(x$skipped))) cat(sprintf("set aside %s: %s\n", x$skipped$ticker[[i]], x$skipped$reason[[i]]))
   for (side in names(x$portfolio)) {
     p <- x$portfolio[[side]]
     cat(sprintf("equal-weight %s on the %d common days %s .. %s: Sharpe %.2f, annual %.1f%%, max drawdown %.1f%%\n",
                 side, p$n_days, p$start, p$end, p$sharpe %||% NA_real_, 100 * p$annual_return, 100 * p$max_drawdown))
   }
+  cat(discoveries_line(x$significance), "\n", sep = "")
+  dsr <- x$deflated_sharpe
+  if (!is.null(dsr)) {
+    cat(sprintf("best of %d strategies: %s, Sharpe %.2f; deflated Sharpe ratio %.3f (the best of %d unskilled would reach %.2f by luck)\n",
+                dsr$n_trials, dsr$strategy, dsr$sharpe_annual, dsr$dsr, dsr$n_trials, dsr$expected_max_sharpe_annual))
+  }
+  if (!is.null(x$cross_section)) cat(cross_section_line(x$cross_section), "\n", sep = "")
   invisible(x)
+}
+
+SHOWN_TICKERS <- 10L # more tickers print their distribution instead of one row each
+
+# The Benjamini-Hochberg discoveries, or the lowest adjusted p-value when there is none.
+discoveries_line <- function(significance) {
+  found <- significance[significance$discovery, ]
+  head <- sprintf("discoveries at a 5%% false discovery rate (Benjamini-Hochberg): %d of %d", nrow(found), nrow(significance))
+  if (all(is.na(significance$p_adjusted))) return(paste0(head, " (no p-value: every strategy is flat)"))
+  if (!nrow(found)) {
+    return(sprintf("%s (lowest adjusted p-value %.3f, %s)", head, min(significance$p_adjusted, na.rm = TRUE),
+                   significance$ticker[which.min(significance$p_adjusted)]))
+  }
+  paste0(head, ": ", paste(sprintf("%s (Sharpe %.2f, p adjusted %.4f)", found$ticker, found$sharpe, found$p_adjusted),
+                           collapse = ", "))
+}
+
+cross_section_line <- function(pooled) {
+  s <- pooled$summary
+  sprintf("cross-section (one pooled %s, long top / short bottom %.0f%% daily) %s .. %s: Sharpe %.2f, annual %.1f%%; equal-weight buy and hold: Sharpe %.2f, annual %.1f%%",
+          s$model, 100 * s$quantile, s$strategy$start, s$strategy$end, s$strategy$sharpe %||% NA_real_,
+          100 * s$strategy$annual_return, s$buy_and_hold$sharpe %||% NA_real_, 100 * s$buy_and_hold$annual_return)
 }
 
 #' @export

@@ -228,12 +228,22 @@ plot.pa_backtest <- function(x, ...) {
 #' Plot a walk-forward evaluation
 #'
 #' The equity of the stitched out-of-sample strategy against buy-and-hold (log scale), with
-#' each fold's test period marked. For several tickers, one panel per ticker and one for their
-#' equal-weight portfolio on the common dates.
+#' each fold's test period marked. For several tickers, `type`:
+#' * `"equity"`: one panel per ticker and one for their equal-weight portfolio on the common
+#'   dates (the default for up to 6 tickers);
+#' * `"distribution"`: histograms across tickers of the mean per-fold ROC AUC (line at 0.5, a
+#'   coin flip) and of the strategy's Sharpe ratio (line at 0) (the default beyond 6 tickers);
+#' * `"significance"`: the strategies' one-sided p-values sorted, beside the
+#'   Benjamini-Hochberg line (5% times rank over the number of tickers): the discoveries are
+#'   the lowest p-values up to the last one below it;
+#' * `"cross_section"`: the pooled model's long-short portfolio against the equal-weight
+#'   buy-and-hold of the universe (log scale).
 #'
 #' @param x A `pa_walk_forward` or `pa_walk_forward_list`.
 #' @param ticker The name shown in the title of a single ticker's plot (default: the prices'
 #'   file or variable name).
+#' @param type For several tickers: `"equity"`, `"distribution"`, `"significance"` or
+#'   `"cross_section"` (`NULL`: `"equity"` up to 6 tickers, else `"distribution"`).
 #' @param ... Unused.
 #' @return `x`, invisibly.
 #' @export
@@ -246,7 +256,15 @@ plot.pa_walk_forward <- function(x, ticker = x$ticker, ...) {
 
 #' @rdname plot.pa_walk_forward
 #' @export
-plot.pa_walk_forward_list <- function(x, ...) {
+plot.pa_walk_forward_list <- function(x, type = NULL, ...) {
+  type <- walk_forward_list_type(x, type)
+  if (type != "equity") {
+    old <- graphics::par(mar = c(4, 4, 3.5, 1))
+    on.exit(graphics::par(old))
+    switch(type, distribution = draw_distribution(x), significance = draw_significance(x),
+           cross_section = draw_cross_section(x$cross_section))
+    return(invisible(x))
+  }
   panels <- length(x$results) + !is.null(x$portfolio_daily)
   old <- graphics::par(mfrow = grDevices::n2mfrow(panels), mar = c(3, 4, 3.5, 1))
   on.exit(graphics::par(old))
@@ -260,6 +278,43 @@ plot.pa_walk_forward_list <- function(x, ...) {
                 subtitle = sprintf("on their %d common dates, rebalanced daily", nrow(x$portfolio_daily)))
   }
   invisible(x)
+}
+
+draw_distribution <- function(x) {
+  long <- distribution_long(x)
+  references <- distribution_references_frame()
+  graphics::par(mfrow = c(1L, 2L), oma = c(0, 0, 1.5, 0))
+  for (measure in levels(long$measure)) {
+    values <- long$value[long$measure == measure]
+    at <- references$at[references$measure == measure]
+    graphics::hist(values, breaks = histogram_bins(length(values)), col = series_colours[["strategy"]], border = "white",
+                   xlim = range(values, at, na.rm = TRUE), main = measure, xlab = measure, ylab = "tickers")
+    graphics::abline(v = at, lty = 2, col = "grey30")
+  }
+  graphics::mtext(distribution_subtitle(x), outer = TRUE, cex = 0.85)
+}
+
+draw_significance <- function(x) {
+  points <- significance_points(x)
+  graphics::plot(points$rank, points$p_value, pch = 19, col = significance_colours[as.character(points$discovery)],
+                 ylim = c(0, 1), xlab = "tickers by p-value", ylab = "one-sided p-value of Sharpe > 0",
+                 main = significance_title(x), cex.main = 0.9)
+  graphics::lines(points$rank, points$bh, lty = 2, col = "grey30")
+  graphics::legend("topleft", legend = c(names(significance_colours), "Benjamini-Hochberg line"), bg = "white", box.col = NA,
+                   col = c(significance_colours, "grey30"), pch = c(19, 19, NA), lty = c(NA, NA, 2), cex = 0.85)
+}
+
+draw_cross_section <- function(pooled) {
+  long <- cross_section_long(pooled)
+  wide <- do.call(cbind, split(long$equity, long$series))
+  dates <- pooled$daily$date
+  graphics::matplot(dates, wide, type = "l", lty = 1, lwd = 2, col = cross_section_colours, log = "y", xaxt = "n",
+                    xlab = "", ylab = "growth of 1 (log scale)", main = cross_section_title(pooled), cex.main = 0.9)
+  graphics::abline(v = pooled$folds$test_start, col = "grey60", lty = 3)
+  graphics::mtext(cross_section_subtitle(pooled), side = 3, line = 0.3, cex = 0.7)
+  date_axis(dates)
+  graphics::legend(quiet_corner(long$date, long$equity), legend = names(cross_section_colours), col = cross_section_colours,
+                   lwd = 2, bg = "white", box.col = NA, cex = 0.85)
 }
 
 #' Plot the contributions behind one prediction
@@ -304,4 +359,85 @@ plot.pa_explanation <- function(x, case = max(x$case), top = 10, ...) {
   graphics::legend("bottom", legend = effect_names(bars$quantity[[1]]), fill = effect_colours, border = NA, horiz = TRUE, bty = "n",
                    inset = c(0, -lines_below), xpd = TRUE, cex = 0.85)
   invisible(x)
+}
+
+# A universe's plots (autoplot() and plot() of a pa_walk_forward_list): the data both draw.
+
+WALK_FORWARD_LIST_PLOTS <- c("equity", "distribution", "significance", "cross_section")
+EQUITY_PANELS <- 6L # more tickers than this draw their distribution by default: panels would be unreadable
+FDR_ALPHA <- 0.05 # the false discovery rate of $significance's discoveries
+
+# The plot type asked for, or by default the equity panels for a few tickers and the distribution beyond.
+walk_forward_list_type <- function(x, type) {
+  if (is.null(type)) return(if (length(x$results) > EQUITY_PANELS) "distribution" else "equity")
+  type <- as_py_string(type, "type", WALK_FORWARD_LIST_PLOTS)
+  if (type == "cross_section" && is.null(x$cross_section)) {
+    stop_argument("type", "a plot of this result: it has no cross-section (run with cross_section = TRUE)", type)
+  }
+  type
+}
+
+distribution_measures <- c(model_auc = "mean ROC AUC per fold", strategy_sharpe = "strategy Sharpe ratio (annual)")
+distribution_references <- c(model_auc = 0.5, strategy_sharpe = 0)
+
+# Per ticker, its mean per-fold ROC AUC and its strategy's Sharpe ratio, in long form.
+distribution_long <- function(x) {
+  summary <- x$summary
+  measures <- names(distribution_measures)
+  data.frame(ticker = rep(summary$ticker, length(measures)),
+             measure = factor(rep(distribution_measures, each = nrow(summary)), distribution_measures),
+             value = unlist(summary[measures], use.names = FALSE))
+}
+
+distribution_references_frame <- function() {
+  data.frame(measure = factor(distribution_measures, distribution_measures), at = unname(distribution_references),
+             label = c(" 0.5: a coin flip", " 0: no gain"))
+}
+
+distribution_subtitle <- function(x) {
+  s <- x$summary
+  sprintf("%d tickers, each on its own history: median AUC %.3f (%d of %d above 0.5), median Sharpe %.2f (%d above 0)",
+          nrow(s), stats::median(s$model_auc, na.rm = TRUE), sum(s$model_auc > 0.5, na.rm = TRUE), nrow(s),
+          stats::median(s$strategy_sharpe, na.rm = TRUE), sum(s$strategy_sharpe > 0, na.rm = TRUE))
+}
+
+histogram_bins <- function(n) min(30L, max(6L, as.integer(ceiling(2 * sqrt(n)))))
+
+# The p-values sorted, with the Benjamini-Hochberg line alpha * rank / m they are compared with.
+significance_points <- function(x) {
+  s <- x$significance[!is.na(x$significance$p_value), ]
+  s <- s[order(s$p_value), ]
+  m <- nrow(s)
+  data.frame(ticker = s$ticker, rank = seq_len(m), p_value = s$p_value, bh = FDR_ALPHA * seq_len(m) / m,
+             discovery = factor(ifelse(s$discovery, "discovery", "not a discovery"), c("discovery", "not a discovery")))
+}
+
+significance_title <- function(x) {
+  sprintf("One-sided p-values of the strategies' Sharpe ratios: %d discover%s of %d at a %.0f%% false discovery rate",
+          sum(x$significance$discovery), if (sum(x$significance$discovery) == 1L) "y" else "ies",
+          nrow(x$significance), 100 * FDR_ALPHA)
+}
+
+significance_colours <- c(discovery = "#d62728", `not a discovery` = "grey45")
+
+cross_section_colours <- c(`long-short` = "#3b5bdb", `equal-weight buy and hold` = "grey45")
+
+# The pooled long-short portfolio's equity and the equal-weight buy-and-hold's, one row per date and series.
+cross_section_long <- function(pooled) {
+  daily <- pooled$daily
+  series <- factor(rep(names(cross_section_colours), each = nrow(daily)), names(cross_section_colours))
+  data.frame(date = rep(daily$date, 2L), series = series, equity = c(daily$equity, daily$benchmark_equity))
+}
+
+cross_section_title <- function(pooled) {
+  s <- pooled$summary
+  sprintf("Cross-section: one %s pooled over %d tickers, long the top and short the bottom %.0f%% each day",
+          s$model, s$n_tickers, 100 * s$quantile)
+}
+
+cross_section_subtitle <- function(pooled, sep = "; ") {
+  s <- pooled$summary
+  sprintf("out-of-sample over %d folds, costs %g bps per unit of turnover%slong-short: Sharpe %.2f, total return %+.0f%%; buy and hold: Sharpe %.2f, total return %+.0f%%",
+          nrow(pooled$folds), s$cost_bps, sep, s$strategy$sharpe %||% NA_real_, 100 * s$strategy$total_return,
+          s$buy_and_hold$sharpe %||% NA_real_, 100 * s$buy_and_hold$total_return)
 }

@@ -40,7 +40,8 @@ test_that("pa_walk_forward retrains per fold and stitches out-of-sample predicti
   expect_identical(several$portfolio$strategy$n_days, several$portfolio$buy_and_hold$n_days)
   expect_output(print(several), "equal-weight strategy on the")
   bad <- market()[, c("date", "open")]
-  expect_error(pa_walk_forward(list(good = market(), bad = bad), folds = 2, epochs = 1), "bad: ", class = "pa_data_error")
+  expect_error(pa_walk_forward(list(good = market(), bad = bad), folds = 2, epochs = 1, strict = TRUE), "^bad: ",
+               class = "pa_data_error")
   expect_error(pa_walk_forward(list(market()), folds = 2), "prices: expected a named list of prices")
   expect_error(pa_walk_forward(market(), folds = 1), "folds: expected an integer >= 2")
 })
