@@ -238,7 +238,8 @@ equity_panels_plot <- function(object) {
     ggplot2::scale_y_log10() +
     date_scale(long$date) +
     ggplot2::labs(
-      title = sprintf("%s walk-forward on %s", model, paste(tickers, collapse = ", ")),
+      title = sprintf("%s walk-forward on %s", model,
+                      if (length(tickers) > EQUITY_PANELS) sprintf("%d tickers", length(tickers)) else paste(tickers, collapse = ", ")),
       subtitle = paste0("each ticker on its own history, its folds shaded in turn",
                         if (length(portfolio)) ";\nthe equal-weight portfolio on the tickers' common dates, rebalanced daily"),
       y = "growth of 1 (log scale)"
@@ -271,17 +272,24 @@ significance_plot <- function(object) {
   ggplot2::ggplot(points, ggplot2::aes(.data$rank, .data$p_value)) +
     ggplot2::geom_line(ggplot2::aes(y = .data$bh), linetype = "dashed", colour = "grey30") +
     ggplot2::geom_point(ggplot2::aes(colour = .data$discovery), size = 2) +
-    ggplot2::geom_text(data = found, ggplot2::aes(label = .data$ticker), hjust = -0.25, size = 3.2,
-                       colour = significance_colours[["discovery"]]) +
+    ggplot2::geom_text(data = found, ggplot2::aes(label = .data$ticker), hjust = 0, nudge_x = 0.15, vjust = -0.4,
+                       size = 3.2, colour = significance_colours[["discovery"]], check_overlap = TRUE) +
     ggplot2::annotate("text", x = max(points$rank), y = FDR_ALPHA, label = "Benjamini-Hochberg line: 5% \u00d7 rank / tickers",
                       hjust = 1, vjust = -0.6, size = 3.2, colour = "grey30") +
     ggplot2::scale_colour_manual(values = significance_colours, name = NULL, drop = FALSE) +
     ggplot2::scale_x_continuous(breaks = function(limits) unique(round(pretty(limits)))) +
-    ggplot2::scale_y_continuous(limits = c(0, 1)) +
+    ggplot2::scale_y_log10(breaks = p_value_breaks, labels = function(breaks) formatC(breaks, format = "g")) +
+    ggplot2::expand_limits(y = 1) +
     ggplot2::labs(title = significance_title(object),
                   subtitle = "a discovery: its p-value up to the last one below the line (the strategy earned more than nothing)",
-                  x = "tickers by p-value", y = "one-sided p-value of Sharpe > 0") +
+                  x = "tickers by p-value", y = "one-sided p-value of Sharpe > 0 (log scale)") +
     pa_theme()
+}
+
+# Powers of ten from the smallest p-value's to 1, at most about six of them.
+p_value_breaks <- function(limits) {
+  lowest <- floor(log10(max(min(limits), .Machine$double.xmin)))
+  10^rev(seq(0, lowest, by = -max(1, ceiling(-lowest / 6))))
 }
 
 cross_section_plot <- function(pooled) {

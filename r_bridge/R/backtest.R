@@ -322,7 +322,7 @@ discoveries_line <- function(significance) {
     return(sprintf("%s (lowest adjusted p-value %.3f, %s)", head, min(significance$p_adjusted, na.rm = TRUE),
                    significance$ticker[which.min(significance$p_adjusted)]))
   }
-  paste0(head, ": ", paste(sprintf("%s (Sharpe %.2f, p adjusted %.4f)", found$ticker, found$sharpe, found$p_adjusted),
+  paste0(head, ": ", paste(sprintf("%s (Sharpe %.2f, p adjusted %.2g)", found$ticker, found$sharpe, found$p_adjusted),
                            collapse = ", "))
 }
 

@@ -297,10 +297,10 @@ draw_distribution <- function(x) {
 draw_significance <- function(x) {
   points <- significance_points(x)
   graphics::plot(points$rank, points$p_value, pch = 19, col = significance_colours[as.character(points$discovery)],
-                 ylim = c(0, 1), xlab = "tickers by p-value", ylab = "one-sided p-value of Sharpe > 0",
-                 main = significance_title(x), cex.main = 0.9)
+                 log = "y", ylim = range(points$p_value, points$bh, 1), xlab = "tickers by p-value",
+                 ylab = "one-sided p-value of Sharpe > 0 (log scale)", main = significance_title(x), cex.main = 0.9)
   graphics::lines(points$rank, points$bh, lty = 2, col = "grey30")
-  graphics::legend("topleft", legend = c(names(significance_colours), "Benjamini-Hochberg line"), bg = "white", box.col = NA,
+  graphics::legend("bottomright", legend = c(names(significance_colours), "Benjamini-Hochberg line"), bg = "white", box.col = NA,
                    col = c(significance_colours, "grey30"), pch = c(19, 19, NA), lty = c(NA, NA, 2), cex = 0.85)
 }
 
@@ -408,7 +408,8 @@ significance_points <- function(x) {
   s <- x$significance[!is.na(x$significance$p_value), ]
   s <- s[order(s$p_value), ]
   m <- nrow(s)
-  data.frame(ticker = s$ticker, rank = seq_len(m), p_value = s$p_value, bh = FDR_ALPHA * seq_len(m) / m,
+  data.frame(ticker = s$ticker, rank = seq_len(m), p_value = pmax(s$p_value, .Machine$double.xmin), # a log axis
+             bh = FDR_ALPHA * seq_len(m) / m,
              discovery = factor(ifelse(s$discovery, "discovery", "not a discovery"), c("discovery", "not a discovery")))
 }
 
