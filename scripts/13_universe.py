@@ -17,28 +17,31 @@ import sys
 from pyanalytics.finance.universe import walk_forward_many
 from pyanalytics.settings import data_dir
 
-epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 20
-files = sorted((data_dir() / "universe").glob("*.csv"))[:20]
-
 
 def on_task(key, done, total, status):
     print(f"  {key}: {status} ({done}/{total})")
 
 
-multi = walk_forward_many(files, model="dnn", folds=3, seed=0, engine="local", on_task=on_task,
-                          model_params={"epochs": epochs})
+def main(epochs: int) -> None:
+    files = sorted((data_dir() / "universe").glob("*.csv"))[:20]
+    multi = walk_forward_many(files, model="dnn", folds=3, seed=0, engine="local", on_task=on_task,
+                              model_params={"epochs": epochs})
 
-print(f"\n{len(multi.results)} tickers run, {len(multi.skipped)} set aside")
-for ticker, reason in multi.skipped.items():
-    print(f"  {ticker}: {reason}")
-print("\nAcross the tickers:\n" + multi.distribution().round(3).to_string())
-significance = multi.significance()
-print(f"\nDiscoveries at a 5% false discovery rate (Benjamini-Hochberg): {int(significance['discovery'].sum())} of "
-      f"{len(significance)}\n" + significance.round(4).to_string())
-dsr = multi.deflated_sharpe()
-print(f"Best of {dsr['n_trials']} strategies: {dsr['strategy']}, Sharpe {dsr['sharpe_annual']:.2f}; deflated Sharpe "
-      f"ratio {dsr['dsr']:.3f}")
-if multi.cross_section is not None:
-    for side, stats in multi.cross_section.stats.items():
-        print(f"cross-section {side}: Sharpe {stats['sharpe']:.2f}, annual {stats['annual_return']:.1%}, "
-              f"max drawdown {stats['max_drawdown']:.1%} ({stats['start']}..{stats['end']})")
+    print(f"\n{len(multi.results)} tickers run, {len(multi.skipped)} set aside")
+    for ticker, reason in multi.skipped.items():
+        print(f"  {ticker}: {reason}")
+    print("\nAcross the tickers:\n" + multi.distribution().round(3).to_string())
+    significance = multi.significance()
+    print(f"\nDiscoveries at a 5% false discovery rate (Benjamini-Hochberg): {int(significance['discovery'].sum())} of "
+          f"{len(significance)}\n" + significance.round(4).to_string())
+    dsr = multi.deflated_sharpe()
+    print(f"Best of {dsr['n_trials']} strategies: {dsr['strategy']}, Sharpe {dsr['sharpe_annual']:.2f}; deflated "
+          f"Sharpe ratio {dsr['dsr']:.3f}")
+    if multi.cross_section is not None:
+        for side, stats in multi.cross_section.stats.items():
+            print(f"cross-section {side}: Sharpe {stats['sharpe']:.2f}, annual {stats['annual_return']:.1%}, "
+                  f"max drawdown {stats['max_drawdown']:.1%} ({stats['start']}..{stats['end']})")
+
+
+if __name__ == "__main__":  # the local engine's spawned workers import this file: run only as a script
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 20)
