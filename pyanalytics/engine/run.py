@@ -9,6 +9,7 @@ Example:
 
 import json
 import os
+import sys
 import time
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing
@@ -148,7 +149,8 @@ def run_tasks(tasks: list[Task], *, engine="local", workers: int | None = None, 
             kept = f"are stored in {store.directory}; running again with that store computes only the rest" \
                 if store is not None else "are lost (no store); pass a TaskStore to keep finished tasks"
             raise EngineError(f"engine {engine!r}: a worker process died (killed or out of memory) after "
-                              f"{counts['computed']} of {len(pending)} tasks finished; those {kept}.") from error
+                              f"{counts['computed']} of {len(pending)} tasks finished; those {kept}."
+                              f"{_script_hint() if not counts['computed'] else ''}") from error
 
     report = RunReport(engine=engine, workers=workers, seconds=time.perf_counter() - started,
                        peak_memory=peak_memory, **counts)
@@ -158,3 +160,11 @@ def run_tasks(tasks: list[Task], *, engine="local", workers: int | None = None, 
 def _reason(error: BaseException) -> str:
     """Why a task failed, in one line: a PyAnalyticsError's own message, else the exception's type and message."""
     return str(error) if isinstance(error, PyAnalyticsError) else f"{type(error).__name__}: {error}"
+
+
+def _script_hint() -> str:
+    """Why workers die at once when a script starts the run at its top level, and the cure."""
+    if not getattr(sys.modules.get("__main__"), "__file__", None):
+        return ""
+    return (" If this runs from a script: spawned workers import the script, so put the run under "
+            "`if __name__ == \"__main__\":`.")
