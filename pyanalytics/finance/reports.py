@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pyanalytics.errors import ParameterError
+from pyanalytics.errors import DataError, ParameterError
 from pyanalytics.evaluation.verdict import BADGES, fold_edge_verdict
 from pyanalytics.reports import plots
 from pyanalytics.reports.html import (
@@ -51,7 +51,8 @@ def format_percent(value, digits: int = 1) -> str:
     return f"{value:.{digits}%}"
 
 
-def _stat(name: str, value) -> str:
+def format_stat(name: str, value) -> str:
+    """A strategy statistic for a table cell: a percentage, a ratio with two decimals, or a number."""
     if name in PERCENT_STATS:
         return format_percent(value)
     if name in ("sharpe", "sortino"):
@@ -213,11 +214,11 @@ def _settings(config: dict) -> list[tuple[str, str]]:
     ]
 
 
-def _ticker(number: int, name: str, result, fmt: str) -> dict:
+def _ticker(section_id: str, name: str, result, fmt: str) -> dict:
     daily = result.backtest.daily
     stats, bench = result.backtest.stats, result.backtest.benchmark
     return {
-        "id": f"ticker-{number}",
+        "id": section_id,
         "name": name,
         "model": result.model_name,
         "start": result.period["start"], "end": result.period["end"],
@@ -225,59 +226,77 @@ def _ticker(number: int, name: str, result, fmt: str) -> dict:
         "kpis": _kpis(result),
         "equity_uri": plots.equity_chart(daily, list(result.folds["test_start"]), fmt=fmt),
         "drawdown_uri": plots.drawdown_chart(daily, list(result.folds["test_start"]), fmt=fmt),
-        "stats": [(STAT_LABELS[k], _stat(k, stats[k]), _stat(k, bench[k])) for k in STAT_LABELS],
+        "stats": [(STAT_LABELS[k], format_stat(k, stats[k]), format_stat(k, bench[k])) for k in STAT_LABELS],
         "folds": _fold_rows(result.folds),
         "metrics": _metrics_rows(result),
         "fold_auc": _fold_auc_rows(result),
         "importance": _importance(result, fmt),
-        "settings": _settings(result.config),
     }
 
 
 def _portfolio(runs: dict, fmt: str) -> dict | None:
+    """The equal-weight portfolio of the strategies on the days every ticker trades; None for one ticker,
+    or the reason when the histories share no day (a universe of many listings)."""
     from pyanalytics.finance.universe_result import MultiWalkForwardResult
 
     if len(runs) < 2:
         return None
-    daily, stats = MultiWalkForwardResult(runs).portfolio()
+    try:
+        daily, stats = MultiWalkForwardResult(runs).portfolio()
+    except DataError as error:
+        return {"missing": str(error)}
     return {
+        "missing": None,
         "uri": plots.equity_chart(daily, fmt=fmt),
         "start": stats["strategy"]["start"], "end": stats["strategy"]["end"], "days": format_number(len(daily)),
-        "rows": [(side.replace("_", " "), [_stat(k, values[k]) for k in ("annual_return", "sharpe", "max_drawdown")])
+        "rows": [(side.replace("_", " "), [format_stat(k, values[k]) for k in ("annual_return", "sharpe", "max_drawdown")])
                  for side, values in stats.items()],
     }
 
 
-def _summary_rows(runs: dict, tickers: list[dict]) -> list[dict]:
+def _summary_rows(runs: dict, ids: dict, discovered=()) -> list[dict]:
+    """One row per ticker; ``ids`` the detail sections to link to, ``discovered`` the tickers to tag."""
     rows = []
-    for (name, result), ticker in zip(runs.items(), tickers):
+    for name, result in runs.items():
         row = result.summary_row()
         rows.append({
-            "id": ticker["id"], "name": name, "period": f"{row['start']} → {row['end']}", "folds": row["n_folds"],
+            "id": ids.get(name), "name": name, "discovery": name in discovered,
+            "period": f"{row['start']} → {row['end']}", "folds": row["n_folds"],
             "auc": mean_and_spread({"mean": row["model_auc"], "std": row["model_auc_std"]}),
             "baseline": row["best_baseline"] or "–",
             "baseline_auc": format_number(row["best_baseline_auc"]),
-            "cells": [_stat(k, row[f"{side}_{k}"]) for side in ("strategy", "buy_and_hold")
+            "cells": [format_stat(k, row[f"{side}_{k}"]) for side in ("strategy", "buy_and_hold")
                       for k in ("sharpe", "annual_return", "max_drawdown")],
         })
     return rows
 
 
-def _context(runs: dict, title: str | None, fmt: str) -> dict:
+def _context(source, title: str | None, fmt: str) -> dict:
     from pyanalytics import __version__
+    from pyanalytics.finance.universe_report import detailed_tickers, is_universe, universe_context
 
     if fmt not in plots.FORMATS:
         raise ParameterError(f"image_format: expected one of {plots.FORMATS}, got {fmt!r}.")
-    tickers = [_ticker(i, name, result, fmt) for i, (name, result) in enumerate(runs.items(), start=1)]
+    runs = _runs(source)
+    many = is_universe(source)
+    shown, rule = detailed_tickers(runs) if many else (list(runs), None)
+    numbers = {name: number for number, name in enumerate(runs, start=1)}
+    ids = {name: f"ticker-{numbers[name]}" for name in shown}  # a ticker's place in the universe, never its name
+    universe = universe_context(source, ids, fmt) if many else None
+    tickers = [_ticker(ids[name], name, runs[name], fmt) for name in shown]
     first = next(iter(runs.values()))
     config = first.config
     return {
         "title": title or f"{first.model_name.upper()} walk-forward evaluation",
         "subtitle": f"{first.model_name} · {config['n_folds']} folds, {config['window_mode']} training · "
                     f"{config['mode'].replace('_', '/')} · {format_number(config['cost_bps'], 1)} bp per unit of turnover",
+        "universe": universe,
         "tickers": tickers,
-        "summary": _summary_rows(runs, tickers) if len(runs) > 1 else None,
+        "detail_rule": rule,
+        "summary": _summary_rows(runs, ids, universe["discovered"] if universe else ()) if len(runs) > 1 else None,
         "portfolio": _portfolio(runs, fmt),
+        "settings": _settings(config) if universe is None else
+                    _settings({**config, "seed": source.config.get("seed", config["seed"])}) + universe["settings"],
         "metric_labels": list(METRIC_LABELS.values()),
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "version": __version__,
@@ -287,7 +306,7 @@ def _context(runs: dict, title: str | None, fmt: str) -> dict:
 
 
 def _chunks(source, title: str | None, image_format: str):
-    context = _context(_runs(source), title, image_format)  # draws every figure
+    context = _context(source, title, image_format)  # draws every figure
     return environment().get_template(TEMPLATE).generate(**context)
 
 

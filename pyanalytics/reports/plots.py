@@ -316,11 +316,12 @@ def _legend_above(ax) -> None:
                      ncols=2, borderaxespad=0.2)
 
 
-def equity_chart(daily: pd.DataFrame, fold_starts=(), *, fmt: str = "svg") -> str:
+def equity_chart(daily: pd.DataFrame, fold_starts=(), *, labels=("strategy (after costs)", "buy and hold"),
+                 fmt: str = "svg") -> str:
     """Growth of 1 for the strategy and buy-and-hold (log scale), each fold's first test date marked.
 
     ``daily`` holds ``equity`` and ``benchmark_equity`` indexed by date; long histories are
-    thinned to their peaks and troughs (``thin``).
+    thinned to their peaks and troughs (``thin``). ``labels`` names the strategy and the benchmark.
     """
     from matplotlib.ticker import LogFormatter
 
@@ -328,8 +329,8 @@ def equity_chart(daily: pd.DataFrame, fold_starts=(), *, fmt: str = "svg") -> st
         ax = figure.add_subplot()
         _fold_marks(ax, fold_starts)
         benchmark, strategy = thin(daily["benchmark_equity"]), thin(daily["equity"])
-        ax.plot(benchmark.index, benchmark, color=BASELINE, lw=1.3, label="buy and hold", zorder=2)
-        ax.plot(strategy.index, strategy, color=MODEL, lw=1.6, label="strategy (after costs)", zorder=3)
+        ax.plot(benchmark.index, benchmark, color=BASELINE, lw=1.3, label=labels[1], zorder=2)
+        ax.plot(strategy.index, strategy, color=MODEL, lw=1.6, label=labels[0], zorder=3)
         ax.axhline(1.0, color=INK, lw=0.6, zorder=1)
         ax.set_yscale("log")
         for axis_format in (ax.yaxis.set_major_formatter, ax.yaxis.set_minor_formatter):
@@ -340,7 +341,8 @@ def equity_chart(daily: pd.DataFrame, fold_starts=(), *, fmt: str = "svg") -> st
         return _data_uri(figure, fmt)
 
 
-def drawdown_chart(daily: pd.DataFrame, fold_starts=(), *, fmt: str = "svg") -> str:
+def drawdown_chart(daily: pd.DataFrame, fold_starts=(), *, labels=("strategy", "buy and hold"),
+                   fmt: str = "svg") -> str:
     """Drawdown below the running peak: the strategy filled, buy-and-hold as a line, folds marked."""
     with _time_figure(2.5) as figure:
         ax = figure.add_subplot()
@@ -348,8 +350,8 @@ def drawdown_chart(daily: pd.DataFrame, fold_starts=(), *, fmt: str = "svg") -> 
         strategy, benchmark = thin(daily["drawdown"]), thin(daily["benchmark_drawdown"])
         # one polygon down to 0 at both ends: half the points of fill_between's
         ax.fill(strategy.index[[0, *range(len(strategy)), -1]], [0.0, *strategy, 0.0], color=MODEL, alpha=0.35,
-                lw=0, label="strategy")
-        ax.plot(benchmark.index, benchmark, color=BASELINE, lw=1.0, label="buy and hold")
+                lw=0, label=labels[0])
+        ax.plot(benchmark.index, benchmark, color=BASELINE, lw=1.0, label=labels[1])
         ax.set_ylim(min(float(daily[["drawdown", "benchmark_drawdown"]].min().min()), -0.01) * 1.05, 0.0)
         ax.yaxis.set_major_formatter(_percent())
         ax.set_ylabel("below the peak")
@@ -688,4 +690,83 @@ def horizon_chart(values: dict, *, ylabel: str, model: str, best: str | None = N
         ax.set(xlabel="horizon (steps ahead)", ylabel=ylabel)
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.legend(loc="lower center", ncols=4, bbox_to_anchor=(0.5, 1.0))
+        return _data_uri(figure, fmt)
+
+
+def _bins(values: np.ndarray, *marks: float) -> np.ndarray:
+    """Histogram edges over the values and the marked lines: about two bins per square root of the count."""
+    low, high = min(float(values.min()), *marks), max(float(values.max()), *marks)
+    pad = max((high - low) * 0.04, 0.005)
+    count = int(np.clip(round(2 * math.sqrt(len(values))), 5, 30))
+    return np.linspace(low - pad, high + pad, count + 1)
+
+
+def auc_distribution_chart(model_auc, baseline_auc, *, fmt: str = "svg") -> str:
+    """Across tickers: a histogram of each ticker's mean ROC AUC per fold, the coin flip (0.5), the
+    model's median and its best baselines' median marked. NaN values are left out."""
+    model_auc = np.asarray(model_auc, dtype=float)
+    model_auc = model_auc[np.isfinite(model_auc)]
+    baseline_auc = np.asarray(baseline_auc, dtype=float)
+    baseline_median = float(np.median(baseline_auc[np.isfinite(baseline_auc)]))
+    model_median = float(np.median(model_auc))
+    with _figure(3.0, PAIR_WIDTH) as figure:
+        ax = figure.add_subplot()
+        ax.hist(model_auc, bins=_bins(model_auc, 0.5, baseline_median), color=MODEL, alpha=0.55,
+                edgecolor="white", lw=0.6, label="tickers")
+        ax.axvline(0.5, color=MUTED, lw=1.2, ls=":", label="coin flip 0.5")
+        ax.axvline(model_median, color=INK, lw=1.6, label=f"median {model_median:.3f}")
+        ax.axvline(baseline_median, color=BEST_BASELINE, lw=1.6, ls="--",
+                   label=f"best baselines' median {baseline_median:.3f}")
+        ax.set(xlabel="mean ROC AUC per fold (each ticker's model)", ylabel="tickers")
+        ax.yaxis.get_major_locator().set_params(integer=True)
+        ax.legend(loc="lower center", ncols=2, bbox_to_anchor=(0.5, 1.0))
+        return _data_uri(figure, fmt)
+
+
+def sharpe_distribution_chart(strategy, buy_and_hold, *, fmt: str = "svg") -> str:
+    """Across tickers: each ticker's Sharpe ratio after costs beside its buy-and-hold's, as a box of
+    the quartiles over one dot per ticker (spread up and down so equal values stay apart), zero marked."""
+    rows = [("strategy (after costs)", MODEL, strategy), ("buy and hold", BASELINE, buy_and_hold)]
+    with _figure(3.0, PAIR_WIDTH) as figure:
+        ax = figure.add_subplot()
+        ax.axvline(0.0, color=INK, lw=1.0, zorder=1)
+        for y, (_, colour, values) in enumerate(rows[::-1]):
+            values = np.asarray(values, dtype=float)
+            values = values[np.isfinite(values)]
+            ax.boxplot(values, positions=[y], orientation="horizontal", widths=0.55, showfliers=False,
+                       patch_artist=True, boxprops={"facecolor": "none", "edgecolor": colour, "lw": 1.3},
+                       medianprops={"color": colour, "lw": 2.2}, whiskerprops={"color": colour},
+                       capprops={"color": colour}, zorder=2)
+            spread = np.random.default_rng(0).uniform(-0.2, 0.2, len(values))  # the same dots every time
+            ax.scatter(values, y + spread, s=14, color=colour, alpha=0.7, edgecolors="none", zorder=3)
+        ax.set_yticks(range(len(rows)), [label for label, _, _ in rows[::-1]])
+        ax.set_ylim(-0.6, len(rows) - 0.4)
+        ax.grid(axis="y", visible=False)
+        ax.set_xlabel("Sharpe ratio (annualised), one dot per ticker")
+        return _data_uri(figure, fmt)
+
+
+def p_value_chart(p_values, discoveries, alpha: float, *, fmt: str = "svg") -> str:
+    """Benjamini-Hochberg at a glance: the p-values sorted, against the line ``alpha * rank / m``;
+    the discoveries (every p-value up to the last one under the line) in green, on a log scale.
+    NaN p-values are left out (at least one must be known); one below 1e-12 is drawn at 1e-12."""
+    p_values, discoveries = np.asarray(p_values, dtype=float), np.asarray(discoveries, dtype=bool)
+    known = np.isfinite(p_values)
+    order = np.argsort(p_values[known], kind="stable")
+    p, found = p_values[known][order], discoveries[known][order]
+    rank = np.arange(1, len(p) + 1)
+    shown = np.maximum(p, 1e-12)
+    floor = min(float(shown.min()), alpha / len(p)) / 4  # the lowest dot and the line's start stay inside
+    with _figure(3.2, WIDTH) as figure:
+        ax = figure.add_subplot()
+        line = np.linspace(0.5, len(p) + 0.5, 200)
+        ax.plot(line, alpha * line / len(p), color=THRESHOLD, lw=1.4, label=f"α·rank/m, α = {alpha:g}, m = {len(p)}")
+        ax.scatter(rank[~found], shown[~found], s=18, color=BASELINE, zorder=3, label="not a discovery")
+        if found.any():
+            ax.scatter(rank[found], shown[found], s=22, color=RISE, zorder=4, label=f"discovery ({found.sum()})")
+        ax.set_yscale("log")
+        ax.set(xlim=(0.5, len(p) + 0.5), ylim=(floor, 1.5), xlabel="tickers, by p-value",
+               ylabel="one-sided p-value of Sharpe > 0")
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.legend(loc="lower center", ncols=3, bbox_to_anchor=(0.5, 1.0))
         return _data_uri(figure, fmt)
