@@ -6,8 +6,7 @@ from rich.table import Table
 
 from pyanalytics.cli.common import shown, stderr, visible
 from pyanalytics.cli.walk_forward import number_text, percent_text
-
-SHOWN_P_VALUES = 5  # tickers listed by p-value when nothing is a discovery
+from pyanalytics.finance.universe_result import SHOWN_P_VALUES
 
 
 def print_notes(multi) -> None:

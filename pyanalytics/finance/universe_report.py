@@ -20,17 +20,18 @@ from pyanalytics.errors import DataError, ParameterError
 from pyanalytics.evaluation.metrics import fold_spread
 from pyanalytics.evaluation.verdict import fold_edge_verdict
 from pyanalytics.finance.reports import STAT_LABELS, format_percent, format_stat, mean_and_spread
-from pyanalytics.finance.universe_result import CROSS_SECTION, MultiWalkForwardResult
+from pyanalytics.finance.universe_result import CROSS_SECTION, SHOWN_P_VALUES, MultiWalkForwardResult
 from pyanalytics.reports import plots
 from pyanalytics.reports.html import format_number
 
 ALPHA = 0.05  # false discovery rate of the Benjamini-Hochberg correction
 DETAILED_TICKERS = 12  # up to this many tickers run, each one gets its detail section
 EXTREME_TICKERS = 3  # beyond, only this many with the highest and with the lowest Sharpe ratio do
-SHOWN_P_VALUES = 5  # tickers listed by p-value when none is a discovery
 OPEN_LIST = 8  # up to this many tickers set aside are listed open; more are folded away
-DISTRIBUTION_LABELS = {"model_auc": "Mean AUC per fold", "auc_edge": "AUC edge over the best baseline",
-                       "strategy_sharpe": "Sharpe ratio after costs", "buy_and_hold_sharpe": "Buy-and-hold Sharpe ratio"}
+DISTRIBUTION_LABELS = {
+    "model_auc": "Mean AUC per fold", "auc_edge": "AUC edge over the best baseline",
+    "strategy_sharpe": "Sharpe ratio after costs", "buy_and_hold_sharpe": "Buy-and-hold Sharpe ratio",
+}
 QUANTILES = {"min": "Min", "10%": "10%", "25%": "25%", "50%": "Median", "75%": "75%", "90%": "90%", "max": "Max"}
 CROSS_SECTION_STATS = ("sharpe", "annual_return", "annual_volatility", "max_drawdown", "total_return", "turnover")
 
@@ -133,7 +134,8 @@ def _kpis(multi, table: pd.DataFrame, significance: pd.DataFrame, dsr: dict) -> 
          "note": f"Sharpe > 0 after Benjamini-Hochberg at a {format_percent(ALPHA, 0)} false discovery rate"
                  + (f"; {untested:,} never traded (no Sharpe ratio)" if untested else "")},
         {"label": "Deflated Sharpe ratio", "value": dsr["value"], "note": dsr["note"]},
-        {"label": "Cross-section Sharpe", "value": "–" if pooled is None else format_number(pooled.stats["strategy"]["sharpe"], 2),
+        {"label": "Cross-section Sharpe",
+         "value": "–" if pooled is None else format_number(pooled.stats["strategy"]["sharpe"], 2),
          "note": "not run" if pooled is None else
                  f"equal-weight buy and hold {format_number(pooled.stats['buy_and_hold']['sharpe'], 2)}"},
         {"label": "Run", "value": "–" if run is None else f"{run.seconds:,.0f} s",

@@ -12,6 +12,7 @@ from pyanalytics.jsonio import json_safe
 
 DISTRIBUTION_COLUMNS = ("model_auc", "auc_edge", "strategy_sharpe", "buy_and_hold_sharpe")
 CROSS_SECTION = "cross-section"  # the pooled long-short strategy's name among the trials
+SHOWN_P_VALUES = 5  # tickers listed by p-value (command line, report) when none is a discovery
 
 
 @dataclass(frozen=True, eq=False)
