@@ -290,3 +290,13 @@ def load_rows(path: Path):
 
     warnings.showwarning = _show_warning
     return read_frame(path)[0]
+
+
+def percent_text(value) -> str:
+    """A fraction as a percentage with one decimal; ``n/a`` for a missing value."""
+    return "n/a" if value is None or value != value else f"{value:.1%}"
+
+
+def number_text(value, digits: int = 3) -> str:
+    """A number with ``digits`` decimals; ``n/a`` for a missing value."""
+    return "n/a" if value is None or value != value else f"{value:.{digits}f}"

@@ -4,9 +4,8 @@ tickers, the discoveries after correcting for the number tried, the cross-sectio
 from rich import box
 from rich.table import Table
 
-from pyanalytics.cli.common import shown, stderr, visible
-from pyanalytics.cli.walk_forward import number_text, percent_text
-from pyanalytics.finance.universe_result import SHOWN_P_VALUES
+from pyanalytics.cli.common import number_text, percent_text, shown, stderr, visible
+from pyanalytics.finance.universe_result import SHOWN_P_VALUES, attempt
 
 
 def print_notes(multi) -> None:
@@ -46,21 +45,37 @@ def discoveries_table(multi, alpha: float = 0.05) -> Table:
     significance = multi.significance(alpha)
     found = significance[significance["discovery"]]
     title = (f"Discoveries at a {alpha:.0%} false discovery rate (Benjamini-Hochberg): {len(found)} of "
-             f"{len(significance)}")
+             f"{len(significance)} earn more than nothing; {int(significance['beats_holding'].sum())} beat holding "
+             "their stock")
     shown_rows = found if len(found) else significance.head(SHOWN_P_VALUES)
     if not len(found):
         title += f"; the {len(shown_rows)} lowest p-values"
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
-    for header in ("ticker", "Sharpe", "t", "p", "p adjusted", "t over B&H"):
+    for header in ("ticker", "Sharpe", "t", "p", "p adjusted", "t over B&H", "p adjusted over B&H"):
         table.add_column(header, justify="left" if header == "ticker" else "right")
     for name, row in shown_rows.iterrows():
-        table.add_row(shown(name), number_text(row["sharpe"], 2), number_text(row["sharpe_t"], 2), number_text(row["p_value"], 4),
-                      number_text(row["p_adjusted"], 4), number_text(row["excess_t"], 2))
+        table.add_row(shown(name), number_text(row["sharpe"], 2), number_text(row["sharpe_t"], 2),
+                      number_text(row["p_value"], 4), number_text(row["p_adjusted"], 4), number_text(row["excess_t"], 2),
+                      number_text(row["p_excess_adjusted"], 4))
     return table
 
 
+def portfolio_line(multi) -> str:
+    """The equal-weight portfolio of the tickers' strategies against their buy-and-holds, on their common days."""
+    portfolio, missing = attempt(multi.portfolio)
+    if missing is not None:
+        return f"Equal-weight portfolio: {shown(missing)}"
+    strategy, hold = portfolio[1]["strategy"], portfolio[1]["buy_and_hold"]
+    return (f"Equal-weight portfolio on the {strategy['n_days']:,} common days ({strategy['start']} .. {strategy['end']}): "
+            f"Sharpe {number_text(strategy['sharpe'], 2)}, annual {percent_text(strategy['annual_return'])}, max DD "
+            f"{percent_text(strategy['max_drawdown'])}; buy and hold {number_text(hold['sharpe'], 2)}, "
+            f"{percent_text(hold['annual_return'])}, {percent_text(hold['max_drawdown'])}.")
+
+
 def deflated_line(multi) -> str:
-    dsr = multi.deflated_sharpe()
+    dsr, missing = attempt(multi.deflated_sharpe)
+    if missing is not None:
+        return f"Deflated Sharpe ratio: {shown(missing)}"
     return (f"Best of {dsr['n_trials']} strategies: {shown(dsr['strategy'])}, Sharpe {number_text(dsr['sharpe_annual'], 2)}; "
             f"deflated Sharpe ratio {number_text(dsr['dsr'])} (the best of {dsr['n_trials']} unskilled strategies would "
             f"reach {number_text(dsr['expected_max_sharpe_annual'], 2)} by luck).")

@@ -22,6 +22,8 @@ from pyanalytics.cli.common import (
     SeedOption,
     SlippageOption,
     TuneThresholdOption,
+    number_text,
+    percent_text,
     print_json,
     progress_bar,
     shown,
@@ -58,14 +60,6 @@ def interrupted_run(store: Path | None):
                 if store is not None else "nothing was kept; pass --store FOLDER to resume an interrupted run")
         stderr.print(f"interrupted: {kept}.")
         raise typer.Exit(130) from None
-
-
-def percent_text(value) -> str:
-    return "n/a" if value is None or value != value else f"{value:.1%}"
-
-
-def number_text(value, digits: int = 3) -> str:
-    return "n/a" if value is None or value != value else f"{value:.{digits}f}"
 
 
 def _signed(value) -> str:
@@ -150,14 +144,7 @@ def render(multi, mode: str, costs: str) -> None:
     if multi.skipped:
         print_table(universe.skipped_table(multi))
     if len(multi.results) > 1:
-        _, stats = multi.portfolio()
-        strategy, hold = stats["strategy"], stats["buy_and_hold"]
-        stdout.print(
-            f"Equal-weight portfolio on the {strategy['n_days']:,} common days ({strategy['start']} .. {strategy['end']}): "
-            f"Sharpe {number_text(strategy['sharpe'], 2)}, annual {percent_text(strategy['annual_return'])}, max DD "
-            f"{percent_text(strategy['max_drawdown'])}; buy and hold {number_text(hold['sharpe'], 2)}, "
-            f"{percent_text(hold['annual_return'])}, {percent_text(hold['max_drawdown'])}.\n"
-        )
+        stdout.print(universe.portfolio_line(multi) + "\n")
         print_table(universe.distribution_table(multi))
         print_table(universe.discoveries_table(multi))
         stdout.print(universe.deflated_line(multi) + "\n")

@@ -2,8 +2,9 @@
 
 A ``Task`` is one call of a top-level function with its arguments and a fingerprint of its inputs;
 ``run_tasks`` runs a list of them on an engine (a local process pool, a Dask cluster, this process),
-one TensorFlow thread per worker, and gives the same results bit for bit whatever the engine and
-the number of workers. A ``TaskStore`` keeps each finished task on disk, so a run that was
+one TensorFlow and one BLAS thread per worker, and gives the same results bit for bit whatever the
+pool or cluster and the number of workers ("serial" runs in this process with the threads
+TensorFlow already has there, which may change the last bits). A ``TaskStore`` keeps each finished task on disk, so a run that was
 interrupted computes only what is missing. Importing this package imports neither TensorFlow nor Dask.
 
 Example:

@@ -76,7 +76,7 @@ def _with_key(key: str, error: BaseException) -> PyAnalyticsError:
 
 def run_tasks(tasks: list[Task], *, engine="local", workers: int | None = None, store: TaskStore | None = None,
               on_task=None, stop_on_error: bool = False) -> tuple[dict, dict, RunReport]:
-    """Run the tasks not already in ``store`` on ``engine``; results identical whatever the engine and workers.
+    """Run the tasks not already in ``store`` on ``engine``; identical results on any pool, cluster or worker count.
 
     Each result is put into the store as it completes, then ``on_task(key, done, total, status)`` is
     called with status ``"stored"`` (found in the store, not run), ``"computed"`` or ``"failed"``.

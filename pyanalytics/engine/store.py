@@ -1,6 +1,7 @@
 """Finished tasks on disk, one JSON file per task, so an interrupted run computes only what is missing.
 
-A folder holds ``store.json`` (the run's settings) and one file per task named after its key. Files are
+A folder holds ``store.json`` (the run's settings and the library versions) and one file per task
+named after its key, holding the task's fingerprint and function. Files are
 written atomically (a temporary file in the same folder, then ``os.replace``); a file that cannot be
 read (half-written by a killed process, edited by hand) counts as missing and its task runs again.
 JSON keeps floats exactly (``repr`` round-trip) and NaN/infinities (``allow_nan``); no pickle on disk.
@@ -11,12 +12,15 @@ import json
 import os
 import re
 import tempfile
+from importlib import metadata
 from pathlib import Path
 
 from pyanalytics.engine.tasks import Task
 from pyanalytics.errors import ParameterError
 
 FORMAT = 1
+# A store made by other versions of these is refused: a stored fit must be one this code would make.
+VERSIONED = ("pyanalytics", "numpy", "pandas", "scikit-learn", "tensorflow-cpu", "tensorflow", "keras")
 SETTINGS_FILE = "store.json"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _MAX_NAME = 80  # characters of the key kept in a file name; the key's hash tells longer keys apart
@@ -51,6 +55,23 @@ def _first_difference(here: dict, stored: dict) -> str:
     return "none"
 
 
+def library_versions() -> dict:
+    """The versions of pyanalytics and of the libraries a fit's numbers depend on (None where not installed)."""
+    found = {}
+    for name in VERSIONED:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = None
+    return found
+
+
+def function_name(function) -> str:
+    """``module.qualname`` of a task's function (of the function a ``functools.partial`` wraps)."""
+    function = getattr(function, "func", function)
+    return f"{function.__module__}.{function.__qualname__}"
+
+
 class TaskStore:
     """The finished tasks of one run's settings, in a folder.
 
@@ -75,12 +96,17 @@ class TaskStore:
         if path.exists() and (not isinstance(stored, dict) or stored.get("format") != FORMAT):
             raise ParameterError(f"task store {self.directory}: {SETTINGS_FILE} is not a format-{FORMAT} store; "
                                  "pass another folder or delete this one.")
+        versions = library_versions()
         if stored is None:
-            _write_json(path, {"format": FORMAT, "settings": settings})
+            _write_json(path, {"format": FORMAT, "settings": settings, "versions": versions})
         elif stored.get("settings") != settings:
             raise ParameterError(f"task store {self.directory}: made with other settings "
                                  f"({_first_difference(settings, stored.get('settings') or {})}); "
                                  "pass another folder or delete this one to start afresh.")
+        elif stored.get("versions") != versions:
+            raise ParameterError(f"task store {self.directory}: made with other library versions "
+                                 f"({_first_difference(versions, stored.get('versions') or {})}), whose fits may "
+                                 "differ; pass another folder or delete this one to start afresh.")
 
     def path(self, key: str) -> Path:
         """The file of the task ``key``: its sanitised key and a short hash of the exact key."""
@@ -94,14 +120,15 @@ class TaskStore:
         A task whose result is None is therefore computed again by every run.
         """
         record = _read_json(self.path(task.key))
-        if (isinstance(record, dict) and record.get("key") == task.key
-                and record.get("fingerprint") == task.fingerprint and "result" in record):
+        if (isinstance(record, dict) and record.get("key") == task.key and record.get("fingerprint") == task.fingerprint
+                and record.get("function") == function_name(task.function) and "result" in record):
             return record["result"]
         return None
 
     def put(self, task: Task, result) -> None:
         """Store the JSON-able ``result`` of ``task`` atomically."""
-        _write_json(self.path(task.key), {"key": task.key, "fingerprint": task.fingerprint, "result": result})
+        _write_json(self.path(task.key), {"key": task.key, "fingerprint": task.fingerprint,
+                                          "function": function_name(task.function), "result": result})
 
     def keys(self) -> list[str]:
         """The keys of the readable task files, sorted."""

@@ -32,11 +32,12 @@ Decisions:
 run as an engine task; ``assemble_cross_section`` stitches the folds and trades them.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
+from pyanalytics.engine import task_seed
 from pyanalytics.errors import DataError, ParameterError
 from pyanalytics.evaluation import best_baseline, classification_metrics
 from pyanalytics.evaluation.metrics import fold_spread
@@ -172,6 +173,42 @@ def cross_section_blocks(
     ]
 
 
+def plan_cross_section(
+    panel: CrossSectionPanel, *, folds: int = 5, model: str = "dnn", gap: int | None = None,
+    window_mode: str = "expanding", train_size: int | None = None, test_size: int | None = None,
+    embargo: int = 0, validation: float = 0.15, seed: int | None = 0, model_params: dict | None = None,
+) -> tuple[ModelSetup, list]:
+    """Check the pooled model's settings and cut the panel's dates into folds, before anything is fitted.
+
+    Args:
+        panel: the pooled panel (``cross_section_panel``).
+        folds, gap, window_mode, train_size, test_size, embargo: see ``cross_section_blocks``.
+        model: the pooled model, ``"dnn"``.
+        validation: fraction of the training dates held out for early stopping, > 0 (without
+            it the model would carve its own from the last rows, splitting a date).
+        seed: the run's seed of the pooled model; fold k fits with ``task_seed(seed, k)``.
+        model_params: extra keyword arguments of the model class (e.g. ``{"epochs": 20}``).
+
+    Returns:
+        ``(setup, blocks)``: the model setup and, per fold, its training and test rows.
+
+    Raises:
+        ParameterError: an argument out of range, or a model other than ``"dnn"``.
+        DataError: too few dates for the folds.
+    """
+    if model not in POOLED_MODELS:
+        raise ParameterError(
+            f"model: the cross-sectional model pools one day per ticker, so it is 'dnn'; got {model!r} "
+            "(a sequence model's windows do not stack across tickers)."
+        )
+    params = {"batch_size": CROSS_SECTION_BATCH, **(model_params or {})}
+    setup = ModelSetup(model, panel.horizon, None, gap, None, False, seed, params)
+    check_float("validation", validation, low=0.0, high=0.9, low_open=True)  # a model's own carve counts rows
+    blocks = cross_section_blocks(panel, folds=folds, gap=setup.gap, window_mode=window_mode,
+                                  train_size=train_size, test_size=test_size, embargo=embargo)
+    return setup, blocks
+
+
 def run_cross_section_fold(
     panel: CrossSectionPanel, fold: int, *, folds: int = 5, model: str = "dnn", gap: int | None = None,
     window_mode: str = "expanding", train_size: int | None = None, test_size: int | None = None,
@@ -185,12 +222,8 @@ def run_cross_section_fold(
     Args:
         panel: the pooled panel (``cross_section_panel``).
         fold: which fold, from 1 to ``folds``.
-        folds, gap, window_mode, train_size, test_size, embargo: see ``cross_section_blocks``.
-        model: the pooled model, ``"dnn"``.
-        validation: fraction of the training dates held out for early stopping, > 0 (without
-            it the model would carve its own from the last rows, splitting a date).
-        seed: seed of the model.
-        model_params: extra keyword arguments of the model class (e.g. ``{"epochs": 20}``).
+        folds, model, gap, window_mode, train_size, test_size, embargo, validation, seed,
+        model_params: see ``plan_cross_section``.
 
     Returns:
         Plain JSON-able data: ``fold``, ``rows`` (panel rows predicted), ``prob_up`` (the
@@ -202,19 +235,13 @@ def run_cross_section_fold(
         ParameterError: an argument out of range, or a model other than ``"dnn"``.
         DataError: too few dates for the folds or for a part.
     """
-    if model not in POOLED_MODELS:
-        raise ParameterError(
-            f"model: the cross-sectional model pools one day per ticker, so it is 'dnn'; got {model!r} "
-            "(a sequence model's windows do not stack across tickers)."
-        )
-    params = {"batch_size": CROSS_SECTION_BATCH, **(model_params or {})}
-    setup = ModelSetup(model, panel.horizon, None, gap, None, False, seed, params)
-    check_float("validation", validation, low=0.0, high=0.9, low_open=True)  # a model's own carve counts rows
-    blocks = cross_section_blocks(panel, folds=folds, gap=setup.gap, window_mode=window_mode,
-                                  train_size=train_size, test_size=test_size, embargo=embargo)
+    setup, blocks = plan_cross_section(panel, folds=folds, model=model, gap=gap, window_mode=window_mode,
+                                       train_size=train_size, test_size=test_size, embargo=embargo,
+                                       validation=validation, seed=seed, model_params=model_params)
     fold = check_int("fold", fold, minimum=1)
     if fold > len(blocks):
         raise ParameterError(f"fold: expected a fold from 1 to {len(blocks)}, got {fold}.")
+    setup = replace(setup, seed=task_seed(setup.seed, fold))
     training, test = blocks[fold - 1]
     days, where = np.unique(panel.dates[training], return_inverse=True)
     carve = chronological_split(len(days), validation=validation, test=0.0, gap=setup.gap, label="dates")

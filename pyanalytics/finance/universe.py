@@ -21,6 +21,7 @@ from pyanalytics.finance.cross_section import (
     DEFAULT_MIN_TICKERS,
     assemble_cross_section,
     cross_section_panel,
+    plan_cross_section,
     run_cross_section_fold,
 )
 from pyanalytics.finance.universe_files import data_warnings, load_universe
@@ -28,6 +29,9 @@ from pyanalytics.finance.universe_result import CROSS_SECTION, MultiWalkForwardR
 from pyanalytics.finance.walk_forward import FoldRun, plan_walk_forward
 from pyanalytics.jsonio import json_safe
 from pyanalytics.params import check_float, check_int, check_seed
+
+TRADING_SETTINGS = ("mode", "cost_bps", "slippage_bps")  # they trade the fits' predictions: a store keeps its fits
+POOLED_IGNORES = ("cost_fp", "tune_threshold", "dead_zone", "extra_features", "explain")
 
 
 def walk_forward_many(
@@ -59,7 +63,9 @@ def walk_forward_many(
             a Dask scheduler's address (``"tcp://host:8786"``).
         workers: processes of the local pool or cluster (default: every core).
         store: a folder keeping every finished task; a run started again with the same settings
-            reuses them and computes only the missing tasks.
+            reuses them and computes only the missing tasks (``mode``, ``cost_bps`` and
+            ``slippage_bps`` only trade the predictions, so they may change between runs; other
+            settings or library versions are refused).
         strict: stop at the first ticker that cannot be run, instead of setting it aside.
         cross_section: also fit one model pooled across the tickers and trade a daily long-short
             portfolio on it (``pyanalytics.finance.cross_section``); default: when the model is
@@ -84,20 +90,21 @@ def walk_forward_many(
     prices, skipped, notes = load_universe(universe, drop_invalid=drop_invalid,
                                            extra=options.get("extra_features", ()), strict=strict)
     n_tickers = len(prices) + len(skipped)
-    plans = _plans(prices, options, seed, strict, skipped, notes)
     settings = _settings(options, seed, min_tickers, drop_invalid)
+    task_settings = {name: value for name, value in settings.items() if name not in TRADING_SETTINGS}
+    task_store = None if store is None else TaskStore(store, task_settings)
+    plans = _plans(prices, options, seed, strict, skipped, notes)
     work = [  # (training rows, task): the longest fits go first, so no worker is left with one at the end
         (len(plan.blocks[number - 1][0]),
          Task(f"{name}/fold-{number}", fold_task, (plan.prices, {**options, "seed": task_seed(seed, name)}, number),
-              fingerprint(settings, name, frame_hash(plan.prices), number)))
+              fingerprint(task_settings, name, frame_hash(plan.prices), number)))
         for name, plan in plans.items()
         for number in range(1, plan.n_folds + 1)
     ]
-    panel = _cross_section_panel(plans, cross_section, min_tickers, options.get("spec"), notes)
+    panel = _cross_section_panel(plans, cross_section, min_tickers, options, seed, notes)
     if panel is not None:
-        work += [(len(panel.dates), task) for task in _cross_section_tasks(panel, plans, settings, seed)]
+        work += [(len(panel.dates), task) for task in _cross_section_tasks(panel, plans, task_settings, seed)]
     tasks = [task for _, task in sorted(work, key=lambda pair: -pair[0])]
-    task_store = None if store is None else TaskStore(store, settings)
     outputs, errors, report = run_tasks(tasks, engine=engine, workers=workers, store=task_store, on_task=on_task,
                                         stop_on_error=strict)
     results = {}
@@ -112,8 +119,10 @@ def walk_forward_many(
     pooled = None
     if panel is not None:
         runs = _fold_outputs(CROSS_SECTION, plans[next(iter(plans))].n_folds, outputs, errors)
+        if isinstance(runs, str) and cross_section:
+            raise DataError(f"{CROSS_SECTION}: {runs}")
         if isinstance(runs, str):
-            notes[CROSS_SECTION] = [runs]
+            notes.setdefault(CROSS_SECTION, []).append(runs)
         else:
             pooled = assemble_cross_section(panel, runs, quantile=quantile,
                                             cost_bps=settings["cost_bps"], slippage_bps=settings["slippage_bps"])
@@ -123,6 +132,8 @@ def walk_forward_many(
 
 def _plans(prices: dict, options: dict, seed, strict: bool, skipped: dict, notes: dict) -> dict:
     """Ticker -> its checked plan (seeded from the run's seed and its name); those too short go to ``skipped``."""
+    if CROSS_SECTION in prices:
+        raise DataError(f"universe: a ticker is named {CROSS_SECTION!r}, the pooled model's name; rename its file.")
     plans = {}
     for name, frame in prices.items():
         with warnings.catch_warnings(record=True) as caught:
@@ -133,8 +144,8 @@ def _plans(prices: dict, options: dict, seed, strict: bool, skipped: dict, notes
                 if strict:
                     raise DataError(f"{name}: {error}") from error
                 skipped[name] = str(error)
-        if data_warnings(caught):
-            notes.setdefault(name, []).extend(data_warnings(caught))
+        if found := data_warnings(caught):
+            notes.setdefault(name, []).extend(found)
     if not plans:
         raise _nothing_ran(skipped)
     return plans
@@ -156,8 +167,8 @@ def _fold_outputs(name: str, n_folds: int, outputs: dict, errors: dict) -> list 
 
 
 def _settings(options: dict, seed, min_tickers: int, drop_invalid: bool) -> dict:
-    """The settings the tasks' results depend on, as plain data with the defaults filled in: what a
-    task store compares (the quantile only trades the pooled predictions, so it may change between runs)."""
+    """The run's settings as plain data, with the defaults filled in (without ``TRADING_SETTINGS``,
+    what a task store compares)."""
     bound = inspect.signature(plan_walk_forward).bind(None, **options)
     bound.apply_defaults()
     plain = {name: value for name, value in bound.arguments.items() if name != "prices"}
@@ -166,39 +177,45 @@ def _settings(options: dict, seed, min_tickers: int, drop_invalid: bool) -> dict
     return json_safe({**plain, "seed": seed, "min_tickers": min_tickers, "drop_invalid": drop_invalid})
 
 
-def _cross_section_panel(plans: dict, wanted: bool | None, min_tickers: int, spec, notes: dict):
-    """The pooled panel of the tickers' datasets, or None when the cross-section is off (or, by default,
-    cannot be built: then ``notes`` says why)."""
+def _cross_section_panel(plans: dict, wanted: bool | None, min_tickers: int, options: dict, seed, notes: dict):
+    """The pooled panel, checked with the pooled model's settings before anything is fitted, or None when the
+    cross-section is off (or, by default, cannot run: then ``notes`` says why)."""
     setup = next(iter(plans.values())).setup
     if wanted is False or (wanted is None and (setup.model != "dnn" or len(plans) < min_tickers)):
         return None
-    if setup.model != "dnn":
-        raise ParameterError(f"cross_section: the pooled model is the 'dnn', got model={setup.model!r}; "
-                             "pass cross_section=False or model='dnn'.")
-    plan = next(iter(plans.values()))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DataWarning)  # each ticker's warnings are in its notes already
-            return cross_section_panel({name: p.prices for name, p in plans.items()}, horizon=plan.setup.horizon,
-                                       spec=spec, min_tickers=min_tickers)
-    except DataError as error:
+            panel = cross_section_panel({name: p.prices for name, p in plans.items()}, horizon=setup.horizon,
+                                        spec=options.get("spec"), min_tickers=min_tickers)
+        plan_cross_section(panel, **_pooled_settings(plans, seed))
+    except (DataError, ParameterError) as error:
         if wanted:
             raise
         notes[CROSS_SECTION] = [str(error)]
         return None
+    if ignored := [name for name in POOLED_IGNORES if options.get(name)]:
+        notes[CROSS_SECTION] = [f"the pooled model does not use {', '.join(ignored)} (the tickers' models do)."]
+    return panel
+
+
+def _pooled_settings(plans: dict, seed) -> dict:
+    """The pooled model's walk-forward settings: the tickers' folds, gap and model, a seed of its own."""
+    plan = next(iter(plans.values()))
+    setup, splitter = plan.setup, plan.splitter
+    return {"folds": splitter.n_folds, "model": setup.model, "gap": setup.gap, "window_mode": splitter.window,
+            "train_size": splitter.train_size, "test_size": splitter.test_size, "embargo": splitter.embargo,
+            "validation": plan.options["validation"], "seed": task_seed(seed, CROSS_SECTION),
+            "model_params": setup.model_params}
 
 
 def _cross_section_tasks(panel, plans: dict, settings: dict, seed) -> list:
-    """One task per fold of the pooled model, with the tickers' walk-forward settings and a seed of its own."""
-    plan = next(iter(plans.values()))
-    setup, splitter = plan.setup, plan.splitter
-    fit = partial(run_cross_section_fold, folds=splitter.n_folds, model=setup.model, gap=setup.gap,
-                  window_mode=splitter.window, train_size=splitter.train_size, test_size=splitter.test_size,
-                  embargo=splitter.embargo, validation=plan.options["validation"],
-                  seed=task_seed(seed, CROSS_SECTION), model_params=setup.model_params)
+    """One task per fold of the pooled model (fold k fits with ``task_seed(its seed, k)``)."""
+    pooled = _pooled_settings(plans, seed)
     data = fingerprint(*plans, *(frame_hash(p.prices) for p in plans.values()))
-    return [Task(f"{CROSS_SECTION}/fold-{number}", fit, (panel, number), fingerprint(settings, CROSS_SECTION, data, number))
-            for number in range(1, splitter.n_folds + 1)]
+    return [Task(f"{CROSS_SECTION}/fold-{number}", partial(run_cross_section_fold, **pooled), (panel, number),
+                 fingerprint(settings, CROSS_SECTION, data, number))
+            for number in range(1, pooled["folds"] + 1)]
 
 
 def fold_task(prices, options: dict, number: int) -> dict:

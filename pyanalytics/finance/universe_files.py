@@ -6,6 +6,7 @@ at the first such ticker instead.
 """
 
 import glob
+import os
 import warnings
 from pathlib import Path
 
@@ -39,9 +40,13 @@ def universe_files(source) -> dict:
 
 
 def ticker_names(paths: list) -> list[str]:
-    """``AAPL.csv`` -> ``AAPL``; the whole paths where two files share a name."""
+    """``AAPL.csv`` -> ``AAPL``; where two files share a name, the paths from their common folder
+    (``a/X.csv``, ``b/X.csv``), so names do not depend on where the universe lies."""
     stems = [Path(p).stem for p in paths]
-    return stems if len(set(stems)) == len(stems) else [str(p) for p in paths]
+    if len(set(stems)) == len(stems):
+        return stems
+    common = Path(os.path.commonpath([str(Path(p).resolve().parent) for p in paths]))
+    return [str(Path(p).resolve().relative_to(common)) for p in paths]
 
 
 def _expand(item) -> list:
@@ -91,8 +96,10 @@ def load_universe(source, *, drop_invalid: bool = False, extra=(), strict: bool 
                 if strict:
                     raise type(error)(f"{name}: {error}") from error
                 skipped[name] = str(error)
-        if data_warnings(caught):
-            notes[name] = data_warnings(caught)
+        if found := data_warnings(caught):
+            notes[name] = found
+        for other in (w for w in caught if not issubclass(w.category, DataWarning)):
+            warnings.warn_explicit(other.message, other.category, other.filename, other.lineno)
     return prices, skipped, notes
 
 

@@ -16,11 +16,10 @@ import math
 import numpy as np
 import pandas as pd
 
-from pyanalytics.errors import DataError, ParameterError
 from pyanalytics.evaluation.metrics import fold_spread
 from pyanalytics.evaluation.verdict import fold_edge_verdict
 from pyanalytics.finance.reports import STAT_LABELS, format_percent, format_stat, mean_and_spread
-from pyanalytics.finance.universe_result import CROSS_SECTION, SHOWN_P_VALUES, MultiWalkForwardResult
+from pyanalytics.finance.universe_result import CROSS_SECTION, SHOWN_P_VALUES, MultiWalkForwardResult, attempt
 from pyanalytics.reports import plots
 from pyanalytics.reports.html import format_number
 
@@ -159,10 +158,9 @@ def _n_tickers(multi) -> int:
 
 def _deflated(multi) -> dict:
     """The deflated Sharpe ratio of the best strategy as a KPI value, its note and a sentence."""
-    try:
-        dsr = multi.deflated_sharpe()
-    except (DataError, ParameterError) as error:  # every strategy flat, or too few days to judge
-        return {"value": "–", "note": str(error), "text": str(error)}
+    dsr, missing = attempt(multi.deflated_sharpe)  # every strategy flat, or too few days to judge
+    if missing is not None:
+        return {"value": "–", "note": missing, "text": missing}
     best, trials = dsr["strategy"], dsr["n_trials"]
     best = "the cross-sectional long-short" if best == CROSS_SECTION else best
     return {

@@ -5,7 +5,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
-from pyanalytics.errors import DataError
+from pyanalytics.errors import DataError, PyAnalyticsError
 from pyanalytics.evaluation.multiple_testing import benjamini_hochberg, deflated_sharpe_ratio, sharpe_p_values
 from pyanalytics.finance.backtest import portfolio_record
 from pyanalytics.jsonio import json_safe
@@ -52,11 +52,14 @@ class MultiWalkForwardResult:
 
         One-sided p-values of the Sharpe t-statistics (``BacktestResult.sharpe_t``), adjusted by
         Benjamini-Hochberg over the tickers (false discovery rate ``alpha``). A discovery says the
-        strategy earned more than nothing; ``excess_t`` beside it says whether it beat holding.
+        strategy earned more than nothing, which a long/flat strategy on a rising stock does
+        without skill; the same test on the daily excess over buy-and-hold (``excess_t``) says
+        whether it beat holding the stock (``beats_holding``).
 
         Returns:
             one row per ticker (index ``ticker``): ``sharpe`` (annualised), ``sharpe_t``,
-            ``excess_t``, ``n_days``, ``p_value``, ``p_adjusted``, ``discovery``; sorted by p-value.
+            ``excess_t``, ``n_days``, ``p_value``, ``p_adjusted``, ``discovery``, ``p_excess``,
+            ``p_excess_adjusted``, ``beats_holding``; sorted by p-value.
         """
         table = pd.DataFrame({
             name: {"sharpe": r.backtest.stats["sharpe"], "sharpe_t": r.backtest.sharpe_t(),
@@ -65,6 +68,8 @@ class MultiWalkForwardResult:
         }).T.rename_axis("ticker").astype({"sharpe": float, "sharpe_t": float, "excess_t": float, "n_days": int})
         table["p_value"] = sharpe_p_values(table["sharpe_t"].to_numpy())
         table["p_adjusted"], table["discovery"] = benjamini_hochberg(table["p_value"].to_numpy(), alpha)
+        table["p_excess"] = sharpe_p_values(table["excess_t"].to_numpy())
+        table["p_excess_adjusted"], table["beats_holding"] = benjamini_hochberg(table["p_excess"].to_numpy(), alpha)
         return table.sort_values("p_value", kind="stable")
 
     def trial_returns(self) -> dict:
@@ -129,8 +134,8 @@ class MultiWalkForwardResult:
             "notes": self.notes,
             "distribution": self.distribution().reset_index().to_dict(orient="records") if many else None,
             "significance": None if significance is None else significance.to_dict(orient="records"),
-            "deflated_sharpe": self.deflated_sharpe() if self.results else None,
-            "portfolio": self.portfolio()[1] if many else None,
+            "deflated_sharpe": _value_or_reason(self.deflated_sharpe),
+            "portfolio": _value_or_reason(lambda: self.portfolio()[1]) if many else None,
             "cross_section": None if self.cross_section is None else self.cross_section.summary(),
             "run": None if self.run is None else asdict(self.run),
         })
@@ -140,3 +145,17 @@ def _sharpe(returns: np.ndarray) -> float:
     """Per-period Sharpe ratio (mean over standard deviation); NaN for fewer than two days or no spread."""
     spread = returns.std(ddof=1) if len(returns) > 1 else 0.0
     return float(returns.mean() / spread) if spread > 0 else float("nan")
+
+
+def attempt(compute):
+    """``(compute(), None)``, or ``(None, its message)`` when it raises a PyAnalyticsError: a universe whose
+    histories share no date has no equal-weight portfolio, one whose strategies are all flat no best Sharpe."""
+    try:
+        return compute(), None
+    except PyAnalyticsError as error:
+        return None, str(error)
+
+
+def _value_or_reason(compute):
+    value, reason = attempt(compute)
+    return {"missing": reason} if reason is not None else value

@@ -432,13 +432,12 @@ def _universe_payload(multi) -> dict:
     """
     from dataclasses import asdict
 
+    from pyanalytics.finance.universe_result import attempt
+
     many = len(multi.results) > 1
-    daily, portfolio = multi.portfolio() if many else (None, None)
+    daily, portfolio = (attempt(multi.portfolio)[0] if many else None) or (None, None)
     pooled = multi.cross_section
-    try:
-        deflated = json_safe(multi.deflated_sharpe())
-    except DataError:
-        deflated = None
+    deflated = json_safe(attempt(multi.deflated_sharpe)[0])
     return {
         "tickers": {name: _walk_forward_payload(result) for name, result in multi.results.items()},
         "summary": columns(multi.summary_table()),

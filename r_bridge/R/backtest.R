@@ -316,7 +316,8 @@ SHOWN_TICKERS <- 10L # more tickers print their distribution instead of one row 
 # The Benjamini-Hochberg discoveries, or the lowest adjusted p-value when there is none.
 discoveries_line <- function(significance) {
   found <- significance[significance$discovery, ]
-  head <- sprintf("discoveries at a 5%% false discovery rate (Benjamini-Hochberg): %d of %d", nrow(found), nrow(significance))
+  head <- sprintf("discoveries at a 5%% false discovery rate (Benjamini-Hochberg): %d of %d earn more than nothing, %d beat holding their stock",
+                  nrow(found), nrow(significance), sum(significance$beats_holding, na.rm = TRUE))
   if (all(is.na(significance$p_adjusted))) return(paste0(head, " (no p-value: every strategy is flat)"))
   if (!nrow(found)) {
     return(sprintf("%s (lowest adjusted p-value %.3f, %s)", head, min(significance$p_adjusted, na.rm = TRUE),

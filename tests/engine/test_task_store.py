@@ -6,6 +6,7 @@ import math
 import pytest
 
 from pyanalytics.engine import Task, TaskStore, fingerprint, run_tasks
+from pyanalytics.engine.store import library_versions
 from pyanalytics.errors import ParameterError
 
 SETTINGS = {"folds": 5, "seed": 0, "model": {"epochs": 3}}
@@ -56,13 +57,31 @@ def test_a_changed_fingerprint_or_an_unreadable_file_counts_as_missing(tmp_path)
 
 def test_a_store_of_other_settings_is_refused(tmp_path):
     TaskStore(tmp_path, SETTINGS)
-    assert json.loads((tmp_path / "store.json").read_text()) == {"format": 1, "settings": SETTINGS}
+    assert json.loads((tmp_path / "store.json").read_text()) == {"format": 1, "settings": SETTINGS,
+                                                                  "versions": library_versions()}
     with pytest.raises(ParameterError, match=rf"task store {tmp_path}: made with other settings \(folds: 3 here, 5 in "
                                              r"the store\); pass another folder or delete this one"):
         TaskStore(tmp_path, {**SETTINGS, "folds": 3})
     with pytest.raises(ParameterError, match="quantile: 0.2 here, absent in the store"):
         TaskStore(tmp_path, {**SETTINGS, "quantile": 0.2})
     TaskStore(tmp_path, json.loads(json.dumps(SETTINGS)))  # the same settings open it again
+
+
+def test_a_store_of_other_library_versions_is_refused(tmp_path):
+    TaskStore(tmp_path, SETTINGS)
+    record = json.loads((tmp_path / "store.json").read_text())
+    record["versions"]["keras"] = "2.0.0"
+    (tmp_path / "store.json").write_text(json.dumps(record))
+    with pytest.raises(ParameterError, match=rf"made with other library versions \(keras: '{library_versions()['keras']}' "
+                                             r"here, '2.0.0' in the store\)"):
+        TaskStore(tmp_path, SETTINGS)
+
+
+def test_a_stored_result_of_another_function_is_not_reused(tmp_path):
+    store = TaskStore(tmp_path, SETTINGS)
+    store.put(Task("AAPL/fold-1", abs, (-2,), "f1"), 2)
+    assert store.get(Task("AAPL/fold-1", abs, (-2,), "f1")) == 2
+    assert store.get(Task("AAPL/fold-1", round, (-2,), "f1")) is None
 
 
 def test_an_unreadable_settings_file_is_refused(tmp_path):

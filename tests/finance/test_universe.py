@@ -113,3 +113,21 @@ def test_the_portfolio_is_equal_weight_on_common_dates(serial_run):
     np.testing.assert_allclose(daily["strategy_return"], sum(p.loc[common] for p in parts) / 3)
     np.testing.assert_allclose(daily["equity"], np.cumprod(1 + daily["strategy_return"]))
     assert stats["strategy"]["total_return"] == pytest.approx(daily["equity"].iloc[-1] - 1)
+
+
+def test_files_that_share_a_name_are_named_from_their_common_folder(tmp_path):
+    for part in ("us", "eu"):
+        (tmp_path / "data" / part).mkdir(parents=True)
+        (tmp_path / "data" / part / "X.csv").write_text("Date\n")
+    assert list(universe_files(tmp_path / "data" / "*" / "X.csv")) == ["eu/X.csv", "us/X.csv"]
+
+
+def test_holding_and_the_pooled_name_are_honest(serial_run, folder, tmp_path):
+    table = serial_run.significance()
+    assert {"p_excess", "p_excess_adjusted", "beats_holding"} <= set(table.columns)
+    assert (table["p_excess_adjusted"] >= table["p_excess"]).all()
+    clash = tmp_path / "clash"
+    clash.mkdir()
+    (clash / "cross-section.csv").write_text((folder / "AAA.csv").read_text())
+    with pytest.raises(DataError, match="named 'cross-section'"):
+        walk_forward_many(clash, folds=3, engine="serial", model_params=SMALL)

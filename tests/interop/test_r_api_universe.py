@@ -44,7 +44,7 @@ def test_a_folder_runs_as_a_universe_with_its_tables_for_r(payload):
     assert "column 'open'" in payload["skipped"]["reason"][0]
     significance = payload["significance"]
     assert list(significance) == ["ticker", "sharpe", "sharpe_t", "excess_t", "n_days", "p_value", "p_adjusted",
-                                  "discovery"]
+                                  "discovery", "p_excess", "p_excess_adjusted", "beats_holding"]
     assert sorted(significance["ticker"]) == ["AAA", "BBB"] and significance["discovery"].dtype == bool
     distribution = payload["distribution"]
     assert distribution["statistic"].tolist() == ["model_auc", "auc_edge", "strategy_sharpe", "buy_and_hold_sharpe"]

@@ -8,7 +8,8 @@ test_that("a folder runs as a universe: the bad file set aside with its reason, 
   expect_identical(result$skipped$ticker, "ZERO")
   expect_match(result$skipped$reason, "column 'open', row 11 .*not positive")
   expect_identical(names(result$significance), c("ticker", "sharpe", "sharpe_t", "excess_t", "n_days", "p_value",
-                                                 "p_adjusted", "discovery"))
+                                                 "p_adjusted", "discovery", "p_excess", "p_excess_adjusted",
+                                                 "beats_holding"))
   expect_setequal(result$significance$ticker, result$summary$ticker)
   expect_type(result$significance$discovery, "logical")
   expect_true(all(result$significance$p_adjusted >= result$significance$p_value))
