@@ -25,8 +25,10 @@ What the figures cover, and why:
   workers: the three runs' out-of-sample predictions, backtests and summaries are compared
   exactly and the check recorded (1 identical, 0 not).
 
-The machine is shared (two cores): one run per setting, so the load average before and after
-each run is recorded beside its time.
+The machine is shared (two cores): one run per setting (each takes minutes), so the load average
+before and after each run is recorded beside its time. A change of load between the runs moves
+both ratios (a first run under heavier load than the next gives an efficiency above 1): read them
+with the load rows, and on a busy machine trust only the identity check.
 """
 
 import json
