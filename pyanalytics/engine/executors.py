@@ -22,9 +22,10 @@ from pyanalytics.errors import EngineError
 
 ENGINES = ("local", "dask", "serial")
 # A worker's memory grows by about 6 MB per DNN fold fitted (TensorFlow keeps something that
-# clear_session and malloc_trim do not free: 680 -> 930 MB over 40 fits); the pool replaces a
-# worker after this many tasks, at the price of one TensorFlow import (~3 s), so a 100-ticker run
-# stays near 1 GB per worker instead of growing past 2 GB.
+# clear_session and malloc_trim do not free: 680 -> 930 MB over 40 fits), so the local engine
+# starts a fresh pool after this many tasks per worker, at the price of one TensorFlow import
+# (~3 s) per worker: a 100-ticker run stays near 1 GB per worker instead of growing past 2 GB.
+# (ProcessPoolExecutor's own max_tasks_per_child hung on Python 3.11 when it replaced a worker.)
 TASKS_PER_WORKER = 50
 
 
@@ -62,10 +63,18 @@ def run_serial(tasks: list, workers: int):
 
 
 def run_local(tasks: list, workers: int):
-    """Run the tasks on a pool of ``workers`` spawned processes (``BrokenProcessPool`` if one dies)."""
+    """Run the tasks on a pool of ``workers`` spawned processes (``BrokenProcessPool`` if one dies),
+    a fresh pool for every ``TASKS_PER_WORKER`` tasks a worker."""
     _spawn_with_python()
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=multiprocessing.get_context("spawn"),
-                               initializer=single_thread, max_tasks_per_child=TASKS_PER_WORKER)
+    size = min(workers, len(tasks))
+    generation = size * TASKS_PER_WORKER
+    for start in range(0, len(tasks), generation):
+        yield from _run_pool(tasks[start:start + generation], size)
+
+
+def _run_pool(tasks: list, workers: int):
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=single_thread)
     try:
         futures = {pool.submit(run_in_worker, task.function, task.args): task for task in tasks}
         for future in as_completed(futures):

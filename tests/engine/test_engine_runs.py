@@ -148,3 +148,13 @@ def test_a_killed_run_restarted_computes_only_the_missing_tasks(tmp_path):
     assert (report.stored, report.computed, errors) == (stored, count - stored, {})
     assert list(statuses.values()).count("computed") == count - stored
     assert results == {f"sq/{i}": {"square": i**2, "ratio": i / 3} for i in range(count)}
+
+
+def test_the_local_pool_is_renewed_every_few_tasks_per_worker(monkeypatch):
+    from pyanalytics.engine import executors
+
+    monkeypatch.setattr(executors, "TASKS_PER_WORKER", 1)  # a fresh pool of 2 workers for every 2 tasks
+    results, errors, report = run_tasks(engine_tasks.square_tasks(4), engine="local", workers=2)
+    assert not errors and [results[f"sq/{i}"]["square"] for i in range(4)] == [0, 1, 4, 9]
+    assert len(report.peak_memory) == 4  # four worker processes, two per pool
+    assert multiprocessing.active_children() == []
