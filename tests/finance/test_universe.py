@@ -1,45 +1,36 @@
-"""walk_forward_many on a universe: files resolved, messy tickers set aside, the same results on any
-engine, resumable after a kill, and honest about how many strategies were tried."""
+"""walk_forward_many on a universe: files resolved, messy tickers set aside, each ticker its own
+walk-forward, and the tables across tickers (engines and resuming: test_universe_engines)."""
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 
 import numpy as np
 import pandas as pd
 import pytest
+from price_csv import write_price_csv
 
 from pyanalytics import jsonio
 from pyanalytics.errors import DataError, ParameterError
 from pyanalytics.finance import synthetic_market
 from pyanalytics.finance.universe import walk_forward_many
 from pyanalytics.finance.universe_files import load_universe, universe_files
-from pyanalytics.finance.universe_result import MultiWalkForwardResult
 from pyanalytics.finance.walk_forward import WalkForwardResult, walk_forward
 
 SMALL = {"hidden_units": (16, 8), "epochs": 3, "patience": 2, "learning_rate": 0.005}
 
 
-def write_prices(path, frame):
-    """A Yahoo-style CSV of a prices frame."""
-    frame.rename(columns={"adj_close": "Adj Close"}).rename(columns=str.title).rename_axis("Date").to_csv(path)
-    return path
 
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
     """Three good tickers (one planted), one with a zero open, one too short for the folds."""
     root = tmp_path_factory.mktemp("universe")
-    write_prices(root / "AAA.csv", synthetic_market(700, signal_strength=2.0, seed=1))
-    write_prices(root / "BBB.csv", synthetic_market(650, seed=2, start="2000-02-01"))
-    write_prices(root / "CCC.csv", synthetic_market(700, seed=3))
+    write_price_csv(root / "AAA.csv", synthetic_market(700, signal_strength=2.0, seed=1))
+    write_price_csv(root / "BBB.csv", synthetic_market(650, seed=2, start="2000-02-01"))
+    write_price_csv(root / "CCC.csv", synthetic_market(700, seed=3))
     bad = synthetic_market(700, seed=4)
     bad.iloc[10, bad.columns.get_loc("open")] = 0.0
-    write_prices(root / "ZERO.csv", bad)
-    write_prices(root / "TINY.csv", synthetic_market(40, seed=5))
+    write_price_csv(root / "ZERO.csv", bad)
+    write_price_csv(root / "TINY.csv", synthetic_market(40, seed=5))
     (root / "notes.txt").write_text("not prices")
     return root
 

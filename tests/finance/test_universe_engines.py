@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from price_csv import write_price_csv
 
 from pyanalytics.finance import synthetic_market
 from pyanalytics.finance.universe import walk_forward_many
@@ -21,9 +22,7 @@ TICKERS = 4
 
 def write_universe(root):
     for number in range(TICKERS):
-        frame = synthetic_market(600, signal_strength=1.5 * (number % 2), seed=20 + number)
-        frame.rename(columns={"adj_close": "Adj Close"}).rename(columns=str.title).rename_axis("Date").to_csv(
-            root / f"T{number}.csv")
+        write_price_csv(root / f"T{number}.csv", synthetic_market(600, signal_strength=1.5 * (number % 2), seed=20 + number))
     return root
 
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from price_csv import write_price_csv
 
 from pyanalytics.errors import DataError, ParameterError
 from pyanalytics.finance import synthetic_market
@@ -10,21 +11,17 @@ from pyanalytics.interop import r_api
 TINY = {"folds": 2, "epochs": 1.0, "engine": "serial", "model_params": {"hidden_units": [8]}}
 
 
-def write_prices(path, frame):
-    """A Yahoo-style CSV of a prices frame."""
-    frame.rename(columns={"adj_close": "Adj Close"}).rename(columns=str.title).rename_axis("Date").to_csv(path)
-    return str(path)
 
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
     """Two good tickers (one planted) and one with a zero open."""
     root = tmp_path_factory.mktemp("r_universe")
-    write_prices(root / "AAA.csv", synthetic_market(600, signal_strength=2.0, seed=1))
-    write_prices(root / "BBB.csv", synthetic_market(600, seed=2))
+    write_price_csv(root / "AAA.csv", synthetic_market(600, signal_strength=2.0, seed=1))
+    write_price_csv(root / "BBB.csv", synthetic_market(600, seed=2))
     bad = synthetic_market(600, seed=3)
     bad.iloc[10, bad.columns.get_loc("open")] = 0.0
-    write_prices(root / "ZERO.csv", bad)
+    write_price_csv(root / "ZERO.csv", bad)
     return root
 
 
