@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from pyanalytics.domains import domain_of, is_tabular
-from pyanalytics.errors import DataError, ParameterError, PyAnalyticsError
+from pyanalytics.errors import DataError, DataWarning, ParameterError, PyAnalyticsError
 from pyanalytics.jsonio import json_safe
 from pyanalytics.params import check_choice, check_int, check_seed
 
@@ -113,8 +113,6 @@ def call_recording_data_warnings(function_name: str, /, *args, **kwargs) -> list
     as Python shows them. One Python call per R call: a new wrapped function per call cost R
     ~5 ms, since reticulate builds an R function for every Python function it receives.
     """
-    from pyanalytics.errors import DataWarning
-
     function = globals()[function_name]
     caught = []
     with warnings.catch_warnings():
@@ -405,6 +403,9 @@ def walk_forward(prices, model: str = "dnn", folds=5, window_mode: str = "expand
         quantile=quantile, drop_invalid=_flag("drop_invalid", drop_invalid),
         **({} if min_tickers is None else {"min_tickers": min_tickers}), **options,
     )
+    for name, messages in multi.notes.items():  # R signals them as pa_data_warning, as for one ticker
+        for message in messages:
+            warnings.warn(f"{name}: {message}", DataWarning, stacklevel=2)
     return _universe_payload(multi)
 
 

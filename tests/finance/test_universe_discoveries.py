@@ -7,13 +7,13 @@ from pyanalytics.finance import synthetic_market
 from pyanalytics.finance.universe import walk_forward_many
 
 pytestmark = pytest.mark.slow
-SMALL = {"hidden_units": (16, 8), "epochs": 4, "patience": 2, "learning_rate": 0.005}
+SMALL = {"hidden_units": (16, 8), "epochs": 3, "patience": 2, "learning_rate": 0.005}
 PLANTED = ("P0", "P1", "P2")
 
 
 def universe(planted: tuple, walks: int) -> dict:
-    markets = {name: synthetic_market(900, signal_strength=2.0, drift=0.0, seed=40 + i) for i, name in enumerate(planted)}
-    markets.update({f"W{i}": synthetic_market(900, drift=0.0, seed=60 + i) for i in range(walks)})
+    markets = {name: synthetic_market(700, signal_strength=2.0, drift=0.0, seed=40 + i) for i, name in enumerate(planted)}
+    markets.update({f"W{i}": synthetic_market(700, drift=0.0, seed=60 + i) for i in range(walks)})
     return markets
 
 
@@ -24,7 +24,7 @@ def random_walks():
 
 @pytest.fixture(scope="module")
 def mixed():
-    return walk_forward_many(universe(PLANTED, 6), folds=3, model_params=SMALL, seed=0, workers=2)
+    return walk_forward_many(universe(PLANTED, 5), folds=3, model_params=SMALL, seed=0, workers=2)
 
 
 def test_no_random_walk_is_a_discovery_after_the_correction(random_walks):

@@ -17,7 +17,7 @@ from pyanalytics.finance.universe import walk_forward_many
 
 pytestmark = pytest.mark.slow
 SETTINGS = {"folds": 3, "model_params": {"epochs": 2}, "seed": 7}
-TICKERS = 4
+TICKERS = 3
 
 
 def write_universe(root):
