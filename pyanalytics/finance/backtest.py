@@ -91,7 +91,7 @@ class BacktestResult:
 
         Above about 2, the edge is unlikely to be luck (ignoring how many strategies were tried).
         """
-        return float(self.stats["sharpe"] * np.sqrt(self.stats["n_days"] / self.periods_per_year))
+        return sharpe_t_statistic(self.stats["sharpe"], self.stats["n_days"], self.periods_per_year)
 
     def excess_t(self) -> float:
         """t-statistic of the mean daily return over buy-and-hold on the same days.
@@ -463,3 +463,8 @@ def portfolio_record(strategy: np.ndarray, benchmark: np.ndarray, dates: pd.Date
     stats = {side: {**{k: kernel[k][column].item() for k in PORTFOLIO_STATS}, **period}
              for column, side in enumerate(("strategy", "buy_and_hold"))}
     return daily, stats
+
+
+def sharpe_t_statistic(sharpe: float, n_days: int, periods_per_year: int = 252) -> float:
+    """t-statistic of a mean daily return from its annualised Sharpe ratio: ``sharpe * sqrt(years)``."""
+    return float(sharpe * np.sqrt(n_days / periods_per_year))

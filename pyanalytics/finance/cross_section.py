@@ -43,10 +43,16 @@ from pyanalytics.evaluation import best_baseline, classification_metrics
 from pyanalytics.evaluation.metrics import fold_spread
 from pyanalytics.evaluation.scoring import probabilities, score
 from pyanalytics.evaluation.verdict import fold_edge
-from pyanalytics.finance.backtest import DEFAULT_COST_BPS, MAX_BPS, backtest_matrix, portfolio_record
+from pyanalytics.finance.backtest import (
+    DEFAULT_COST_BPS,
+    MAX_BPS,
+    backtest_matrix,
+    portfolio_record,
+    sharpe_t_statistic,
+)
 from pyanalytics.finance.features import Dataset, FeatureSpec, build_dataset, default_spec, forward_returns
 from pyanalytics.finance.model_setup import ModelSetup
-from pyanalytics.finance.walk_forward import WINDOW_MODES
+from pyanalytics.finance.walk_forward import WINDOW_MODES, fold_auc_table
 from pyanalytics.jsonio import json_safe
 from pyanalytics.params import check_choice, check_float, check_int
 from pyanalytics.splits import WalkForward, chronological_split
@@ -317,13 +323,12 @@ class CrossSectionResult:
     def sharpe_t(self) -> float:
         """t-statistic of the long-short portfolio's mean daily net return: ``sharpe * sqrt(years)``."""
         stats = self.stats["strategy"]
-        return float(stats["sharpe"] * np.sqrt(stats["n_days"] / self.config["periods_per_year"]))
+        return sharpe_t_statistic(stats["sharpe"], stats["n_days"], self.config["periods_per_year"])
 
     @property
     def fold_auc(self) -> pd.DataFrame:
         """ROC AUC of the model and of every baseline in each fold."""
-        names = {"roc_auc": self.model_name, **{f"roc_auc_{n}": n for n in self.metrics if n != self.model_name}}
-        return self.folds.set_index("fold")[list(names)].rename(columns=names)
+        return fold_auc_table(self.folds, self.metrics, self.model_name)
 
     @property
     def auc_edge(self) -> dict:

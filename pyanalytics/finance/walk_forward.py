@@ -40,6 +40,12 @@ WINDOW_MODES = ("expanding", "rolling")
 DATE_COLUMNS = ("train_start", "train_end", "validation_start", "validation_end", "test_start", "test_end")
 
 
+def fold_auc_table(folds: pd.DataFrame, metrics: dict, model_name: str) -> pd.DataFrame:
+    """Folds x models: the ROC AUC of the model and of every baseline in each fold of a fold table."""
+    names = {"roc_auc": model_name, **{f"roc_auc_{n}": n for n in metrics if n != model_name}}
+    return folds.set_index("fold")[list(names)].rename(columns=names)
+
+
 @dataclass(frozen=True, eq=False)
 class WalkForwardResult:
     """Stitched out-of-sample predictions of a walk-forward run, per fold and overall, and their backtest.
@@ -80,8 +86,7 @@ class WalkForwardResult:
     @property
     def fold_auc(self) -> pd.DataFrame:
         """ROC AUC of the model and of every baseline in each fold (NaN on a single-direction block)."""
-        names = {"roc_auc": self.model_name, **{f"roc_auc_{n}": n for n in self.metrics if n != self.model_name}}
-        return self.folds.set_index("fold")[list(names)].rename(columns=names)
+        return fold_auc_table(self.folds, self.metrics, self.model_name)
 
     @property
     def fold_auc_spread(self) -> dict:
